@@ -454,7 +454,8 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
         for what, pattern in PERSONAL_DATA_PATTERNS:
             if pattern.search(value):
                 report(_line_of(lines, loc), format_loc(loc), f"疑似个人信息（{what}）：本知识库只记录公开职务，请删除")
-    if str(data.get("id", record_id)) != record_id:
+    id_matches = str(data.get("id", record_id)) == record_id
+    if not id_matches:
         report(_line_of(lines, ("id",)), "id", f"编号“{data.get('id')}”与文件名“{path.name}”不一致，应为“{record_id}”")
     try:
         record = model.model_validate(data)
@@ -463,7 +464,7 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
             loc = tuple(error["loc"])
             report(_line_of(lines, loc), format_loc(loc), _chinese_message(model, error))
         return None
-    return _Parsed(path, record, lines)
+    return _Parsed(path, record, lines) if id_matches else None
 
 
 @dataclass
@@ -524,18 +525,42 @@ class KnowledgeBase:
         return next((s for s, ss in self.sites_of_studio.items() if site_id in ss), None)
 
 
-def load(data_dir: Path, sources_dir: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Read every record under ``data_dir``; return the base and all problems found."""
+PAGED_KINDS = ("methods", "studios")
+
+
+def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path) -> list[Problem]:
+    """Methods and studios each have ``docs/<kind>/<id>.md``, and every such page has a record."""
+    problems = []
+    for kind in PAGED_KINDS:
+        for record_id, result in parsed[kind].items():
+            if not (docs_dir / kind / f"{record_id}.md").is_file():
+                problems.append(Problem(result.path, 1, record_id, "id", f"缺少页面 docs/{kind}/{record_id}.md（每个{MODEL_BY_KIND[kind].label}都要有一页）"))  # type: ignore[attr-defined]
+        for page in sorted((docs_dir / kind).glob("*.md")):
+            if page.stem != "index" and page.stem not in parsed[kind] and page.stem not in broken[kind]:
+                problems.append(Problem(page, 1, page.stem, "", f"页面没有对应的数据文件 data/{kind}/{page.stem}.yml（页面文件名须与记录编号相同）"))
+    return problems
+
+
+def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read every record under ``data_dir``; return the base and all problems found.
+
+    ``sources_dir`` and ``docs_dir``, where given, are checked too: cited files
+    exist, and records and their pages match up.
+    """
     problems: list[Problem] = []
     parsed: dict[str, dict[str, _Parsed]] = {}
+    # Files that failed are already reported; references to them are not reported again.
+    broken: dict[str, set[str]] = {}
     for kind, model in MODEL_BY_KIND.items():
         parsed[kind] = {}
+        broken[kind] = set()
         folder = data_dir / kind
         for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
             if path.suffix not in (".yml", ".yaml"):
                 continue
             result = _parse_file(path, model, problems)
             if result is None:
+                broken[kind].add(path.stem)
                 continue
             record_id = result.record.id  # type: ignore[attr-defined]
             if record_id in parsed[kind]:
@@ -552,7 +577,7 @@ def load(data_dir: Path, sources_dir: Path | None = None) -> tuple[KnowledgeBase
                 checks["sources"] = "sources"
             for dotted, target in checks.items():
                 for loc, ref in _references(record, dotted):
-                    if ref not in parsed[target]:
+                    if ref not in parsed[target] and ref not in broken[target]:
                         known = difflib.get_close_matches(ref, list(parsed[target]), n=1)
                         hint = f"，是不是“{known[0]}”？" if known else ""
                         label = MODEL_BY_KIND[target].label  # type: ignore[attr-defined]
@@ -564,6 +589,8 @@ def load(data_dir: Path, sources_dir: Path | None = None) -> tuple[KnowledgeBase
                 problems.append(Problem(result.path, _line_of(result.lines, ("file",)), record.id, "file",
                                         f"来源文件“{record.file}”在 {sources_dir} 中找不到"))
 
+    if docs_dir is not None:
+        problems.extend(_page_problems(parsed, broken, docs_dir))
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]
         files={(kind, rid): r.path for kind, results in parsed.items() for rid, r in results.items()},
@@ -572,8 +599,14 @@ def load(data_dir: Path, sources_dir: Path | None = None) -> tuple[KnowledgeBase
     return kb, problems
 
 
-def load_or_raise(data_dir: Path, sources_dir: Path | None = None) -> KnowledgeBase:
-    kb, problems = load(data_dir, sources_dir)
+def load_or_raise(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None = None) -> KnowledgeBase:
+    kb, problems = load(data_dir, sources_dir, docs_dir)
     if problems:
         raise DataError(problems)
     return kb
+
+
+def sources_dir_for(project_root: Path) -> Path | None:
+    """The shared articles folder beside the checkout, where present (it is not published)."""
+    folder = project_root.parent / "shared" / "sources"
+    return folder if folder.is_dir() else None

@@ -1,0 +1,57 @@
+"""Registers the knowledge base's macros with mkdocs-macros; the logic lives in render.py."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+
+from macros import render
+from macros.models import DataError, KnowledgeBase, load_or_raise, sources_dir_for
+
+log = logging.getLogger("mkdocs.plugins.macros.kb")
+
+
+def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
+    root = Path(env.project_dir)
+    try:
+        kb: KnowledgeBase = load_or_raise(root / "data", sources_dir_for(root), Path(env.conf["docs_dir"]))
+    except DataError as error:
+        for problem in error.problems:
+            log.error(problem.as_text(root))
+        raise Abort(f"数据校验未通过：{len(error.problems)} 个问题，见上。可运行 python -m scripts.validate 查看。") from None
+
+    def page() -> str:
+        return env.page.file.src_uri
+
+    def current(kind: str):  # noqa: ANN202
+        return render.page_record(kb, kind, page())
+
+    env.variables["kb"] = kb
+    macros = {
+        "title": lambda: render.title(current(render.kind_of_page(page()))),
+        "method_overview": lambda: render.method_overview(kb, current("methods"), page()),
+        "method_steps": lambda: render.method_steps(current("methods")),
+        "method_roles": lambda: render.method_roles(current("methods")),
+        "method_results": lambda: render.method_results(kb, current("methods"), page()),
+        "related_methods": lambda: render.related_methods(kb, current("methods"), page()),
+        "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()),
+        "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
+        "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
+        "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()),
+        "studio_figures": lambda: render.studio_figures(kb, current("studios"), page()),
+        "cited_sources": lambda: render.cited_sources(kb, current(render.kind_of_page(page())).sources, page()),
+        "method_table": lambda: render.method_table(kb, page()),
+        "studio_table": lambda: render.studio_table(kb, page()),
+        "mentor_table": lambda: render.mentor_table(kb, page()),
+        "mentor_directory": lambda: render.mentor_directory(kb, page()),
+        "site_table": lambda: render.site_table(kb, page()),
+        "site_directory": lambda: render.site_directory(kb, page()),
+        "source_directory": lambda: render.source_directory(kb, page()),
+        "site_figures": lambda: render.site_figures(kb, page()),
+        "theme_table": lambda: render.theme_table(kb, page()),
+        "region_table": lambda: render.region_table(kb, page()),
+    }
+    for name, function in macros.items():
+        env.macro(function, name)

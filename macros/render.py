@@ -1,0 +1,405 @@
+"""Pure rendering: records in, Markdown (with escaped HTML) out.
+
+Every function here takes data and returns text; nothing reads files or MkDocs
+state, so the logic is unit-tested without a build. Links are written as
+relative Markdown links to ``.md`` files so that MkDocs checks them in a strict
+build and rewrites them for either URL style.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .models import Figure, KnowledgeBase, Method, Mentor, Region, Site, Source, Studio
+
+UNKNOWN = "来源未载明"
+
+PAGE_OF_KIND = {"methods": "methods/{id}.md", "studios": "studios/{id}.md"}
+ANCHOR_PAGE_OF_KIND = {"mentors": "mentors/index.md", "sites": "sites/index.md", "sources": "sources.md"}
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}|#~])")
+
+
+def esc(text: object) -> str:
+    """Text from data, safe in Markdown and in the HTML it becomes."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(text), quote=True))
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Docs-relative path (with anchor where records share a page) of a record."""
+    if kind in PAGE_OF_KIND:
+        return PAGE_OF_KIND[kind].format(id=record_id)
+    return f"{ANCHOR_PAGE_OF_KIND[kind]}#{record_id}"
+
+
+def link(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) -> str:
+    """A Markdown link from ``from_page`` (docs-relative) to a record, named by the record."""
+    record = kb.of_kind(kind)[record_id]
+    target = record_path(kind, record_id)
+    path, _, anchor = target.partition("#")
+    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    if relative == posixpath.basename(from_page) and anchor:
+        relative = ""
+    href = relative + (f"#{anchor}" if anchor else "")
+    return f"[{esc(getattr(record, 'name', getattr(record, 'title', record_id)))}]({href})"
+
+
+def links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> str:
+    return "、".join(link(kb, kind, record_id, from_page) for record_id in ids)
+
+
+def region_text(region: Region) -> str:
+    return esc(" ".join(region.parts())) if region.parts() else UNKNOWN
+
+
+def date_text(value: str | None) -> str:
+    """``2021-07-22`` → ``2021年7月22日``; partial dates keep their precision."""
+    if not value:
+        return UNKNOWN
+    parts = [int(p) for p in value.split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日")))
+
+
+def number_text(figure: Figure) -> str:
+    value = int(figure.value) if figure.value == int(figure.value) else figure.value
+    prefix = figure.qualifier if figure.qualifier in ("近", "约", "超过") else ""
+    suffix = figure.qualifier if figure.qualifier in ("余", "多", "以上") else ""
+    return f"{prefix}{value}{suffix}{esc(figure.unit)}"
+
+
+def _facts(rows: Iterable[tuple[str, str]]) -> str:
+    """A definition list of the facts that are known; unknown ones say so."""
+    return "\n".join(f"{label}\n:   {value or UNKNOWN}\n" for label, value in rows)
+
+
+def _card(css_class: str, summary: str | None, facts: str) -> str:
+    lead = f'<p class="kb-summary"><strong>一句话概括：</strong>{esc(summary)}</p>\n\n' if summary else ""
+    return f'<div class="kb-card {css_class}" markdown>\n\n{lead}{facts}\n</div>\n'
+
+
+def _section(heading: str, body: str, anchor: str) -> str:
+    return f"## {heading} {{#{anchor}}}\n\n{body}\n" if body else ""
+
+
+def title(record: object) -> str:
+    return esc(getattr(record, "name"))
+
+
+def aliases_text(aliases: list[str]) -> str:
+    return "、".join(esc(a) for a in aliases)
+
+
+# ---- methods ---------------------------------------------------------------
+
+
+def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
+    origin = method.origin
+    studio_id = origin.studio or kb.studio_of_method(method.id)
+    source_parts = [
+        link(kb, "studios", studio_id, page) if studio_id else "",
+        link(kb, "mentors", origin.founder, page) if origin.founder else "",
+        esc(origin.community) if origin.community else "",
+    ]
+    facts = [
+        ("出处", "，".join(p for p in source_parts if p)),
+        ("地区", region_text(origin.region)),
+        ("首次报道", f"{method.year}年" if method.year else ""),
+        ("主题", "、".join(esc(t) for t in method.themes)),
+    ]
+    if method.aliases:
+        facts.append(("又称", aliases_text(method.aliases)))
+    return _card("kb-method", method.summary, _facts(facts))
+
+
+def method_steps(method: Method) -> str:
+    """Numbered steps; ``#step-N`` anchors are part of the published URLs."""
+    items = []
+    for number, step in enumerate(method.steps, start=1):
+        detail = f"：{esc(step.detail)}" if step.detail else ""
+        items.append(
+            f'<li id="step-{number}" class="kb-step"><a class="kb-step-anchor" href="#step-{number}">第{number}步</a> '
+            f"<strong>{esc(step.name)}</strong>{detail}</li>"
+        )
+    body = f'<ol class="kb-steps">\n{chr(10).join(items)}\n</ol>' if items else ""
+    return _section("怎么做", body, "how")
+
+
+def method_roles(method: Method) -> str:
+    return _section("谁来做", "\n".join(f"- {esc(role)}" for role in method.roles), "who")
+
+
+def figures_table(kb: KnowledgeBase, figures: list[Figure], page: str) -> str:
+    if not figures:
+        return ""
+    rows = ["| 统计内容 | 数字 | 统计时间 | 来源 |", "| --- | --- | --- | --- |"]
+    for figure in figures:
+        when = date_text(figure.as_of) if figure.as_of else UNKNOWN
+        rows.append(f"| {esc(figure.label)} | {number_text(figure)} | {when} | {link(kb, 'sources', figure.source, page)} |")
+    return "\n".join(rows)
+
+
+def method_results(kb: KnowledgeBase, method: Method, page: str) -> str:
+    return _section("成效", figures_table(kb, method.results, page), "results")
+
+
+def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:
+    ids = kb.related_methods.get(method.id, [])
+    return _section("相关工作法", "\n".join(f"- {link(kb, 'methods', i, page)}：{esc(kb.methods[i].summary or '')}".rstrip("：") for i in ids), "related")
+
+
+# ---- studios ---------------------------------------------------------------
+
+
+def studio_overview(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+    facts = [
+        ("类型", esc(studio.type)),
+        ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else ""),
+        ("地区", region_text(studio.region)),
+        ("成立", date_text(studio.founded) if studio.founded else ""),
+        ("团队", esc(studio.team) if studio.team else ""),
+        ("组织结构", esc(studio.structure) if studio.structure else ""),
+    ]
+    if studio.aliases:
+        facts.append(("又称", aliases_text(studio.aliases)))
+    return _card("kb-studio", studio.summary, _facts(facts))
+
+
+def studio_methods(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+    ids = kb.methods_of_studio.get(studio.id, [])
+    body = "\n".join(f"- {link(kb, 'methods', i, page)}：{esc(kb.methods[i].summary or '')}".rstrip("：") for i in ids)
+    return _section("工作法", body, "methods")
+
+
+def studio_people(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+    ids = kb.mentors_of_studio.get(studio.id, [])
+    body = "\n".join(f"- {link(kb, 'mentors', i, page)}，{esc(kb.mentors[i].role)}" for i in ids)
+    return _section("书记与导师", body, "people")
+
+
+def studio_sites(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+    ids = kb.sites_of_studio.get(studio.id, [])
+    body = "\n".join(f"- {link(kb, 'sites', i, page)}（{esc(kb.sites[i].type)}）" for i in ids)
+    return _section("示范点与阵地", body, "sites")
+
+
+def studio_figures(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+    return _section("数字", figures_table(kb, studio.figures, page), "figures")
+
+
+# ---- sources ---------------------------------------------------------------
+
+
+def source_line(source: Source) -> str:
+    """Publication, author, date and file of an article; the title is the link that precedes it."""
+    parts = [esc(source.publication) if source.publication else "刊载媒体未载明"]
+    if source.author:
+        parts.append(f"作者 {esc(source.author)}")
+    parts.append(date_text(source.date) if source.date else "日期未载明")
+    parts.append(f"原文为{esc(source.script)}中文，文件 `{html.escape(source.file)}`")
+    return "，".join(parts)
+
+
+def cited_sources(kb: KnowledgeBase, source_ids: list[str], page: str) -> str:
+    body = "\n".join(f"- {link(kb, 'sources', i, page)}：{source_line(kb.sources[i])}" for i in source_ids)
+    return _section("来源", body, "sources")
+
+
+def source_directory(kb: KnowledgeBase, page: str) -> str:
+    """Every article, with every record that cites it."""
+    blocks = []
+    for source in kb.sources.values():
+        cited = kb.citing.get(source.id, [])
+        by_kind = []
+        for kind in ("methods", "studios", "mentors", "sites"):
+            ids = [rid for k, rid in cited if k == kind]
+            if ids:
+                by_kind.append(f"- {esc(_KIND_LABELS[kind])}（{len(ids)}）：{links(kb, kind, ids, page)}")
+        body = "\n".join(by_kind) or "尚无记录引用这篇文章。"
+        blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
+    return "\n".join(blocks)
+
+
+# ---- indexes and figures ---------------------------------------------------
+
+_KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(cell or UNKNOWN for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def method_table(kb: KnowledgeBase, page: str, ids: Iterable[str] | None = None) -> str:
+    rows = []
+    for method_id in ids if ids is not None else kb.methods:
+        method = kb.methods[method_id]
+        studio_id = method.origin.studio or kb.studio_of_method(method_id)
+        rows.append([
+            link(kb, "methods", method_id, page),
+            esc(method.summary or ""),
+            link(kb, "studios", studio_id, page) if studio_id else region_text(method.origin.region),
+            "、".join(esc(t) for t in method.themes),
+            str(len(method.steps)) if method.steps else "—",
+        ])
+    return _table(["工作法", "一句话概括", "出处", "主题", "步骤"], rows)
+
+
+def studio_table(kb: KnowledgeBase, page: str) -> str:
+    rows = [
+        [
+            link(kb, "studios", s.id, page),
+            esc(s.type),
+            region_text(s.region),
+            date_text(s.founded) if s.founded else "",
+            link(kb, "mentors", s.leader, page) if s.leader else "",
+            str(len(kb.methods_of_studio.get(s.id, []))),
+        ]
+        for s in kb.studios.values()
+    ]
+    return _table(["名称", "类型", "地区", "成立", "负责人", "工作法"], rows)
+
+
+def mentor_directory(kb: KnowledgeBase, page: str) -> str:
+    """One section per person, anchored by id, with the back-links to studios and methods."""
+    blocks = []
+    for mentor in kb.mentors.values():
+        facts = [
+            ("职务", esc(mentor.role)),
+            ("社区或单位", esc(mentor.community) if mentor.community else ""),
+            ("地区", region_text(mentor.region)),
+            ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else ""),
+            ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else ""),
+            ("工作室与项目", links(kb, "studios", kb.studios_of_mentor.get(mentor.id, []), page)),
+        ]
+        methods = kb.methods_of_mentor.get(mentor.id, [])
+        if methods:
+            facts.append(("提出的工作法", links(kb, "methods", methods, page)))
+        summary = f"{esc(mentor.summary)}\n\n" if mentor.summary else ""
+        sources = "、".join(link(kb, "sources", s, page) for s in mentor.sources)
+        blocks.append(f"## {esc(mentor.name)} {{#{mentor.id}}}\n\n{summary}{_facts(facts)}\n来源：{sources}\n")
+    return "\n".join(blocks)
+
+
+def site_directory(kb: KnowledgeBase, page: str) -> str:
+    blocks = []
+    for site in kb.sites.values():
+        studio_id = kb.studio_of_site(site.id)
+        facts = [
+            ("类型", esc(site.type)),
+            ("地区", region_text(site.region)),
+            ("所属工作室或项目", link(kb, "studios", studio_id, page) if studio_id else ""),
+            ("可以看到什么", esc(site.shows) if site.shows else ""),
+            ("启用", date_text(site.opened) if site.opened else ""),
+            ("命名", esc(site.designation) if site.designation else ""),
+        ]
+        summary = f"{esc(site.summary)}\n\n" if site.summary else ""
+        sources = "、".join(link(kb, "sources", s, page) for s in site.sources)
+        blocks.append(f"## {esc(site.name)} {{#{site.id}}}\n\n{summary}{_facts(facts)}\n来源：{sources}\n")
+    return "\n".join(blocks)
+
+
+def mentor_table(kb: KnowledgeBase, page: str) -> str:
+    rows = [
+        [link(kb, "mentors", m.id, page), esc(m.role), esc(m.community or ""), links(kb, "studios", kb.studios_of_mentor.get(m.id, []), page)]
+        for m in kb.mentors.values()
+    ]
+    return _table(["姓名", "职务", "社区或单位", "工作室与项目"], rows)
+
+
+def site_table(kb: KnowledgeBase, page: str) -> str:
+    rows = []
+    for site in kb.sites.values():
+        studio_id = kb.studio_of_site(site.id)
+        rows.append([
+            link(kb, "sites", site.id, page),
+            esc(site.type),
+            region_text(site.region),
+            link(kb, "studios", studio_id, page) if studio_id else "",
+            date_text(site.opened) if site.opened else "",
+        ])
+    return _table(["名称", "类型", "地区", "所属工作室或项目", "启用"], rows)
+
+
+def count_by_kind(kb: KnowledgeBase) -> dict[str, int]:
+    return {label: len(kb.of_kind(kind)) for kind, label in _KIND_LABELS.items()}
+
+
+def count_by_theme(kb: KnowledgeBase) -> Counter[str]:
+    return Counter(theme for method in kb.methods.values() for theme in method.themes)
+
+
+def _region_of(record: Method | Studio | Mentor | Site) -> Region:
+    return record.origin.region if isinstance(record, Method) else record.region
+
+
+def count_by_province(kb: KnowledgeBase) -> dict[str, Counter[str]]:
+    """Province → counts per kind; records without a province count under 未载明."""
+    counts: dict[str, Counter[str]] = {}
+    for kind, label in _KIND_LABELS.items():
+        for record in kb.of_kind(kind).values():
+            province = _region_of(record).province or "地区未载明"  # type: ignore[arg-type]
+            counts.setdefault(province, Counter())[label] += 1
+    return dict(sorted(counts.items(), key=lambda item: -sum(item[1].values())))
+
+
+def site_figures(kb: KnowledgeBase, page: str) -> str:
+    """The home page's headline numbers, each linking to its index."""
+    index = {"工作法": "methods/index.md", "工作室与项目": "studios/index.md", "书记与导师": "mentors/index.md", "示范点与阵地": "sites/index.md"}
+    cells = []
+    for label, count in count_by_kind(kb).items():
+        href = posixpath.relpath(index[label], posixpath.dirname(page) or ".")
+        cells.append(f'<a class="kb-figure" href="{html.escape(_md_to_url(href))}"><span class="kb-figure-value">{count}</span> <span class="kb-figure-label">{label}</span></a>')
+    sources = len(kb.sources)
+    return f'<div class="kb-figures">\n{chr(10).join(cells)}\n</div>\n\n以上数字由数据自动统计，全部出自 {sources} 篇来源文章。\n'
+
+
+def _md_to_url(href: str) -> str:
+    # Raw HTML links are not rewritten by MkDocs; write them as directory URLs.
+    return re.sub(r"(^|/)index\.md$", r"\1", href).removesuffix(".md") + ("" if href.endswith("index.md") else "/")
+
+
+def theme_table(kb: KnowledgeBase, page: str) -> str:
+    counts = count_by_theme(kb)
+    blocks = []
+    for theme, count in counts.most_common():
+        ids = [m.id for m in kb.methods.values() if theme in m.themes]
+        blocks.append(f"## {esc(theme)}（{count}）\n\n{method_table(kb, page, ids)}")
+    return "\n".join(blocks)
+
+
+def region_table(kb: KnowledgeBase, page: str) -> str:
+    """Every record under its province, then city, with counts."""
+    blocks = []
+    for province, counts in count_by_province(kb).items():
+        summary = "，".join(f"{label} {n}" for label, n in counts.items())
+        lines = [f"## {esc(province)}（{sum(counts.values())}）\n\n{summary}\n"]
+        for kind, label in _KIND_LABELS.items():
+            ids = [r.id for r in kb.of_kind(kind).values() if (_region_of(r).province or "地区未载明") == province]  # type: ignore[arg-type]
+            if ids:
+                entries = "、".join(
+                    f"{link(kb, kind, i, page)}（{esc(_region_of(kb.of_kind(kind)[i]).city or _region_of(kb.of_kind(kind)[i]).district or '市未载明')}）"  # type: ignore[arg-type]
+                    for i in ids
+                )
+                lines.append(f"- {label}：{entries}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+# ---- pages -------------------------------------------------------------------
+
+
+def kind_of_page(page: str) -> str:
+    return page.split("/", 1)[0]
+
+
+def page_record(kb: KnowledgeBase, kind: str, page: str) -> Method | Studio:
+    """The record a page presents: ``methods/<id>.md`` shows ``data/methods/<id>.yml``."""
+    record_id = posixpath.splitext(posixpath.basename(page))[0]
+    if kind_of_page(page) != kind or record_id not in kb.of_kind(kind):
+        raise LookupError(f"页面 docs/{page} 没有对应的数据文件 data/{kind}/{record_id}.yml（页面文件名须与记录编号相同）")
+    return kb.of_kind(kind)[record_id]  # type: ignore[return-value]

@@ -1,0 +1,47 @@
+"""The built site in a real headless Chromium."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from macros.models import load_or_raise
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+KB = load_or_raise(ROOT / "data")
+
+
+def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:  # noqa: ANN001
+    page = browser.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    method_id = next(iter(KB.methods))
+    studio_id = next(iter(KB.studios))
+    for path in ("", f"methods/{method_id}/", f"studios/{studio_id}/", "mentors/"):
+        page.goto(site_url + path, wait_until="networkidle")
+    page.close()
+    assert hosts == {urlsplit(site_url).netloc}
+
+
+def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:  # noqa: ANN001
+    method = next(m for m in KB.methods.values() if len(m.steps) >= 2)
+    page = browser.new_page()
+    page.goto(f"{site_url}methods/{method.id}/#step-2", wait_until="networkidle")
+    step = page.locator("#step-2")
+    assert method.steps[1].name in step.inner_text()
+    assert step.is_visible()
+    box = step.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+    page.close()
+
+
+def test_colour_scheme_toggle_switches_to_dark(browser, site_url: str) -> None:  # noqa: ANN001
+    page = browser.new_page(color_scheme="light")
+    page.goto(site_url, wait_until="networkidle")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    page.locator("label[for='__palette_1']").click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.close()

@@ -1,0 +1,103 @@
+"""Rendering functions, tested on data without a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from macros import render
+from macros.models import Figure, KnowledgeBase, Method, Region, Step, load_or_raise
+from tests.records import write_records
+
+EXTENSIONS = ["attr_list", "def_list", "md_in_html", "tables"]
+
+
+def html_of(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    write_records(tmp_path)
+    return load_or_raise(tmp_path / "data")
+
+
+def test_steps_are_numbered_with_stable_anchors(kb: KnowledgeBase) -> None:
+    out = html_of(render.method_steps(kb.methods["demo-method"]))
+    assert out.startswith('<h2 id="how">怎么做</h2>')
+    assert '<li class="kb-step" id="step-1">' in out or '<li id="step-1" class="kb-step">' in out
+    assert 'id="step-2"' in out and "<strong>倾听</strong>：先听。" in out
+    assert "<strong>解决</strong></li>" in out  # a step with no detail shows no dangling colon
+
+
+def test_empty_sections_are_left_out(kb: KnowledgeBase) -> None:
+    method = kb.methods["demo-method"]
+    assert render.method_roles(method) == ""
+    assert render.method_results(kb, method, "methods/demo-method.md") == ""
+
+
+def test_data_is_escaped_everywhere() -> None:
+    hostile = "<script>alert(1)</script>*粗*[链接](http://x)"
+    method = Method(
+        id="x", name=hostile, summary=hostile, sources=["s"], roles=[hostile],
+        steps=[Step(name=hostile, detail=hostile)], origin={"community": hostile, "region": Region(city=hostile)},
+    )
+    kb = KnowledgeBase(methods={"x": method})
+    page = "methods/x.md"
+    for text in (render.title(method), render.method_overview(kb, method, page), render.method_steps(method), render.method_roles(method)):
+        out = html_of(text)
+        assert "<script>" not in out and "<em>" not in out and "<a href=\"http://x\"" not in out
+        assert "&lt;script&gt;" in out
+
+
+def test_unknown_facts_say_so(kb: KnowledgeBase) -> None:
+    method = kb.methods["demo-method"]
+    out = html_of(render.method_overview(kb, method, "methods/demo-method.md"))
+    assert "<dt>地区</dt>\n<dd>来源未载明</dd>" in out
+    assert "<dt>首次报道</dt>\n<dd>来源未载明</dd>" in out
+
+
+def test_links_are_relative_to_the_page(kb: KnowledgeBase) -> None:
+    studio = kb.studios["demo-studio"]
+    out = render.studio_overview(kb, studio, "studios/demo-studio.md")
+    assert "[王示例](../mentors/index.md#demo-mentor)" in out
+    assert "[示例工作法](../methods/demo-method.md)" in render.studio_methods(kb, studio, "studios/demo-studio.md")
+    assert "[示例工作法](methods/demo-method.md)" in render.method_table(kb, "index.md")
+
+
+def test_back_links_join_both_sides(kb: KnowledgeBase) -> None:
+    assert kb.methods_of_studio["demo-studio"] == ["demo-method"]
+    assert kb.sites_of_studio["demo-studio"] == ["demo-site"]
+    assert kb.studios_of_mentor["demo-mentor"] == ["demo-studio"]
+    people = render.studio_people(kb, kb.studios["demo-studio"], "studios/demo-studio.md")
+    assert "[王示例](../mentors/index.md#demo-mentor)，社区党委书记" in people
+    directory = render.mentor_directory(kb, "mentors/index.md")
+    assert "## 王示例 {#demo-mentor}" in directory and "[示例工作室](../studios/demo-studio.md)" in directory
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected"), [("", "500件"), ("余", "500余件"), ("近", "近500件"), ("以上", "500以上件")]
+)
+def test_figures_keep_the_sources_qualifier(qualifier: str, expected: str) -> None:
+    figure = Figure(label="问题", value=500, unit="件", qualifier=qualifier, source="s")
+    assert render.number_text(figure) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("2018", "2018年"), ("2020-06", "2020年6月"), ("2021-07-22", "2021年7月22日"), (None, "来源未载明")])
+def test_dates_keep_their_precision(value: str | None, expected: str) -> None:
+    assert render.date_text(value) == expected
+
+
+def test_site_wide_counts(kb: KnowledgeBase) -> None:
+    assert render.count_by_kind(kb) == {"工作法": 1, "工作室与项目": 1, "书记与导师": 1, "示范点与阵地": 1}
+    assert render.count_by_theme(kb) == {"矛盾调解": 1}
+    assert render.count_by_province(kb)["北京市"]["工作室与项目"] == 1
+    figures = render.site_figures(kb, "index.md")
+    assert 'href="methods/"' in figures and '<span class="kb-figure-value">1</span>' in figures
+
+
+def test_page_without_record_is_an_error(kb: KnowledgeBase) -> None:
+    with pytest.raises(LookupError, match="docs/methods/nothing.md 没有对应的数据文件"):
+        render.page_record(kb, "methods", "methods/nothing.md")

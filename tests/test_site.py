@@ -1,0 +1,122 @@
+"""The shared strict build: pages exist, data shows up, links resolve, nothing loads from elsewhere."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+
+from macros.models import load_or_raise
+from tests.conftest import ROOT, build_site
+from tests.records import write_records
+
+pytestmark = pytest.mark.build
+
+KB = load_or_raise(ROOT / "data")
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
+
+
+def html_pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if "assets" not in p.parts]
+
+
+def test_every_method_and_studio_has_a_page_with_its_data(built_site: Path) -> None:
+    for method in KB.methods.values():
+        page = soup(built_site, f"methods/{method.id}/index.html")
+        assert page.h1.get_text(strip=True).startswith(method.name)
+        assert page.title.get_text().startswith(method.name)
+        for number, step in enumerate(method.steps, start=1):
+            item = page.find(id=f"step-{number}")
+            assert item is not None and step.name in item.get_text()
+    for studio in KB.studios.values():
+        page = soup(built_site, f"studios/{studio.id}/index.html")
+        assert page.h1.get_text(strip=True).startswith(studio.name)
+        assert "负责人" in page.select_one(".kb-card").get_text()
+
+
+def test_index_pages_list_every_record(built_site: Path) -> None:
+    for kind, page in (("methods", "methods/index.html"), ("studios", "studios/index.html"),
+                       ("mentors", "mentors/index.html"), ("sites", "sites/index.html")):
+        text = soup(built_site, page).select_one("article").get_text()
+        for record in KB.of_kind(kind).values():
+            assert record.name in text, (page, record.name)  # type: ignore[attr-defined]
+
+
+def test_mentors_and_sites_have_anchors(built_site: Path) -> None:
+    mentors = soup(built_site, "mentors/index.html")
+    sites = soup(built_site, "sites/index.html")
+    assert all(mentors.find(id=m) for m in KB.mentors)
+    assert all(sites.find(id=s) for s in KB.sites)
+
+
+def test_home_page_figures_come_from_the_data(built_site: Path) -> None:
+    values = [int(v.get_text()) for v in soup(built_site, "index.html").select(".kb-figure-value")]
+    assert values == [len(KB.methods), len(KB.studios), len(KB.mentors), len(KB.sites)]
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
+    site_path = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path  # 404.html links from the root
+    broken = []
+    ids_cache: dict[Path, set[str]] = {}
+    for page in html_pages(built_site):
+        for a in soup(built_site, str(page.relative_to(built_site))).select("a[href]"):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "//")):
+                continue
+            if parts.path.startswith(site_path):
+                target = (built_site / unquote(parts.path.removeprefix(site_path))).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(built_site)} → {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in ids_cache:
+                    ids_cache[target] = {t["id"] for t in BeautifulSoup(target.read_text(encoding="utf-8"), "lxml").select("[id]")}
+                if unquote(parts.fragment) not in ids_cache[target]:
+                    broken.append(f"{page.relative_to(built_site)} → {href} (no anchor)")
+    assert not broken, "\n".join(broken[:30])
+
+
+OFF_SITE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1)""")
+
+
+def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        tree = soup(built_site, str(page.relative_to(built_site)))
+        for tag in tree.select("script[src], link[rel=stylesheet], img[src], iframe, link[rel=preconnect]"):
+            url = tag.get("src") or tag.get("href") or ""
+            assert not urlsplit(url).netloc, f"{page}: {tag}"
+    css = "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+
+
+def test_pages_declare_chinese(built_site: Path) -> None:
+    assert soup(built_site, "index.html").html["lang"].startswith("zh")
+
+
+def test_broken_data_stops_the_build(tmp_path: Path) -> None:
+    """A build never publishes over bad data: it stops with the validator's messages."""
+    for name in ("mkdocs.yml", "overrides", "macros"):
+        src = ROOT / name
+        (tmp_path / name).symlink_to(src, target_is_directory=src.is_dir())
+    write_records(tmp_path)
+    (tmp_path / "docs/index.md").write_text("# 首页\n", encoding="utf-8")
+    bad = tmp_path / "data/methods/demo-method.yml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("name: 示例工作法", "name: 示例工作法\nstep: []"), encoding="utf-8")
+    result = build_site(tmp_path, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "data/methods/demo-method.yml:3  demo-method  step  未知字段“step”，是不是“steps”？" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "out/methods/demo-method/index.html").exists()
