@@ -194,6 +194,7 @@ class Source(Strict):
     publication: str | None = Field(None, title="刊载媒体")
     author: str | None = Field(None, title="作者或记者")
     date: PartialDate | None = Field(None, title="日期")
+    url: Url | None = Field(None, title="原文链接")
     file: Annotated[str, Field(pattern=SOURCE_FILE_PATTERN)] = Field(title="来源文件", description="sources 目录中的文件名")
     script: Literal["简体", "繁体"] = Field(title="原文字体")
 

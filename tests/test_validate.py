@@ -180,3 +180,8 @@ def test_garbage_never_ends_in_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert "demo-method.yml:1" in result.stdout and "应为键值对" in result.stdout
     assert "demo-site.yml:2" in result.stdout and "YAML 格式错误" in result.stdout
+
+
+def test_bad_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run(write_records(tmp_path, with_changes("sources/article.yml", url="www.example.com/a b")), capsys)
+    assert code == 1 and "article  url" in only_line(lines) and "不是有效的网址" in lines[0]
