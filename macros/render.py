@@ -396,19 +396,20 @@ def theme_table(kb: KnowledgeBase, page: str) -> str:
 
 
 def region_table(kb: KnowledgeBase, page: str) -> str:
-    """Every record under its province, then city, with counts."""
+    """Every record under its province, each with its city (or district), and counts."""
     blocks = []
     for province, counts in count_by_province(kb).items():
         summary = "，".join(f"{label} {n}" for label, n in counts.items())
         lines = [f"## {esc(province)}（{sum(counts.values())}）\n\n{summary}\n"]
         for kind, label in _KIND_LABELS.items():
-            ids = [r.id for r in kb.of_kind(kind).values() if (_region_of(r).province or "地区未载明") == province]  # type: ignore[arg-type]
-            if ids:
-                entries = "、".join(
-                    f"{link(kb, kind, i, page)}（{esc(_region_of(kb.of_kind(kind)[i]).city or _region_of(kb.of_kind(kind)[i]).district or '市未载明')}）"  # type: ignore[arg-type]
-                    for i in ids
-                )
-                lines.append(f"- {label}：{entries}")
+            entries = []
+            for record in kb.of_kind(kind).values():
+                region = _region_of(record)  # type: ignore[arg-type]
+                if (region.province or "地区未载明") == province:
+                    place = region.city or region.district or "市未载明"
+                    entries.append(f"{link(kb, kind, record.id, page)}（{esc(place)}）")  # type: ignore[attr-defined]
+            if entries:
+                lines.append(f"- {label}：{'、'.join(entries)}")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
