@@ -224,7 +224,7 @@ def lineage_edges(kb: KnowledgeBase) -> list[tuple[tuple[str, str], tuple[str, s
             edges.append((a, b))
 
     for studio_id in kb.studios:
-        for mentor_id in kb.mentors_of_studio.get(studio_id, []):
+        for mentor_id in filter(None, kb.mentors_of_studio.get(studio_id, [])):
             add(("studios", studio_id), ("mentors", mentor_id))
         for method_id in kb.methods_of_studio.get(studio_id, []):
             add(("studios", studio_id), ("methods", method_id))
@@ -295,7 +295,7 @@ def lineage_tree(kb: KnowledgeBase, from_page: str) -> str:
     lines: list[str] = []
     for studio in kb.studios.values():
         lines.append(f"- {item('studios', studio.id)}")
-        for mentor_id in kb.mentors_of_studio.get(studio.id, []):
+        for mentor_id in filter(None, kb.mentors_of_studio.get(studio.id, [])):
             mentor = kb.mentors[mentor_id]
             trained = f"，带教 {mentor.mentees} 人" if mentor.mentees is not None else ""
             lines.append(f"    - {item('mentors', mentor_id, f'（{esc(mentor.role)}{trained}）')}")
