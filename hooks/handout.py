@@ -1,5 +1,5 @@
 """Makes pages print as handouts: appends the block with QR code, short link and cite-this-version
-links to method and studio pages, and gives every internal link the address to print.
+links to method and studio pages (and to the training plans and cards, pointing to their method), and gives every internal link the address to print.
 
 Switch off: remove ``hooks/handout.py`` from ``hooks:`` in mkdocs.yml, or set
 ``extra: {handout: false}``. The commit is ``GITHUB_SHA`` when set, else
@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging
-import os
-import subprocess
+import logging  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
 
-from macros import handout
+from macros import handout  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.handout")
 _commit: str | None = None
@@ -42,14 +42,15 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
 def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     if not config.extra.get("handout", True):
         return markdown
-    kind, _, name = page.file.src_uri.partition("/")
-    if kind not in handout.SHORT_PREFIX or "/" in name or name == "index.md" or not name.endswith(".md"):
+    target = handout.handout_target(page.file.src_uri)
+    if target is None:
         return markdown
-    record_id = name.removesuffix(".md")
+    kind, record_id = target
+    docs = Path(config.docs_dir).name
+    files = [f"{docs}/{kind}/{record_id}.md", f"data/{kind}/{record_id}.yml"]
     return markdown + handout.handout_block(
         kind=kind, record_id=record_id, site_url=config.site_url or "/",
-        repo_url=config.repo_url, commit=_commit,
-        files=[f"{Path(config.docs_dir).name}/{page.file.src_uri}", f"data/{kind}/{record_id}.yml"],
+        repo_url=config.repo_url, commit=_commit, files=files,
     )
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging
-import yaml
-from mkdocs.exceptions import Abort
+import logging  # noqa: E402
+import yaml  # noqa: E402
+from mkdocs.exceptions import Abort  # noqa: E402
 
-from macros import handout
+from macros import handout  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.short_links")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging
+import logging  # noqa: E402
 
-from macros.models import load
+from macros.models import load  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.theme_tags")
 _themes: dict[str, list[str]] = {}

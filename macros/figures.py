@@ -227,7 +227,10 @@ def lineage_edges(kb: KnowledgeBase) -> list[tuple[tuple[str, str], tuple[str, s
         for mentor_id in filter(None, kb.mentors_of_studio.get(studio_id, [])):
             add(("studios", studio_id), ("mentors", mentor_id))
         for method_id in kb.methods_of_studio.get(studio_id, []):
-            add(("studios", studio_id), ("methods", method_id))
+            # A method founded by one of the studio's people hangs from that person, not twice.
+            founders = [m for m in kb.mentors_of_studio.get(studio_id, []) if m and method_id in kb.methods_of_mentor.get(m, [])]
+            if not founders:
+                add(("studios", studio_id), ("methods", method_id))
         for site_id in kb.sites_of_studio.get(studio_id, []):
             add(("studios", studio_id), ("sites", site_id))
     for mentor_id, method_ids in kb.methods_of_mentor.items():
@@ -250,6 +253,13 @@ def lineage_svg(kb: KnowledgeBase, from_page: str) -> str:
         return ""
     used = {node for edge in edges for node in edge}
     columns = {kind: [rid for rid in kb.of_kind(kind) if (kind, rid) in used] for kind in COLUMNS}
+    # Fewer crossings: each column sorted by the mean row of the nodes it is joined to on its left.
+    for c, kind in enumerate(COLUMNS[1:], start=1):
+        rank = {node: row for k in COLUMNS[:c] for row, node in enumerate((k, rid) for rid in columns[k])}
+        def mean_row(rid: str, kind: str = kind, rank: dict = rank) -> float:
+            rows = [rank[a] for a, b in edges if b == (kind, rid) and a in rank]
+            return sum(rows) / len(rows) if rows else float("inf")
+        columns[kind].sort(key=mean_row)
     col_width, node_w, node_h, gap, top = 190, 165, 26, 10, 34
     rows = max(len(ids) for ids in columns.values())
     width, height = col_width * len(COLUMNS), top + rows * (node_h + gap) + 6

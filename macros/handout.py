@@ -42,6 +42,20 @@ def short_redirects(ids_by_kind: dict[str, list[str]]) -> dict[str, str]:
     return maps
 
 
+_HANDOUT_PAGE = re.compile(r"^(?:(methods|studios)|training(?:/cards)?)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def handout_target(src_uri: str) -> tuple[str, str] | None:
+    """(kind, id) of the record whose address a page's QR code carries, or ``None``.
+
+    Method and studio pages carry their own; a training plan or card carries its method's.
+    """
+    match = _HANDOUT_PAGE.match(src_uri)
+    if not match or match.group(2) == "index":
+        return None
+    return (match.group(1) or "methods", match.group(2))
+
+
 def version_links(repo_url: str | None, commit: str | None, files: list[str]) -> list[tuple[str, str]]:
     """(file, URL of that file at ``commit``) for each repository file a page is built from."""
     if not repo_url or not commit:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import figures, render
+from macros import figures, render, training
 from macros.models import DataError, KnowledgeBase, load_or_raise, sources_dir_for
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -58,6 +58,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "province_chart_table": lambda: figures.data_table(figures.province_bars(kb, page()), ("省级行政区", "条目")),
         "timeline": lambda: figures.timeline(kb, page()),
         "lineage": lambda: figures.lineage(kb, page()),
+        "training_index": lambda: training.training_index(kb, page()),
     }
     for name, function in macros.items():
         env.macro(function, name)
