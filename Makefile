@@ -6,7 +6,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate schema build serve test bench clean
+.PHONY: setup browser validate schema build paths serve test bench clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ schema: setup
 
 build: setup
 	$(MKDOCS) build --strict
+
+# Record the built site's pages and anchors in data/published-paths.txt (never removes one).
+paths: build
+	$(PYTHON) -m scripts.published_paths
 
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
-from .render import _md_to_url, esc, link, record_path
+from .render import esc, link, record_path
 
 KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN_REGION = "地区未载明"
@@ -24,18 +24,28 @@ def _x(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def url_of(kind: str, record_id: str, from_page: str) -> str:
-    """Directory URL of a record relative to ``from_page`` (raw HTML links are not rewritten by MkDocs)."""
-    path, _, anchor = record_path(kind, record_id).partition("#")
-    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
-    return _md_to_url(relative) + (f"#{anchor}" if anchor else "")
+def _directory_url(docs_path: str) -> str:
+    """``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/`` (MkDocs' directory URLs)."""
+    if posixpath.basename(docs_path) == "index.md":
+        return posixpath.dirname(docs_path) + "/" if posixpath.dirname(docs_path) else ""
+    return posixpath.splitext(docs_path)[0] + "/"
 
 
 def page_url(target: str, from_page: str) -> str:
-    """Directory URL of a docs page (with optional ``#anchor``) relative to ``from_page``."""
+    """URL of a docs page (``x.md`` with optional ``#anchor``) relative to the URL of ``from_page``.
+
+    Raw HTML (the SVG pictures) is not rewritten by MkDocs, so links are written as served.
+    """
     path, _, anchor = target.partition("#")
-    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
-    return _md_to_url(relative) + (f"#{anchor}" if anchor else "")
+    start = _directory_url(from_page) or "."
+    relative = posixpath.relpath(_directory_url(path) or ".", start)
+    relative = "./" if relative == "." else relative + "/"
+    return relative + (f"#{anchor}" if anchor else "")
+
+
+def url_of(kind: str, record_id: str, from_page: str) -> str:
+    """URL of a record's page (or anchor) relative to the URL of ``from_page``."""
+    return page_url(record_path(kind, record_id), from_page)
 
 
 # ---- bar charts ----------------------------------------------------------------
