@@ -6,7 +6,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate schema build serve test bench clean
+.PHONY: setup browser validate schema build serve serve-hant test bench clean
 
 setup: $(STAMP)
 
@@ -25,11 +25,18 @@ validate: setup
 schema: setup
 	$(PYTHON) -m scripts.schema
 
+# Both editions: Simplified into site/, then Traditional into site/zh-Hant/
+# (in this order: a build empties its own site_dir first).
 build: setup
 	$(MKDOCS) build --strict
+	$(MKDOCS) build --strict -f mkdocs.zh-Hant.yml
 
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000
+
+# The Traditional edition alone, on http://127.0.0.1:8001/<site path>/zh-Hant/
+serve-hant: setup
+	$(MKDOCS) serve --strict -f mkdocs.zh-Hant.yml -a 127.0.0.1:8001
 
 test: setup browser
 	$(PYTHON) -m pytest
