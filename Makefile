@@ -6,7 +6,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate schema build serve serve-hant test bench clean
+.PHONY: setup browser validate schema build serve serve-hant preview test bench clean
 
 setup: $(STAMP)
 
@@ -34,9 +34,14 @@ build: setup
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000
 
-# The Traditional edition alone, on http://127.0.0.1:8001/<site path>/zh-Hant/
+# The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
+# (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).
 serve-hant: setup
 	$(MKDOCS) serve --strict -f mkdocs.zh-Hant.yml -a 127.0.0.1:8001
+
+# Both editions as published (site/, site/zh-Hant/), no reload, on http://127.0.0.1:8002/
+preview: build
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8002
 
 test: setup browser
 	$(PYTHON) -m pytest
