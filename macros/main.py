@@ -28,7 +28,6 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     def current(kind: str):  # noqa: ANN202
         return render.page_record(kb, kind, page())
 
-    env.variables["kb"] = kb
     macros = {
         "title": lambda: render.title(current(render.kind_of_page(page()))),
         "method_overview": lambda: render.method_overview(kb, current("methods"), page()),

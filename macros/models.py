@@ -194,6 +194,7 @@ class Source(Strict):
     publication: str | None = Field(None, title="刊载媒体")
     author: str | None = Field(None, title="作者或记者")
     date: PartialDate | None = Field(None, title="日期")
+    url: Url | None = Field(None, title="原文链接")
     file: Annotated[str, Field(pattern=SOURCE_FILE_PATTERN)] = Field(title="来源文件", description="sources 目录中的文件名")
     script: Literal["简体", "繁体"] = Field(title="原文字体")
 
@@ -232,6 +233,23 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# PyYAML's explanations, in the words an editor needs; anything else is passed on as it is.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“字段: 值”，多半是缩进不对，或值里有未加引号的冒号"),
+    ("could not find expected ':'", "缺少冒号，每行应形如“字段: 值”"),
+    ("cannot start any token", "含有不能出现的字符（常见是用 Tab 缩进，请改用空格）"),
+    ("expected <block end>", "缩进不一致，同一层的字段应左对齐"),
+    ("expected ',' or ']'", "方括号 [ ] 列表没有闭合，或项之间缺逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺逗号"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found undefined alias", "使用了未定义的 * 别名"),
+)
+
+
+def _yaml_problem(detail: str) -> str:
+    return next((chinese for english, chinese in _YAML_PROBLEMS if english in detail), detail)
 
 
 @dataclass(frozen=True)
@@ -438,9 +456,11 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
         detail = getattr(err, "problem", None) or str(err)
-        report(mark.line + 1 if mark else 1, "", f"YAML 格式错误：{detail}（常见原因：缩进不齐、冒号后缺空格、引号未闭合）")
+        # An unclosed quote or bracket is reported at the end of the file; point at where it opened.
+        opened = getattr(err, "context_mark", None) if re.search(r"end of stream|<stream end>", detail) else None
+        mark = opened or getattr(err, "problem_mark", None)
+        report(mark.line + 1 if mark else 1, "", f"YAML 格式错误：{_yaml_problem(detail)}")
         return None
     if not isinstance(data, dict) or node is None:
         report(1, "", "文件内容应为键值对（映射），每行形如“字段: 值”")
@@ -488,7 +508,7 @@ class KnowledgeBase:
         self.citing: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
         def add(index: dict[str, list], key: str | None, value: object) -> None:
-            if key and value not in index[key]:
+            if key and value is not None and value not in index[key]:
                 index[key].append(value)
 
         for studio in self.studios.values():
@@ -510,6 +530,17 @@ class KnowledgeBase:
                 add(self.mentors_of_studio, studio_id, mentor.id)
         for site in self.sites.values():
             add(self.sites_of_studio, site.studio, site.id)
+        # Inverted once here so that pages and index tables look up, never scan.
+        self._studios_of_method: dict[str, list[str]] = defaultdict(list)
+        for method in self.methods.values():
+            add(self._studios_of_method, method.id, method.origin.studio)
+        for studio_id, method_ids in self.methods_of_studio.items():
+            for method_id in method_ids:
+                add(self._studios_of_method, method_id, studio_id)
+        self._studios_of_site: dict[str, list[str]] = defaultdict(list)
+        for studio_id, site_ids in self.sites_of_studio.items():
+            for site_id in site_ids:
+                add(self._studios_of_site, site_id, studio_id)
         for kind in ("methods", "studios", "mentors", "sites"):
             for record in self.of_kind(kind).values():
                 for source_id in record.sources:  # type: ignore[attr-defined]
@@ -518,11 +549,11 @@ class KnowledgeBase:
     def of_kind(self, kind: str) -> dict[str, Strict]:
         return getattr(self, kind)
 
-    def studio_of_method(self, method_id: str) -> str | None:
-        return next((s for s, ms in self.methods_of_studio.items() if method_id in ms), None)
+    def studios_of_method(self, method_id: str) -> list[str]:
+        return self._studios_of_method.get(method_id, [])
 
-    def studio_of_site(self, site_id: str) -> str | None:
-        return next((s for s, ss in self.sites_of_studio.items() if site_id in ss), None)
+    def studios_of_site(self, site_id: str) -> list[str]:
+        return self._studios_of_site.get(site_id, [])
 
 
 PAGED_KINDS = ("methods", "studios")

@@ -98,9 +98,8 @@ def aliases_text(aliases: list[str]) -> str:
 
 def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
     origin = method.origin
-    studio_id = origin.studio or kb.studio_of_method(method.id)
     source_parts = [
-        link(kb, "studios", studio_id, page) if studio_id else "",
+        links(kb, "studios", kb.studios_of_method(method.id), page),
         link(kb, "mentors", origin.founder, page) if origin.founder else "",
         esc(origin.community) if origin.community else "",
     ]
@@ -238,11 +237,11 @@ def method_table(kb: KnowledgeBase, page: str, ids: Iterable[str] | None = None)
     rows = []
     for method_id in ids if ids is not None else kb.methods:
         method = kb.methods[method_id]
-        studio_id = method.origin.studio or kb.studio_of_method(method_id)
+        studio_ids = kb.studios_of_method(method_id)
         rows.append([
             link(kb, "methods", method_id, page),
             esc(method.summary or ""),
-            link(kb, "studios", studio_id, page) if studio_id else region_text(method.origin.region),
+            links(kb, "studios", studio_ids, page) if studio_ids else region_text(method.origin.region),
             "、".join(esc(t) for t in method.themes),
             str(len(method.steps)) if method.steps else "—",
         ])
@@ -288,11 +287,10 @@ def mentor_directory(kb: KnowledgeBase, page: str) -> str:
 def site_directory(kb: KnowledgeBase, page: str) -> str:
     blocks = []
     for site in kb.sites.values():
-        studio_id = kb.studio_of_site(site.id)
         facts = [
             ("类型", esc(site.type)),
             ("地区", region_text(site.region)),
-            ("所属工作室或项目", link(kb, "studios", studio_id, page) if studio_id else ""),
+            ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page)),
             ("可以看到什么", esc(site.shows) if site.shows else ""),
             ("启用", date_text(site.opened) if site.opened else ""),
             ("命名", esc(site.designation) if site.designation else ""),
@@ -314,12 +312,11 @@ def mentor_table(kb: KnowledgeBase, page: str) -> str:
 def site_table(kb: KnowledgeBase, page: str) -> str:
     rows = []
     for site in kb.sites.values():
-        studio_id = kb.studio_of_site(site.id)
         rows.append([
             link(kb, "sites", site.id, page),
             esc(site.type),
             region_text(site.region),
-            link(kb, "studios", studio_id, page) if studio_id else "",
+            links(kb, "studios", kb.studios_of_site(site.id), page),
             date_text(site.opened) if site.opened else "",
         ])
     return _table(["名称", "类型", "地区", "所属工作室或项目", "启用"], rows)
@@ -373,19 +370,20 @@ def theme_table(kb: KnowledgeBase, page: str) -> str:
 
 
 def region_table(kb: KnowledgeBase, page: str) -> str:
-    """Every record under its province, then city, with counts."""
+    """Every record under its province, each with its city (or district), and counts."""
     blocks = []
     for province, counts in count_by_province(kb).items():
         summary = "，".join(f"{label} {n}" for label, n in counts.items())
         lines = [f"## {esc(province)}（{sum(counts.values())}）\n\n{summary}\n"]
         for kind, label in _KIND_LABELS.items():
-            ids = [r.id for r in kb.of_kind(kind).values() if (_region_of(r).province or "地区未载明") == province]  # type: ignore[arg-type]
-            if ids:
-                entries = "、".join(
-                    f"{link(kb, kind, i, page)}（{esc(_region_of(kb.of_kind(kind)[i]).city or _region_of(kb.of_kind(kind)[i]).district or '市未载明')}）"  # type: ignore[arg-type]
-                    for i in ids
-                )
-                lines.append(f"- {label}：{entries}")
+            entries = []
+            for record in kb.of_kind(kind).values():
+                region = _region_of(record)  # type: ignore[arg-type]
+                if (region.province or "地区未载明") == province:
+                    place = region.city or region.district or "市未载明"
+                    entries.append(f"{link(kb, kind, record.id, page)}（{esc(place)}）")  # type: ignore[attr-defined]
+            if entries:
+                lines.append(f"- {label}：{'、'.join(entries)}")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
