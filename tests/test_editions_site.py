@@ -88,23 +88,30 @@ def test_switch_links_lead_to_the_same_page_in_the_other_edition(both: tuple[Pat
     assert not problems, "\n".join(problems[:20])
 
 
-def test_hreflang_alternates_name_this_page_in_both_editions(both: tuple[Path, Path]) -> None:
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_each_edition_has_its_own_sitemap_with_hreflang_alternates(both: tuple[Path, Path]) -> None:
+    root, traditional = both
+    for site, prefix in ((root, SITE_URL), (traditional, f"{SITE_URL}{HANT}/")):
+        entries = ET.parse(site / "sitemap.xml").getroot().findall("s:url", SITEMAP)
+        assert {e.find("s:loc", SITEMAP).text for e in entries} == {prefix + p.removesuffix("index.html") for p in pages(root)}
+        for entry in entries:
+            url = entry.find("s:loc", SITEMAP).text.removeprefix(prefix)
+            alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link[@rel='alternate']", SITEMAP)}
+            assert alternates == {"zh-Hans": SITE_URL + url, HANT: f"{SITE_URL}{HANT}/{url}", "x-default": SITE_URL + url}
+
+
+def test_pages_name_their_edition_and_no_other_host_in_the_head(both: tuple[Path, Path]) -> None:
+    """Canonical addresses are the edition's own. No <link rel=alternate> in the head: Material's
+    instant navigation would fetch <href>/sitemap.xml from each (hreflang is in the sitemaps)."""
     root, traditional = both
     for page in pages(root):
         url = page.removesuffix("index.html")
-        expected = {"zh-Hans": SITE_URL + url, HANT: f"{SITE_URL}{HANT}/{url}", "x-default": SITE_URL + url}
+        assert soup(root / page).select_one("link[rel=canonical]")["href"] == SITE_URL + url
+        assert soup(traditional / page).select_one("link[rel=canonical]")["href"] == f"{SITE_URL}{HANT}/{url}"
         for edition in (root, traditional):
-            alternates = {link["hreflang"]: link["href"] for link in soup(edition / page).select("link[rel=alternate][hreflang]")}
-            assert alternates == expected, (edition, page)
-        assert soup(traditional / page).select_one("link[rel=canonical]")["href"] == expected[HANT]
-
-
-def test_each_edition_has_its_own_sitemap(both: tuple[Path, Path]) -> None:
-    root, traditional = both
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    for site, prefix in ((root, SITE_URL), (traditional, f"{SITE_URL}{HANT}/")):
-        locations = {loc.text for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)}
-        assert locations == {prefix + page.removesuffix("index.html") for page in pages(root)}
+            assert not soup(edition / page).select("link[rel=alternate]"), (edition, page)
 
 
 def test_traditional_pages_are_the_simplified_ones_converted(both: tuple[Path, Path]) -> None:

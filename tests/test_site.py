@@ -67,7 +67,8 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     broken = []
     ids_cache: dict[Path, set[str]] = {}
     for page in html_pages(built_site):
-        for a in soup(built_site, str(page.relative_to(built_site))).select("a[href]"):
+        # The edition switch leads into the other edition's build: tests/test_editions_site.py checks it.
+        for a in soup(built_site, str(page.relative_to(built_site))).select("a[href]:not(.md-select__link)"):
             href = a["href"]
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("mailto:", "//")):
@@ -108,7 +109,7 @@ def test_pages_declare_chinese(built_site: Path) -> None:
 
 def test_broken_data_stops_the_build(tmp_path: Path) -> None:
     """A build never publishes over bad data: it stops with the validator's messages."""
-    for name in ("mkdocs.yml", "overrides", "macros"):
+    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
         src = ROOT / name
         (tmp_path / name).symlink_to(src, target_is_directory=src.is_dir())
     write_records(tmp_path)
@@ -126,7 +127,7 @@ def test_broken_data_stops_the_build(tmp_path: Path) -> None:
 def synthetic_project(root: Path, methods: int) -> Path:
     """The project's config and templates over ``methods`` generated method records."""
     root.mkdir()
-    for name in ("mkdocs.yml", "overrides", "macros"):
+    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
         src = ROOT / name
         (root / name).symlink_to(src, target_is_directory=src.is_dir())
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("methods", "studios"))
