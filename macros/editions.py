@@ -25,6 +25,7 @@ is the glue that calls it.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -181,13 +182,51 @@ class Converter:
         return changes
 
 
+_JSON_SCRIPT = re.compile(r"""(<script\b[^>]*\btype=["']application/json["'][^>]*>)(.*?)(</script>)""", re.IGNORECASE | re.DOTALL)
+_JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
+
+
+def convert_json(value: Any, convert: Callable[[str], str]) -> Any:
+    """Every string value in a JSON value converted; keys and structure unchanged."""
+    if isinstance(value, str):
+        return convert(value)
+    if isinstance(value, list):
+        return [convert_json(item, convert) for item in value]
+    if isinstance(value, dict):
+        return {key: convert_json(item, convert) for key, item in value.items()}
+    return value
+
+
+def _convert_json_text(text: str, convert: Callable[[str], str]) -> str:
+    """An inline JSON script (Material's ``__config`` with its interface strings, written
+    with ``\\uXXXX`` escapes that text conversion cannot see), converted and re-encoded
+    the way Jinja's ``tojson`` does it, safe inside <script>."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return convert(text)
+    encoded = json.dumps(convert_json(data, convert), ensure_ascii=True)
+    return "".join(_JSON_UNSAFE.get(char, char) for char in encoded)
+
+
 def convert_html(html: str, convert: Callable[[str], str]) -> str:
     """Convert a rendered page: text, titles, attributes and inline scripts' strings.
 
     Left alone: address attributes (href, src …) and the plain text of elements
     marked ``lang="zh-Hans"`` or ``lang="zh-Hant"``, which are already in the
-    script they declare.
+    script they declare. Inline JSON is decoded, converted and encoded again.
     """
+    out: list[str] = []
+    position = 0
+    for match in _JSON_SCRIPT.finditer(html):
+        out.append(_convert_markup(html[position:match.start(2)], convert))
+        out.append(_convert_json_text(match.group(2), convert))
+        position = match.end(2)
+    out.append(_convert_markup(html[position:], convert))
+    return "".join(out)
+
+
+def _convert_markup(html: str, convert: Callable[[str], str]) -> str:
     out: list[str] = []
     position = 0
     for match in _KEEP.finditer(html):

@@ -86,6 +86,17 @@ def test_html_conversion_leaves_addresses_and_declared_scripts(converter: Conver
     assert '"沒有找到符合條件的結果"' in out
 
 
+def test_inline_json_is_converted_inside_its_escapes(converter: Converter) -> None:
+    # Material writes its interface strings into the page as escaped JSON: 没有 is \u6ca1\u6709.
+    config = json.dumps({"search": "assets/javascripts/search.js", "translations": {"search.result.none": "没有结果</script>"}})
+    config = config.replace("<", "\\u003c")  # as Jinja's tojson writes it
+    page = f'<p>没有</p><script id="__config" type="application/json">{config}</script><script>var a="没有"</script>'
+    out = convert_html(page, converter.convert)
+    assert out.startswith("<p>沒有</p>") and out.endswith('<script>var a="沒有"</script>')
+    data = json.loads(out.split('type="application/json">')[1].split("</script>")[0])
+    assert data == {"search": "assets/javascripts/search.js", "translations": {"search.result.none": "沒有結果</script>"}}
+
+
 def test_reconverting_traditional_text_is_what_the_site_never_does(converter: Converter) -> None:
     # OpenCC is not idempotent: run over correct Traditional text it can change it.
     plain = Converter("s2tw")

@@ -125,6 +125,10 @@ def test_traditional_pages_are_the_simplified_ones_converted(both: tuple[Path, P
         assert nav_hant == [CONVERTER.convert(label) for label in nav_hans], page
         assert hant.select_one("input.md-search__input")["placeholder"] == CONVERTER.convert(
             hans.select_one("input.md-search__input")["placeholder"])
+    config = json.loads(soup(traditional / "index.html").select_one("script#__config").string)
+    hans_config = json.loads(soup(root / "index.html").select_one("script#__config").string)
+    assert config["translations"] == {k: CONVERTER.convert(v) for k, v in hans_config["translations"].items()}
+    assert config["translations"] != hans_config["translations"]  # the theme's strings, e.g. 搜索结果
     home = soup(traditional / "index.html").get_text()
     assert "社區工作法知識庫" in home and "社区工作法知识库" not in home
 
