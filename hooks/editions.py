@@ -7,9 +7,10 @@ One job: ``extra.edition`` in the config names the edition this build is
   (``extra.edition_links``; used by overrides/partials/alternate.html and
   overrides/partials/hreflang.html) and the edition's own ``site_url``;
 - when the edition is converted (``opencc`` set in ``extra.editions``), converts
-  every rendered page, the 404 page and the search index from the Simplified
-  build output with :mod:`macros.editions` (OpenCC + data/glossary.yml). It runs
-  after every other plugin and hook, so it converts their output too.
+  every rendered page, the 404 page, the search index and the text files copied
+  from docs/ (scripts, styles, JSON) from the Simplified build output with
+  :mod:`macros.editions` (OpenCC + data/glossary.yml). It runs after every
+  other plugin and hook, so it converts their output too.
 
 Switch off: remove ``hooks/editions.py`` from ``hooks:`` in mkdocs.yml. The
 Simplified edition then builds as before without the edition switch; do not
@@ -26,6 +27,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 # MkDocs loads hooks by file path; the project's pure modules live beside them.
@@ -34,9 +36,11 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:
 
 from macros.editions import (
     Converter,
+    TEXT_FILE_SUFFIXES,
     GlossaryError,
     convert_html,
     convert_search_index,
+    convert_text_file,
     edition_links,
     edition_site_url,
     find_edition,
@@ -47,6 +51,7 @@ from macros.editions import (
 log = logging.getLogger("mkdocs.hooks.editions")
 
 _converter: Converter | None = None
+_static_text: list[Path] = []  # text files copied from docs/, converted after the build
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -75,6 +80,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _static_text.clear()
+    if _converter:
+        docs = Path(config.docs_dir).resolve()
+        for file in files:
+            if (not file.is_documentation_page() and file.abs_src_path and file.src_uri.endswith(TEXT_FILE_SUFFIXES)
+                    and Path(file.abs_src_path).resolve().is_relative_to(docs)):
+                _static_text.append(Path(file.abs_dest_path))
+    return files
+
+
 @event_priority(-100)
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return convert_html(output, _converter.convert) if _converter else output
@@ -91,6 +107,12 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 def on_post_build(config: MkDocsConfig) -> None:
     if not _converter:
         return
+    for path in _static_text:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            converted = convert_text_file(path.name, text, _converter.convert)
+            if converted != text:
+                path.write_text(converted, encoding="utf-8")
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))

@@ -238,6 +238,23 @@ def _convert_markup(html: str, convert: Callable[[str], str]) -> str:
     return "".join(out)
 
 
+# Text files copied from docs/ (scripts, styles, data) whose strings readers may see.
+TEXT_FILE_SUFFIXES: tuple[str, ...] = (".js", ".mjs", ".json", ".css", ".svg", ".txt", ".xml", ".html")
+
+
+def convert_text_file(name: str, text: str, convert: Callable[[str], str]) -> str:
+    """A static file's text converted: JSON through its values (escapes included), pages as
+    pages, the rest as plain text (OpenCC leaves code, which is not Chinese, alone)."""
+    if name.endswith(".json"):
+        try:
+            return json.dumps(convert_json(json.loads(text), convert), ensure_ascii=False, separators=(",", ":"))
+        except ValueError:
+            return convert(text)
+    if name.endswith(".html"):
+        return convert_html(text, convert)
+    return convert(text)
+
+
 SIMPLIFIED_FIELD_SUFFIX = "_hans"
 
 

@@ -14,6 +14,7 @@ from macros.editions import (
     GlossaryError,
     convert_html,
     convert_search_index,
+    convert_text_file,
     edition_links,
     find_edition,
     load_glossary,
@@ -95,6 +96,12 @@ def test_inline_json_is_converted_inside_its_escapes(converter: Converter) -> No
     assert out.startswith("<p>沒有</p>") and out.endswith('<script>var a="沒有"</script>')
     data = json.loads(out.split('type="application/json">')[1].split("</script>")[0])
     assert data == {"search": "assets/javascripts/search.js", "translations": {"search.result.none": "沒有結果</script>"}}
+
+
+def test_static_files_from_docs_convert_by_kind(converter: Converter) -> None:
+    assert convert_text_file("kb.js", 'const none = "没有结果"; // 说明', converter.convert) == 'const none = "沒有結果"; // 說明'
+    assert json.loads(convert_text_file("d.json", '{"k": "\\u6ca1\\u6709", "n": 1}', converter.convert)) == {"k": "沒有", "n": 1}
+    assert convert_text_file("a.css", '.x::before { content: "步骤"; }', converter.convert) == '.x::before { content: "步驟"; }'
 
 
 def test_reconverting_traditional_text_is_what_the_site_never_does(converter: Converter) -> None:
