@@ -237,6 +237,23 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# PyYAML's explanations, in the words an editor needs; anything else is passed on as it is.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“字段: 值”，多半是缩进不对，或值里有未加引号的冒号"),
+    ("could not find expected ':'", "缺少冒号，每行应形如“字段: 值”"),
+    ("cannot start any token", "含有不能出现的字符（常见是用 Tab 缩进，请改用空格）"),
+    ("expected <block end>", "缩进不一致，同一层的字段应左对齐"),
+    ("expected ',' or ']'", "方括号 [ ] 列表没有闭合，或项之间缺逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺逗号"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found undefined alias", "使用了未定义的 * 别名"),
+)
+
+
+def _yaml_problem(detail: str) -> str:
+    return next((chinese for english, chinese in _YAML_PROBLEMS if english in detail), detail)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in one file, located as precisely as the YAML allows."""
@@ -444,9 +461,11 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
         detail = getattr(err, "problem", None) or str(err)
-        report(mark.line + 1 if mark else 1, "", f"YAML 格式错误：{detail}（常见原因：缩进不齐、冒号后缺空格、引号未闭合）")
+        # An unclosed quote or bracket is reported at the end of the file; point at where it opened.
+        opened = getattr(err, "context_mark", None) if re.search(r"end of stream|<stream end>", detail) else None
+        mark = opened or getattr(err, "problem_mark", None)
+        report(mark.line + 1 if mark else 1, "", f"YAML 格式错误：{_yaml_problem(detail)}")
         return None
     if not isinstance(data, dict) or node is None:
         report(1, "", "文件内容应为键值对（映射），每行形如“字段: 值”")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,7 +13,7 @@ from mkdocs.config import load_config
 
 from macros.models import load_or_raise
 from tests.conftest import ROOT, build_site
-from tests.records import write_records
+from tests.records import VALID, write_records
 
 pytestmark = pytest.mark.build
 
@@ -120,3 +121,30 @@ def test_broken_data_stops_the_build(tmp_path: Path) -> None:
     assert "data/methods/demo-method.yml:3  demo-method  step  未知字段“step”，是不是“steps”？" in output
     assert "Traceback" not in output
     assert not (tmp_path / "out/methods/demo-method/index.html").exists()
+
+
+def synthetic_project(root: Path, methods: int) -> Path:
+    """The project's config and templates over ``methods`` generated method records."""
+    root.mkdir()
+    for name in ("mkdocs.yml", "overrides", "macros"):
+        src = ROOT / name
+        (root / name).symlink_to(src, target_is_directory=src.is_dir())
+    shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("methods", "studios"))
+    records = {k: v for k, v in VALID.items() if not k.startswith("methods/")}
+    records["studios/demo-studio.yml"] = {**VALID["studios/demo-studio.yml"], "methods": []}
+    for number in range(methods):
+        records[f"methods/m{number:05d}.yml"] = {**VALID["methods/demo-method.yml"], "id": f"m{number:05d}", "name": f"工作法{number:05d}"}
+    write_records(root, records)
+    for kind in ("methods", "studios"):
+        (root / "docs" / kind / "index.md").write_text((ROOT / "docs" / kind / "index.md").read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+def test_a_method_page_does_not_grow_with_the_number_of_methods(tmp_path: Path) -> None:
+    sizes = {}
+    for count in (5, 60):
+        project = synthetic_project(tmp_path / str(count), count)
+        result = build_site(project, project / "out")
+        assert result.returncode == 0, result.stderr
+        sizes[count] = len((project / "out/methods/m00001/index.html").read_bytes())
+    assert sizes[60] == sizes[5], sizes

@@ -51,8 +51,7 @@ def test_malformed_yaml_names_line(tmp_path: Path, capsys: pytest.CaptureFixture
     code, lines = run(tmp_path, capsys)
     assert code == 1
     line = only_line(lines)
-    assert line.startswith("data/methods/demo-method.yml:") or "demo-method.yml:" in line
-    assert "YAML 格式错误" in line
+    assert "demo-method.yml:5  demo-method  -  YAML 格式错误：缩进不一致" in line
 
 
 def test_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -179,7 +178,7 @@ def test_garbage_never_ends_in_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "demo-method.yml:1" in result.stdout and "应为键值对" in result.stdout
-    assert "demo-site.yml:2" in result.stdout and "YAML 格式错误" in result.stdout
+    assert "demo-site.yml:1  demo-site  -  YAML 格式错误：方括号 [ ] 列表没有闭合" in result.stdout
 
 
 def test_bad_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,107 @@
+"""The knowledge base as a whole: every record reachable, every cross-reference visible from both ends."""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from macros.models import load_or_raise
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.build
+
+KB = load_or_raise(ROOT / "data")
+
+
+def page_url(kind: str, record_id: str) -> str:
+    """The built location of a record: its own page, or an anchor on its kind's index."""
+    return {"methods": f"methods/{record_id}/", "studios": f"studios/{record_id}/"}.get(kind, f"{kind}/#{record_id}")
+
+
+def links_from(site: Path, url: str) -> set[str]:
+    """Site-relative targets (``path/`` or ``path/#anchor``) linked from the article of a page."""
+    path, _, _ = url.partition("#")
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    found = set()
+    for a in BeautifulSoup(html, "lxml").select("a[href]"):
+        parts = urlsplit(a["href"])
+        if parts.scheme or parts.netloc:
+            continue
+        target = (Path("/", path) / unquote(parts.path)).resolve() if parts.path else Path("/", path)
+        relative = str(target).lstrip("/")
+        relative = f"{relative}/" if relative and not relative.endswith(".html") else relative
+        found.add(relative + (f"#{parts.fragment}" if parts.fragment else ""))
+    return found
+
+
+def section_links(site: Path, kind: str, record_id: str) -> set[str]:
+    """What the section of an anchored record (a mentor, a site) links to."""
+    html = (site / kind / "index.html").read_text(encoding="utf-8")
+    tree = BeautifulSoup(html, "lxml")
+    heading = tree.find(id=record_id)
+    found = set()
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        for a in sibling.select("a[href]"):
+            target = (Path("/", kind) / unquote(urlsplit(a["href"]).path)).resolve()
+            found.add(str(target).lstrip("/") + "/")
+    return found
+
+
+def test_every_record_is_reachable_from_the_home_page(built_site: Path) -> None:
+    seen: set[str] = set()
+    queue = deque([""])
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        path = url.partition("#")[0]
+        if (built_site / path / "index.html").is_file() and not url.partition("#")[2]:
+            queue.extend(links_from(built_site, url) - seen)
+    missing = [
+        page_url(kind, rid)
+        for kind in ("methods", "studios", "mentors", "sites", "sources")
+        for rid in KB.of_kind(kind)
+        if (page_url(kind, rid) if kind != "sources" else f"sources/#{rid}") not in seen
+    ]
+    assert not missing
+
+
+def test_studio_and_method_link_each_other(built_site: Path) -> None:
+    for studio_id, method_ids in KB.methods_of_studio.items():
+        studio_links = links_from(built_site, f"studios/{studio_id}/")
+        for method_id in method_ids:
+            assert f"methods/{method_id}/" in studio_links, (studio_id, method_id)
+            assert f"studios/{studio_id}/" in links_from(built_site, f"methods/{method_id}/"), (method_id, studio_id)
+
+
+def test_studio_and_its_people_and_sites_link_each_other(built_site: Path) -> None:
+    for studio_id, mentor_ids in KB.mentors_of_studio.items():
+        for mentor_id in mentor_ids:
+            assert f"mentors/#{mentor_id}" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, mentor_id)
+            assert f"studios/{studio_id}/" in section_links(built_site, "mentors", mentor_id), (mentor_id, studio_id)
+    for studio_id, site_ids in KB.sites_of_studio.items():
+        for site_id in site_ids:
+            assert f"sites/#{site_id}" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, site_id)
+            assert f"studios/{studio_id}/" in section_links(built_site, "sites", site_id), (site_id, studio_id)
+
+
+def test_related_methods_link_both_ways(built_site: Path) -> None:
+    for method_id, related in KB.related_methods.items():
+        for other in related:
+            assert f"methods/{other}/" in links_from(built_site, f"methods/{method_id}/"), (method_id, other)
+
+
+def test_every_record_cites_an_article_shown_on_the_sources_page(built_site: Path) -> None:
+    html = (built_site / "sources/index.html").read_text(encoding="utf-8")
+    text = BeautifulSoup(html, "lxml").select_one("article").get_text()
+    for kind in ("methods", "studios", "mentors", "sites"):
+        for record in KB.of_kind(kind).values():
+            assert record.sources  # type: ignore[attr-defined]
+            assert record.name in text, record.name  # type: ignore[attr-defined]
