@@ -515,7 +515,7 @@ class KnowledgeBase:
         self.citing: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
         def add(index: dict[str, list], key: str | None, value: object) -> None:
-            if key and value not in index[key]:
+            if key and value is not None and value not in index[key]:
                 index[key].append(value)
 
         for studio in self.studios.values():
