@@ -17,7 +17,7 @@ from .render import esc, link
 
 # Prose sections a method page is expected to have (headings written in docs/methods/<id>.md).
 METHOD_SECTIONS = ("适用场景", "案例", "培训使用")
-STUDIO_SECTIONS: tuple[str, ...] = ()
+STUDIO_SECTIONS = ("概况",)
 EDITING_PAGE = "editing/index.md"
 COMPLETENESS_PAGE = "editing/completeness.md"
 
