@@ -133,7 +133,7 @@ def create(kind: str, name: str, data_dir: Path, docs_dir: Path, record_id: str 
     page = docs_dir / folder / f"{record_id}.md" if folder in PAGED else None
     for path in (record, page):
         if path is not None and path.exists():
-            raise ScaffoldError(f"{path} 已经存在，没有覆盖。换一个编号请加 --id，例如 --id {record_id}-2")
+            raise ScaffoldError(f"{_shown(path)} 已经存在，没有覆盖。换一个编号请加 --id，例如 --id {record_id}-2")
 
     singular = next(k for k, v in KINDS.items() if v == folder)
     text = (TEMPLATES / f"{singular}.yml").read_text(encoding="utf-8").format(
