@@ -77,7 +77,7 @@ def of_method(kb: KnowledgeBase, method: Method, page_markdown: str) -> Complete
     origin = method.origin
     return _score([
         ("一句话概括", bool(method.summary)),
-        ("出处", bool(origin.studio or origin.founder or origin.community or kb.studio_of_method(method.id))),
+        ("出处", bool(origin.studio or origin.founder or origin.community or kb.studios_of_method(method.id))),
         ("地区", bool(origin.region.province)),
         ("首次报道年份", method.year is not None),
         ("主题", bool(method.themes)),
