@@ -145,3 +145,45 @@ def test_completeness_page_lists_records_in_the_editors_section(built_site: Path
     assert first[0].get_text(strip=True) == KB.of_kind(expected[0])[expected[1]].name  # type: ignore[attr-defined]
     tabs = [a.get_text(strip=True) for a in soup(built_site, "index.html").select(".md-tabs__link")]
     assert "参与编辑" in tabs
+
+
+# ---- the hook in a real checkout, a shallow clone and a plain folder ----------------
+
+
+def _git(*args: str, cwd: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _run_hook(root: Path, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
+    from types import SimpleNamespace
+
+    from hooks import page_meta as hook
+
+    caplog.clear()
+    with caplog.at_level("INFO", logger="mkdocs.hooks.page_meta"):
+        hook.on_config(SimpleNamespace(config_file_path=str(root / "mkdocs.yml")))
+    assert not [r for r in caplog.records if r.levelname not in ("INFO", "DEBUG")], "strict builds fail on warnings"
+    return dict(hook._dates)
+
+
+def test_hook_dates_pages_in_a_checkout_and_stays_quiet_in_a_shallow_clone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    _git("init", "--quiet", str(repo), cwd=tmp_path)
+    for n in (1, 2):
+        (repo / "docs/index.md").write_text(f"# {n}\n", encoding="utf-8")
+        _git("add", ".", cwd=repo)
+        _git("commit", "--quiet", "-m", f"c{n}", cwd=repo)
+    assert set(_run_hook(repo, caplog)) == {"docs/index.md"}
+
+    shallow = tmp_path / "shallow"
+    _git("clone", "--quiet", "--depth", "1", f"file://{repo}", str(shallow), cwd=tmp_path)
+    assert _run_hook(shallow, caplog) == {}
+    assert "浅克隆" in caplog.text
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert _run_hook(plain, caplog) == {}
+    assert "不是 git 仓库" in caplog.text
