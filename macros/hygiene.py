@@ -72,6 +72,8 @@ def scan(text: str) -> list[Finding]:
         inner = match.group(1)
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
+        if before == "]":  # a Markdown link target, e.g. [三步](sanbu.md#怎么做)
+            continue
         if not (re.match(f"[{CJK}]", before) or re.match(f"[{CJK}]", after) or re.fullmatch(f"[{CJK}]+", inner)):
             continue
         if _PINYIN.fullmatch(match.group(), pos=0) or any(f.start <= match.start() < f.end for f in findings):

@@ -45,6 +45,8 @@ def test_half_width_punctuation_between_chinese_is_made_full_width() -> None:
     # English and numbers keep their punctuation.
     assert hygiene.scan("Hello, world: 1,000") == []
     assert hygiene.scan("133工作法, 2021") == []
+    # A Markdown link target is not a parenthesis of the sentence.
+    assert hygiene.scan("见[怎么做](sanbu-tiaojie.md#第一步)一节") == []
 
 
 def test_validator_reports_each_problem_on_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
