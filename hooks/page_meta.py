@@ -2,7 +2,8 @@
 
 Sets ``page.meta``: ``kb_updated`` (e.g. 2026年11月23日) and ``kb_updated_iso``
 from one ``git log`` run per build; ``kb_edit_page`` and, for method and studio
-pages, ``kb_edit_data`` (edit links to the page source and its data file).
+pages, ``kb_edit_data`` (edit links to the page source and its data file);
+pages listing a whole folder of records get ``kb_data_folder_url``.
 Outside a git checkout, or in a shallow clone whose history would give wrong
 dates, pages show no date and the build logs it at INFO (no warning, so
 strict builds pass). Logic lives in macros/page_meta.py.
@@ -68,4 +69,8 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201
         if record:
             page.meta["kb_edit_data"] = page_meta.edit_url(config.repo_url, config.edit_uri, record)
             page.meta["kb_data_file"] = record
+        elif src in page_meta.FOLDER_PAGES:
+            folder = page_meta.FOLDER_PAGES[src]
+            page.meta["kb_data_folder_url"] = page_meta.folder_url(config.repo_url, config.edit_uri, folder)
+            page.meta["kb_data_folder"] = folder
     return markdown

@@ -82,3 +82,9 @@ def edit_url(repo_url: str, edit_uri: str, repo_path: str) -> str:
     if base.endswith("docs"):
         base = posixpath.dirname(base)
     return f"{repo_url.rstrip('/')}/{base}/{repo_path}"
+
+
+def folder_url(repo_url: str, edit_uri: str, folder: str) -> str:
+    """Browse address of a repository folder (``edit/main/docs/`` → ``tree/main/<folder>``)."""
+    base = edit_url(repo_url, edit_uri, folder.rstrip("/"))
+    return base.replace("/edit/", "/tree/", 1)

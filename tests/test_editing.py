@@ -109,6 +109,7 @@ def test_edit_links_point_at_the_page_and_its_data_file() -> None:
     repo = "https://github.com/shequ-gongzuofa/kb"
     assert page_meta.edit_url(repo, "edit/main/docs/", "data/studios/hongyan.yml") == f"{repo}/edit/main/data/studios/hongyan.yml"
     assert page_meta.edit_url(repo + "/", "edit/main/docs/", "docs/about.md") == f"{repo}/edit/main/docs/about.md"
+    assert page_meta.folder_url(repo, "edit/main/docs/", "data/mentors/") == f"{repo}/tree/main/data/mentors"
 
 
 # ---- on the built site -----------------------------------------------------------
@@ -143,6 +144,8 @@ def test_completeness_page_lists_records_in_the_editors_section(built_site: Path
     first = rows[0].select("td")
     expected = completeness.ranking(KB, completeness.read_pages(ROOT / "docs", KB))[0]
     assert first[0].get_text(strip=True) == KB.of_kind(expected[0])[expected[1]].name  # type: ignore[attr-defined]
+    mentors = soup(built_site, "mentors/index.html").select_one(".kb-page-meta__data")
+    assert mentors["href"].endswith("/tree/main/data/mentors") and "data/mentors/" in mentors.get_text()
     tabs = [a.get_text(strip=True) for a in soup(built_site, "index.html").select(".md-tabs__link")]
     assert "参与编辑" in tabs
 
