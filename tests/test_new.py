@@ -174,3 +174,14 @@ def test_new_method_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert search_finds(out_dir, "methods/linli-yishi-qibu/", "邻里议事七步法")
     listing = (out_dir / "methods/index.html").read_text(encoding="utf-8")
     assert "邻里议事七步法" in listing
+
+
+def test_names_that_look_like_yaml_syntax_are_quoted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    write_records(tmp_path)
+    for number, name in enumerate(["议事: 五步 #一", "- 开头", "“133”工作法", '引号"里'], start=1):
+        code, _, _ = run_new(tmp_path, capsys, "mentor", name, "--id", f"ren-{number}")
+        assert code == 0
+        data = yaml.safe_load((tmp_path / f"data/mentors/ren-{number}.yml").read_text(encoding="utf-8"))
+        assert data["name"] == name
