@@ -76,7 +76,7 @@ def scan(text: str) -> list[Finding]:
             continue
         if not (re.match(f"[{CJK}]", before) or re.match(f"[{CJK}]", after) or re.fullmatch(f"[{CJK}]+", inner)):
             continue
-        if _PINYIN.fullmatch(match.group(), pos=0) or any(f.start <= match.start() < f.end for f in findings):
+        if any(f.start <= match.start() < f.end for f in findings):
             continue
         findings.append(Finding(match.start(), match.start() + 1, "(", "（", "中文句子里用了半角括号“(…)”，应改为全角“（…）”"))
         findings.append(Finding(match.end() - 1, match.end(), ")", "）", "中文句子里用了半角括号“(…)”，应改为全角“（…）”"))
