@@ -577,7 +577,7 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
         for page in sorted((docs_dir / kind).glob("*.md")):
             if page.stem != "index" and page.stem not in parsed[kind] and page.stem not in broken[kind]:
                 problems.append(Problem(page, 1, page.stem, "", f"页面没有对应的数据文件 data/{kind}/{page.stem}.yml（页面文件名须与记录编号相同）"))
-            for line, message in hygiene.scan_markdown(page.read_text(encoding="utf-8")):
+            for line, message in hygiene.scan_markdown(page.read_text(encoding="utf-8", errors="replace")):
                 problems.append(Problem(page, line, page.stem, "", message + FIX_HINT))
     return problems
 
