@@ -55,11 +55,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def editions_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both editions laid out as published: the Simplified build (linked, not rebuilt)
+    """Both editions laid out as published: a copy of the Simplified build (not rebuilt)
     with the Traditional one in zh-Hant/. ONE more build, for every test that needs it."""
-    root = tmp_path_factory.mktemp("editions")
-    for entry in built_site.iterdir():
-        (root / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    root = tmp_path_factory.mktemp("editions") / "site"
+    shutil.copytree(built_site, root)
     result = build_site(ROOT, root / "zh-Hant", "mkdocs.zh-Hant.yml")
     assert result.returncode == 0, f"strict build of the Traditional edition failed:\n{result.stdout}\n{result.stderr}"
     return root
