@@ -41,10 +41,10 @@ from macros.editions import (
     convert_html,
     convert_search_index,
     convert_text_file,
+    edition_converter,
     edition_links,
     edition_site_url,
     find_edition,
-    load_glossary,
     parse_editions,
 )
 
@@ -69,14 +69,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Material's header shows partials/alternate.html when this is set; the value
     # is not a list, so its own home-page-only <link rel=alternate> stay out.
     config.extra["alternate"] = True
-    if current.converted:
-        project = Path(config.config_file_path).parent
-        try:
-            glossary = load_glossary(project / (current.glossary or "data/glossary.yml"), project)
-        except GlossaryError as error:
-            raise PluginError(f"繁体版词表有误：{error}") from None
-        _converter = Converter(current.opencc or "", glossary)
-        log.info("版本 %s：用 OpenCC %s 与词表（%d 条）转换", current.lang, current.opencc, len(glossary.entries))
+    try:
+        _converter = edition_converter(config.extra, Path(config.config_file_path).parent)
+    except GlossaryError as error:
+        raise PluginError(f"繁体版词表有误：{error}") from None
+    if _converter:
+        log.info("版本 %s：用 OpenCC %s 与词表（%d 条）转换", current.lang, _converter.config, len(_converter.glossary.entries))
     return config
 
 

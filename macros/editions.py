@@ -339,6 +339,23 @@ def find_edition(editions: list[Edition], lang: str) -> Edition:
     raise ValueError(f"extra.edition 的取值“{lang}”不在 extra.editions 中（可用：{'、'.join(e.lang for e in editions)}）")
 
 
+def edition_converter(extra: Mapping[str, Any], project: Path) -> Converter | None:
+    """The converter of the edition a build makes (``extra.edition``), or None for the
+    source edition. For any hook that writes text of its own, e.g. another search index::
+
+        converter = edition_converter(config.extra, Path(config.config_file_path).parent)
+        if converter: text = converter.convert(text)
+
+    Raises ValueError (GlossaryError) with a Chinese message on a bad config or glossary.
+    """
+    editions = parse_editions(extra.get("editions"))
+    current = find_edition(editions, str(extra.get("edition", "")))
+    if not current.converted:
+        return None
+    glossary = load_glossary(project / (current.glossary or "data/glossary.yml"), project)
+    return Converter(current.opencc or DEFAULT_OPENCC, glossary)
+
+
 def edition_site_url(root_url: str, edition: Edition) -> str:
     """The edition's own site_url, from the source edition's one."""
     return root_url.rstrip("/") + "/" + edition.path if root_url else ""

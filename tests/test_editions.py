@@ -15,6 +15,7 @@ from macros.editions import (
     convert_html,
     convert_search_index,
     convert_text_file,
+    edition_converter,
     edition_links,
     find_edition,
     load_glossary,
@@ -162,6 +163,12 @@ def test_edition_links_point_to_the_same_page_in_each_edition() -> None:
         ("zh-Hans", "../", root, False), ("zh-Hant", "", root + "zh-Hant/", True)]
     with pytest.raises(ValueError, match="“zh-TW”不在 extra.editions 中"):
         find_edition(editions, "zh-TW")
+    extra = {"edition": "zh-Hant", "editions": [
+        {"lang": "zh-Hans", "name": "简体中文", "path": ""},
+        {"lang": "zh-Hant", "name": "繁體中文", "path": "zh-Hant/", "opencc": "s2tw", "glossary": "data/glossary.yml"}]}
+    converter = edition_converter(extra, ROOT)
+    assert converter is not None and converter.convert("于再兴") == "于再興"
+    assert edition_converter({**extra, "edition": "zh-Hans"}, ROOT) is None
     with pytest.raises(ValueError, match="opencc 应为"):
         parse_editions([{"lang": "zh-Hans", "name": "简体中文", "path": "", "opencc": "t2s"}])
 
