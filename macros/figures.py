@@ -327,7 +327,7 @@ def lineage_tree(kb: KnowledgeBase, from_page: str) -> str:
         for site_id in kb.sites_of_studio.get(studio.id, []):
             where = region_text_plain(kb.sites[site_id].region)
             lines.append(f"    - {item('sites', site_id, f'（{esc(where)}）' if where else '')}")
-    loose = [m for m in kb.methods.values() if not m.origin.studio and not kb.studio_of_method(m.id)]
+    loose = [m for m in kb.methods.values() if not m.origin.studio and not kb.studios_of_method(m.id)]
     for method in loose:
         founder = f"，{link(kb, 'mentors', method.origin.founder, from_page)}提出" if method.origin.founder else ""
         lines.append(f"- {item('methods', method.id, founder)}")

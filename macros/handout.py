@@ -93,13 +93,13 @@ def handout_block(*, kind: str, record_id: str, site_url: str, repo_url: str | N
         version = '<p class="kb-version">本次构建没有记录版本号。</p>'
         version_print = ""
     return (
-        '\n\n<details class="kb-qr" markdown="0">\n'
+        '\n\n<details class="kb-qr" markdown="0" data-search-exclude>\n'
         "<summary>二维码、短链接与引用版本</summary>\n"
         f'<div class="kb-qr-body">{svg}<div>'
         f'<p>扫码在手机上打开本页。短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short)}</a></p>'
         f"{version}</div></div>\n"
         "</details>\n\n"
-        '<div class="kb-print-footer" aria-hidden="true" markdown="0">'
+        '<div class="kb-print-footer" aria-hidden="true" markdown="0" data-search-exclude>'
         f"{svg}<p>本页网址：{esc(canonical)}<br>短链接：{esc(short)}<br>{version_print}</p>"
         "</div>\n"
     )

@@ -30,7 +30,7 @@ def paths_in(site: Path) -> set[str]:
     found: set[str] = set()
     for page in site.rglob("index.html"):
         relative = page.parent.relative_to(site).as_posix()
-        if relative.startswith(("assets", "search")):
+        if relative.startswith(("assets", "search", "zh-Hant")):  # the Simplified edition's paths
             continue
         path = "./" if relative == "." else relative + "/"
         found.add(path)
