@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -48,7 +49,8 @@ def resolve(site: Path, path: str) -> Path | None:
 
 
 def test_every_method_and_studio_page_ends_with_qr_short_link_and_version(built_site: Path) -> None:
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    commit = os.environ.get("GITHUB_SHA") or subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     for kind, prefix in (("methods", "m"), ("studios", "s")):
         for record_id in KB.of_kind(kind):
             page = soup(built_site, f"{kind}/{record_id}/index.html")
