@@ -1,0 +1,74 @@
+"""Writes the site's Chinese search index (see macros/search_index.py) at build time.
+
+Collects each page's rendered content, then after the build writes the shard
+files to ``search/kb/`` and points Material's search box at our worker
+(``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
+own ``search_index.json`` is cut down to its configuration, since its
+documents are no longer used.
+
+Switch it off with the environment variable ``KB_SEARCH=off`` (or remove it
+from ``hooks:`` in mkdocs.yml): the site then uses Material's default search.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from macros import search_index  # noqa: E402
+from macros.models import load_or_raise  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.search_index")
+
+WORKER = "assets/javascripts/kb-search-worker.js"
+_pages: dict[str, search_index.Page] = {}
+
+
+def _enabled() -> bool:
+    return os.environ.get("KB_SEARCH", "on").lower() not in ("off", "0", "false", "no")
+
+
+def on_config(config):  # noqa: ANN001, ANN201
+    _pages.clear()
+    if _enabled():
+        config.extra["kb_search_worker"] = WORKER
+    return config
+
+
+def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201
+    if _enabled():
+        _pages[page.url] = search_index.Page(page.url, search_index.plain_title(page.title or ""),
+                                             search_index.page_text(html))
+    return html
+
+
+def on_post_build(config):  # noqa: ANN001, ANN201
+    if not _enabled():
+        return
+    started = time.perf_counter()
+    root = Path(config.config_file_path).parent
+    site = Path(config.site_dir)
+    index = write(site, list(_pages.values()), root / "data")
+    log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
+             index.docs, index.shards, index.terms, time.perf_counter() - started)
+
+
+def write(site: Path, pages: list[search_index.Page], data_dir: Path) -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/`` (also the entry point for other editions)."""
+    kb = load_or_raise(data_dir)
+    index = search_index.build_site_index(pages, kb)
+    out = site / "search" / "kb"
+    for name, text in index.files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    material = site / "search" / "search_index.json"
+    if material.exists():
+        material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")
+    return index

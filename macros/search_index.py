@@ -1,0 +1,331 @@
+"""The site's Chinese search index: rendered pages in, static shard files out.
+
+Pure functions, no MkDocs state: ``hooks/search_index.py`` feeds them the
+pages of a build and writes what :func:`build_index` returns. The browser
+side is ``overrides/assets/javascripts/kb-search-worker.js``, which speaks
+Material's search-worker protocol and loads only the shards a query needs.
+
+How it finds what people type:
+
+* Text is *folded* before indexing and querying: NFKC (full-width letters and
+  digits become ASCII), lower case, and Traditional → Simplified per
+  character with a map generated from OpenCC's ``t2s`` tables
+  (:func:`t2s_char_map`). Folding keeps the length of the text, so a match
+  found in folded text is highlighted at the same place in the original.
+* Every run of CJK characters is indexed as unigrams and bigrams; an ASCII
+  letter-or-digit run counts as one unit, so ``133工作法`` gives
+  ``133工``, ``工作``, ``作法``. Any part of a longer word (纠纷 in 邻里纠纷)
+  is found, and the browser checks each candidate's text for the whole
+  phrase, so 服务中心 never matches a page that has 服务 and 中心 apart.
+* Words from jieba's search-mode segmentation, with a user dictionary
+  generated from the data (:func:`lexicon`), are indexed as ``w:`` terms and
+  rank a page where the query is a whole word above one where it is a part.
+* Pinyin (full and initials, every prefix from two letters) of record names
+  and aliases are ``p:`` terms that expand to those names; aliases are ``a:``
+  terms that expand to the record's name.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .models import KnowledgeBase
+
+FORMAT_VERSION = 1
+# A shard is the unit a query downloads; aim at this many raw bytes per shard.
+SHARD_TARGET_BYTES = 24_000
+MIN_SHARDS = 8
+TF_CAP = 50
+TITLE_FLAG = 64
+PINYIN_MIN_PREFIX = 2
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNIT = re.compile(rf"[{_CJK}]|[a-z0-9]+")
+_SEGMENT = re.compile(rf"(?:[{_CJK}]|[a-z0-9])+")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+
+
+# --------------------------------------------------------------------------
+# Folding
+# --------------------------------------------------------------------------
+def t2s_char_map() -> dict[str, str]:
+    """Traditional → Simplified for single characters, from OpenCC's ``t2s`` tables.
+
+    Only one-to-one mappings are kept, so folding never changes a text's length.
+    """
+    import opencc  # build-time only; the browser gets the generated map
+
+    converter = opencc.OpenCC("t2s")
+    ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+    mapping: dict[str, str] = {}
+    for start, end in ranges:
+        for code in range(start, end):
+            char = chr(code)
+            simple = converter.convert(char)
+            if simple != char and len(simple) == 1:
+                mapping[char] = simple
+    return mapping
+
+
+def make_fold(char_map: Mapping[str, str]) -> Callable[[str], str]:
+    """The folding function: same length out as in, comparable across scripts and widths."""
+    table = {ord(k): v for k, v in char_map.items()}
+
+    def fold(text: str) -> str:
+        out = []
+        for char in text:
+            normal = unicodedata.normalize("NFKC", char)
+            char = normal if len(normal) == 1 else char
+            out.append(char.lower() if len(char.lower()) == 1 else char)
+        return "".join(out).translate(table)
+
+    return fold
+
+
+def units(folded: str) -> list[list[str]]:
+    """Segments of adjacent units (a CJK character, or an ASCII letter-or-digit run)."""
+    return [_UNIT.findall(segment) for segment in _SEGMENT.findall(folded)]
+
+
+def grams(folded: str) -> Counter[str]:
+    """Unigrams and bigrams of units, with their counts."""
+    counts: Counter[str] = Counter()
+    for segment in units(folded):
+        counts.update(segment)
+        counts.update(a + b for a, b in zip(segment, segment[1:], strict=False))
+    return counts
+
+
+# --------------------------------------------------------------------------
+# Lexicon: the words that must stay whole, generated from the data
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    word: str  # as written in the data (Simplified)
+    name: str  # the record's name this word stands for (itself for names and places)
+    pinyin: bool  # whether pinyin of the word should find it
+
+
+def lexicon(kb: KnowledgeBase) -> list[Entry]:
+    """Record names and aliases, people and places from the data, for jieba and the index."""
+    entries: dict[str, Entry] = {}
+
+    def add(word: str | None, name: str | None = None, pinyin: bool = False) -> None:
+        word = (word or "").strip()
+        if len(word) >= 2 and word not in entries:
+            entries[word] = Entry(word, name or word, pinyin)
+
+    for kind in ("methods", "studios", "sites", "mentors"):
+        for record in kb.of_kind(kind).values():
+            add(record.name, pinyin=True)  # type: ignore[attr-defined]
+            for alias in record.aliases:  # type: ignore[attr-defined]
+                add(alias, record.name, pinyin=True)  # type: ignore[attr-defined]
+    for kind in ("methods", "studios", "sites", "mentors"):
+        for record in kb.of_kind(kind).values():
+            region = getattr(record, "region", None) or getattr(getattr(record, "origin", None), "region", None)
+            for part in region.parts() if region else []:
+                add(part)
+            add(getattr(record, "community", None))
+            add(getattr(getattr(record, "origin", None), "community", None))
+    return sorted(entries.values(), key=lambda e: e.word)
+
+
+def user_dictionary(entries: Iterable[Entry]) -> str:
+    """jieba user-dictionary text: one word a line with a frequency high enough to keep it whole."""
+    return "".join(f"{e.word.replace(' ', '')} 100000 nz\n" for e in entries if " " not in e.word)
+
+
+def pinyin_keys(word: str) -> tuple[str, str]:
+    """Full pinyin and initials of a word: 走动式工作法 → (zoudongshigongzuofa, zdsgzf); digits stay."""
+    from pypinyin import Style, lazy_pinyin
+
+    full: list[str] = []
+    initials: list[str] = []
+    for piece in lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: list(text)):
+        piece = piece.lower()
+        if re.fullmatch(r"[a-zü]+", piece) and _HAS_CJK.search(word):
+            full.append(piece.replace("ü", "v"))
+            initials.append(piece[0])
+        elif re.fullmatch(r"[a-z0-9]+", piece):
+            full.append(piece)
+            initials.append(piece)
+    return "".join(full), "".join(initials)
+
+
+# --------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Page:
+    location: str  # site-relative URL, e.g. "methods/sanbu-tiaojie/"
+    title: str
+    text: str  # plain text of the content
+
+
+class _TextParser(HTMLParser):
+    SKIP = {"script", "style", "template"}
+    BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+             "br", "section", "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.SKIP or "headerlink" in classes:
+            self.skipping.append(tag)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def page_text(content_html: str) -> str:
+    """Readable plain text of a page's content HTML (no scripts, no permalink signs)."""
+    parser = _TextParser()
+    parser.feed(content_html)
+    parser.close()
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def plain_title(title: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", title)).strip()
+
+
+# --------------------------------------------------------------------------
+# The index
+# --------------------------------------------------------------------------
+def term_hash(term: str) -> int:
+    """FNV-1a over UTF-16 code units; the worker computes the same."""
+    value = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        value ^= data[i] | (data[i + 1] << 8)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+@dataclass
+class Index:
+    """The files of the index, as paths relative to the index folder and their text."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    shards: int = 0
+    docs: int = 0
+    terms: int = 0
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def build_index(
+    pages: list[Page],
+    entries: list[Entry],
+    fold: Callable[[str], str],
+    char_map: Mapping[str, str],
+    segment: Callable[[str], Iterable[str]],
+) -> Index:
+    """Build the sharded index of ``pages``.
+
+    ``segment`` is jieba's search-mode cut with the user dictionary of ``entries``
+    loaded; ``fold`` is :func:`make_fold` of ``char_map``.
+    """
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    files: dict[str, str] = {}
+    for doc_id, page in enumerate(pages):
+        title, text = fold(page.title), fold(page.text)
+        weights: dict[str, int] = {}
+        for term, count in grams(text).items():
+            weights[term] = min(count, TF_CAP)
+        for term in grams(title):
+            weights[term] = weights.get(term, 1) | TITLE_FLAG
+        words = Counter(w for w in segment(page.title + "\n" + page.text) if len(w) >= 2 and _HAS_CJK.search(w))
+        for word, count in words.items():
+            weights["w:" + fold(word)] = min(count, TF_CAP)
+        for term, weight in weights.items():
+            postings[term][doc_id] = weight
+        files[f"d/{doc_id}.json"] = _dump({"l": page.location, "t": page.title, "x": page.text})
+
+    expansions: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.word != entry.name:
+            expansions["a:" + fold(entry.word)].add(entry.name)
+        if entry.pinyin:
+            for key in pinyin_keys(entry.word):
+                if not re.search(r"[a-z]", key):
+                    continue
+                for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
+                    expansions["p:" + key[:end]].add(entry.name)
+
+    shard_count = _shard_count(postings, expansions)
+    shards: list[dict[str, object]] = [{} for _ in range(shard_count)]
+    for term, docs in postings.items():
+        ids = sorted(docs)
+        deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
+        shards[term_hash(term) % shard_count][term] = [deltas, [docs[i] for i in ids]]
+    for term, names in expansions.items():
+        shards[term_hash(term) % shard_count][term] = sorted(names)
+    for number, shard in enumerate(shards):
+        files[f"s/{number}.json"] = _dump(shard)
+
+    fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
+    files["meta.json"] = _dump({"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs})
+    return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings) + len(expansions))
+
+
+def _shard_count(postings: Mapping[str, Mapping[int, int]], expansions: Mapping[str, set[str]]) -> int:
+    """Enough shards that one stays near :data:`SHARD_TARGET_BYTES`, as a power of two."""
+    estimate = sum(len(t) * 3 + 6 + 5 * len(d) for t, d in postings.items())
+    estimate += sum(len(t) + 12 * len(n) for t, n in expansions.items())
+    wanted = max(MIN_SHARDS, estimate // SHARD_TARGET_BYTES)
+    return 1 << math.ceil(math.log2(wanted))
+
+
+def stub_search_index(material_index: str) -> str:
+    """Material's ``search_index.json`` with its configuration kept and its documents dropped.
+
+    Material's page script downloads that file whole on every page; our worker
+    ignores the documents, so they would be bytes for nothing.
+    """
+    data = json.loads(material_index)
+    return _dump({"config": data.get("config", {}), "docs": []})
+
+
+def jieba_search_cut(entries: Iterable[Entry]) -> Callable[[str], Iterable[str]]:
+    """jieba's search-mode cut with the user dictionary generated from ``entries``."""
+    import io
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(io.StringIO(user_dictionary(entries)))
+    return lambda text: tokenizer.cut_for_search(text, HMM=False)
+
+
+def build_site_index(pages: list[Page], kb: KnowledgeBase) -> Index:
+    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
+    entries = lexicon(kb)
+    char_map = t2s_char_map()
+    return build_index(pages, entries, make_fold(char_map), char_map, jieba_search_cut(entries))
