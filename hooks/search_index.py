@@ -27,6 +27,7 @@ from macros.models import load_or_raise  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.search_index")
 
 WORKER = "assets/javascripts/kb-search-worker.js"
+DATA = Path(__file__).resolve().parent.parent / "data"  # names, aliases and places for the lexicon
 _pages: dict[str, search_index.Page] = {}
 
 
@@ -52,9 +53,7 @@ def on_post_build(config):  # noqa: ANN001, ANN201
     if not _enabled():
         return
     started = time.perf_counter()
-    root = Path(config.config_file_path).parent
-    site = Path(config.site_dir)
-    index = write(site, list(_pages.values()), root / "data")
+    index = write(Path(config.site_dir), list(_pages.values()), DATA)
     log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
              index.docs, index.shards, index.terms, time.perf_counter() - started)
 

@@ -30,10 +30,13 @@ from __future__ import annotations
 import html
 import json
 import math
+import multiprocessing
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -46,6 +49,7 @@ MIN_SHARDS = 8
 TF_CAP = 50
 TITLE_FLAG = 64
 PINYIN_MIN_PREFIX = 2
+PARALLEL_FROM = 300  # pages; below this a process pool costs more than it saves
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{_CJK}]|[a-z0-9]+")
@@ -75,19 +79,33 @@ def t2s_char_map() -> dict[str, str]:
     return mapping
 
 
+def fold_table(char_map: Mapping[str, str]) -> dict[int, str]:
+    """``str.translate`` table of the fold: NFKC, lower case, then ``char_map``, one character to one."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        folded = normal if len(normal) == 1 else char
+        folded = folded.lower() if len(folded.lower()) == 1 else folded
+        folded = char_map.get(folded, folded)
+        if folded != char:
+            table[code] = folded
+    return table
+
+
 def make_fold(char_map: Mapping[str, str]) -> Callable[[str], str]:
     """The folding function: same length out as in, comparable across scripts and widths."""
-    table = {ord(k): v for k, v in char_map.items()}
+    return _Fold(fold_table(char_map))
 
-    def fold(text: str) -> str:
-        out = []
-        for char in text:
-            normal = unicodedata.normalize("NFKC", char)
-            char = normal if len(normal) == 1 else char
-            out.append(char.lower() if len(char.lower()) == 1 else char)
-        return "".join(out).translate(table)
 
-    return fold
+@dataclass(frozen=True)
+class _Fold:
+    table: dict[int, str]
+
+    def __call__(self, text: str) -> str:
+        return text.translate(self.table)
 
 
 def units(folded: str) -> list[list[str]]:
@@ -96,11 +114,17 @@ def units(folded: str) -> list[list[str]]:
 
 
 def grams(folded: str) -> Counter[str]:
-    """Unigrams and bigrams of units, with their counts."""
+    """Unigrams, bigrams and trigrams of units, with their counts.
+
+    A phrase of three or more units is looked up by its trigrams: a page that
+    has them all almost always has the phrase, so few candidates fail the
+    browser's check and a query fetches only the pages it shows.
+    """
     counts: Counter[str] = Counter()
     for segment in units(folded):
         counts.update(segment)
         counts.update(a + b for a, b in zip(segment, segment[1:], strict=False))
+        counts.update(a + b + c for a, b, c in zip(segment, segment[1:], segment[2:], strict=False))
     return counts
 
 
@@ -238,30 +262,53 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], Iterable[str]]) -> dict[str, int]:
+    """A page's index terms and their weights: n-gram counts (capped), title flag, jieba words."""
+    weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(fold(page.text)).items()}
+    for term in grams(fold(page.title)):
+        weights[term] = weights.get(term, 1) | TITLE_FLAG
+    words = Counter(fold(w) for w in segment(page.title + "\n" + page.text) if len(w) >= 2 and _HAS_CJK.search(w))
+    for word, count in words.items():
+        weights["w:" + word] = min(count, TF_CAP)
+    return weights
+
+
+_worker: dict[str, Callable] = {}
+
+
+def _init_worker(entries: list[Entry], char_map: Mapping[str, str]) -> None:
+    _worker["fold"] = make_fold(char_map)
+    _worker["segment"] = jieba_search_cut(entries)
+
+
+def _worker_terms(page: Page) -> dict[str, int]:
+    return page_terms(page, _worker["fold"], _worker["segment"])
+
+
+def all_page_terms(pages: list[Page], entries: list[Entry], char_map: Mapping[str, str],
+                   workers: int | None = None) -> list[dict[str, int]]:
+    """:func:`page_terms` of every page; on large sites in parallel processes (jieba is the slow part)."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers == 1 or len(pages) < PARALLEL_FROM:
+        _init_worker(entries, char_map)
+        return [_worker_terms(page) for page in pages]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(entries, char_map)) as pool:
+        return list(pool.map(_worker_terms, pages, chunksize=32))
+
+
 def build_index(
     pages: list[Page],
     entries: list[Entry],
     fold: Callable[[str], str],
     char_map: Mapping[str, str],
-    segment: Callable[[str], Iterable[str]],
+    terms: list[dict[str, int]],
 ) -> Index:
-    """Build the sharded index of ``pages``.
-
-    ``segment`` is jieba's search-mode cut with the user dictionary of ``entries``
-    loaded; ``fold`` is :func:`make_fold` of ``char_map``.
-    """
+    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order)."""
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     files: dict[str, str] = {}
-    for doc_id, page in enumerate(pages):
-        title, text = fold(page.title), fold(page.text)
-        weights: dict[str, int] = {}
-        for term, count in grams(text).items():
-            weights[term] = min(count, TF_CAP)
-        for term in grams(title):
-            weights[term] = weights.get(term, 1) | TITLE_FLAG
-        words = Counter(w for w in segment(page.title + "\n" + page.text) if len(w) >= 2 and _HAS_CJK.search(w))
-        for word, count in words.items():
-            weights["w:" + fold(word)] = min(count, TF_CAP)
+    for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
         for term, weight in weights.items():
             postings[term][doc_id] = weight
         files[f"d/{doc_id}.json"] = _dump({"l": page.location, "t": page.title, "x": page.text})
@@ -328,4 +375,5 @@ def build_site_index(pages: list[Page], kb: KnowledgeBase) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
     entries = lexicon(kb)
     char_map = t2s_char_map()
-    return build_index(pages, entries, make_fold(char_map), char_map, jieba_search_cut(entries))
+    terms = all_page_terms(pages, entries, char_map)
+    return build_index(pages, entries, make_fold(char_map), char_map, terms)

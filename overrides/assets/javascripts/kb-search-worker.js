@@ -10,9 +10,9 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const TITLE_FLAG = 64
-const MAX_RESULTS = 20      // verified results returned
-const BATCH = 12            // page texts fetched at once while verifying
-const MAX_CHECKED = 96      // candidates checked at most
+const FIRST = 10            // results sent at once: the page texts of these are all a first answer needs
+const MAX_RESULTS = 50      // results sent in the second, complete answer
+const MAX_CHECKED = 150     // candidates checked at most
 const SNIPPET = 36          // characters of context either side of a match
 
 const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff"
@@ -28,15 +28,24 @@ const docCache = new Map()
 
 /* ------------------------------------------------------------------------ */
 
+/* Same as macros/search_index.py fold_table(): NFKC, lower case, Traditional → Simplified, char by char */
+const folded = new Map()
+function foldChar(ch) {
+  let c = folded.get(ch)
+  if (c === undefined) {
+    c = ch.normalize("NFKC")
+    if (c.length !== 1) c = ch
+    const lower = c.toLowerCase()
+    if (lower.length === 1) c = lower
+    c = foldMap.get(c) || c
+    folded.set(ch, c)
+  }
+  return c
+}
+
 function fold(text) {
   let out = ""
-  for (const ch of text) {
-    let c = ch.normalize("NFKC")
-    if ([...c].length !== 1) c = ch
-    const lower = c.toLowerCase()
-    if ([...lower].length === 1) c = lower
-    out += foldMap.get(c) || c
-  }
+  for (let i = 0; i < text.length; i++) out += foldChar(text[i])
   return out
 }
 
@@ -68,7 +77,7 @@ async function lookup(term) {
 
 function doc(id) {
   if (!docCache.has(id))
-    docCache.set(id, getJSON(`d/${id}.json`).then(d => ({ ...d, ft: fold(d.t), fx: fold(d.x) })))
+    docCache.set(id, getJSON(`d/${id}.json`).then(d => ({ ...d, ft: fold(d.t), fx: fold(d.x) }), () => null))
   return docCache.get(id)
 }
 
@@ -81,13 +90,13 @@ function decode(entry) {
   return map
 }
 
-/* The index's terms of a folded phrase: its bigrams, or its one unit */
+/* The index's terms of a folded phrase: its trigrams, bigrams, or its one unit */
 function phraseTerms(folded) {
   const terms = new Set()
   for (const segment of folded.match(SEGMENT) || []) {
     const units = segment.match(UNIT)
-    if (units.length === 1) terms.add(units[0])
-    for (let i = 0; i + 1 < units.length; i++) terms.add(units[i] + units[i + 1])
+    const n = Math.min(units.length, 3)
+    for (let i = 0; i + n <= units.length; i++) terms.add(units.slice(i, i + n).join(""))
   }
   return [...terms]
 }
@@ -96,7 +105,7 @@ function phraseTerms(folded) {
 async function phraseCandidates(phrase) {
   const terms = phraseTerms(phrase)
   if (!terms.length) return new Map()
-  const lists = (await Promise.all(terms.map(lookup))).map(decode)
+  const [words, ...lists] = (await Promise.all(["w:" + phrase, ...terms].map(lookup))).map(decode)
   lists.sort((a, b) => a.size - b.size)
   const result = new Map()
   for (const [id, weight] of lists[0]) {
@@ -110,22 +119,24 @@ async function phraseCandidates(phrase) {
     }
     if (ok) result.set(id, score + (title ? 100 : 0))
   }
-  const words = decode(await lookup("w:" + phrase))
   for (const [id, count] of words)
     if (result.has(id)) result.set(id, result.get(id) + 20 + count)
   return result
 }
 
-/* What one typed token may stand for: itself, the names its pinyin spells, the names its alias stands for */
+/* What one typed token may stand for: itself, the names its pinyin spells, the names its alias stands for.
+   Its own terms are asked for at the same time, so their shards load in parallel. */
 async function alternatives(token) {
-  const folded = fold(token)
-  const phrases = new Set([folded])
-  const keys = ["a:" + folded]
-  if (LATIN.test(folded) && folded.length >= 2) keys.push("p:" + folded)
+  const phrase = fold(token)
+  const keys = ["a:" + phrase]
+  if (LATIN.test(phrase) && phrase.length >= 2) keys.push("p:" + phrase)
+  const own = phraseCandidates(phrase)
+  const phrases = new Map([[phrase, own]])
   for (const names of await Promise.all(keys.map(lookup)))
     if (Array.isArray(names))
-      for (const name of names) phrases.add(fold(name))
-  return [...phrases].filter(p => phraseTerms(p).length)
+      for (const name of names.map(fold))
+        if (!phrases.has(name)) phrases.set(name, phraseCandidates(name))
+  return phrases
 }
 
 /* Where a folded phrase occurs in folded text; ASCII words must not be parts of longer ones */
@@ -193,18 +204,21 @@ function verify(d, tokens) {
   return { score, textRanges, titleRanges, terms }
 }
 
-async function search(query) {
+async function search(query, post) {
   const typed = query.trim().split(/[\s,，、;；:："“”'‘’()（）]+/).filter(Boolean)
   if (!typed.length) return { items: [] }
-  const tokens = (await Promise.all(typed.map(alternatives))).filter(p => p.length)
-  if (!tokens.length) return { items: [] }
+  const found = await Promise.all(typed.map(alternatives))
 
   /* Candidates: pages having every token (any of its phrases), best first */
   let candidates = null
-  for (const phrases of tokens) {
+  const tokens = []
+  for (const phrases of found) {
     const union = new Map()
-    for (const found of await Promise.all(phrases.map(phraseCandidates)))
-      for (const [id, score] of found) union.set(id, Math.max(union.get(id) || 0, score))
+    const usable = [...phrases.keys()].filter(p => phraseTerms(p).length)
+    if (!usable.length) continue
+    tokens.push(usable)
+    for (const matches of await Promise.all(usable.map(p => phrases.get(p))))
+      for (const [id, score] of matches) union.set(id, Math.max(union.get(id) || 0, score))
     if (candidates === null) candidates = union
     else {
       const both = new Map()
@@ -212,27 +226,47 @@ async function search(query) {
       candidates = both
     }
   }
+  if (!candidates) return { items: [] }
   const ranked = [...candidates].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id)
 
-  /* Check candidates' texts for the phrases themselves, a batch at a time */
+  /* Check the best candidates' texts for the phrases themselves; fetch more only if some fail.
+     The first FIRST results go out at once; the rest follow in a second, longer answer. */
   const hits = []
-  for (let i = 0; i < ranked.length && i < MAX_CHECKED && hits.length < MAX_RESULTS; i += BATCH) {
-    const ids = ranked.slice(i, i + BATCH)
-    const docs = await Promise.all(ids.map(doc))
-    docs.forEach((d, k) => {
-      const match = verify(d, tokens)
-      if (match) hits.push({ d, match, rank: i + k })
-    })
+  let sent = 0
+  const answer = () => {
+    const first = hits.slice(0, sent).concat(hits.slice(sent).sort(byScore))
+    hits.splice(0, hits.length, ...first)
+    sent = hits.length
+    return { items: hits.map(item) }
   }
-  hits.sort((a, b) => b.match.score - a.match.score || a.rank - b.rank)
-  const items = hits.slice(0, MAX_RESULTS).map(({ d, match }) => [{
+  for (let i = 0; i < ranked.length && i < MAX_CHECKED && hits.length < MAX_RESULTS;) {
+    const want = (hits.length < FIRST ? FIRST : MAX_RESULTS) - hits.length
+    const ids = ranked.slice(i, i + want)
+    i += ids.length
+    const docs = await Promise.all(ids.map(doc))
+    docs.forEach(d => {
+      const match = d && verify(d, tokens)
+      if (match) hits.push({ d, match, rank: hits.length })
+    })
+    if (!sent && hits.length >= FIRST && i < ranked.length) {
+      if (!post(answer())) return null
+    }
+  }
+  return answer()
+}
+
+function byScore(a, b) {
+  return b.match.score - a.match.score || a.rank - b.rank
+}
+
+function item({ d, match }) {
+  return [{
     location: d.l,
     title: mark(d.t, match.titleRanges),
     text: snippet(d, match.textRanges),
     score: match.score,
     terms: match.terms
-  }])
-  return { items }
+  }]
 }
 
 async function setup() {
@@ -251,13 +285,16 @@ addEventListener("message", async ev => {
     postMessage({ type: READY })
   } else if (message.type === QUERY) {
     const mine = ++latest
-    let data
+    const post = data => {  // false once a newer query is on its way
+      if (mine === latest) postMessage({ type: RESULT, data })
+      return mine === latest
+    }
     try {
-      data = await search(message.data)
+      const data = await search(message.data, post)
+      if (data) post(data)
     } catch (err) {
       console.warn("search failed", err)
-      data = { items: [] }
+      post({ items: [] })
     }
-    if (mine === latest) postMessage({ type: RESULT, data })  // a newer query is already on its way
   }
 })
