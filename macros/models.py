@@ -508,7 +508,7 @@ class KnowledgeBase:
         self.citing: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
         def add(index: dict[str, list], key: str | None, value: object) -> None:
-            if key and value not in index[key]:
+            if key and value is not None and value not in index[key]:
                 index[key].append(value)
 
         for studio in self.studios.values():
@@ -530,6 +530,17 @@ class KnowledgeBase:
                 add(self.mentors_of_studio, studio_id, mentor.id)
         for site in self.sites.values():
             add(self.sites_of_studio, site.studio, site.id)
+        # Inverted once here so that pages and index tables look up, never scan.
+        self._studios_of_method: dict[str, list[str]] = defaultdict(list)
+        for method in self.methods.values():
+            add(self._studios_of_method, method.id, method.origin.studio)
+        for studio_id, method_ids in self.methods_of_studio.items():
+            for method_id in method_ids:
+                add(self._studios_of_method, method_id, studio_id)
+        self._studios_of_site: dict[str, list[str]] = defaultdict(list)
+        for studio_id, site_ids in self.sites_of_studio.items():
+            for site_id in site_ids:
+                add(self._studios_of_site, site_id, studio_id)
         for kind in ("methods", "studios", "mentors", "sites"):
             for record in self.of_kind(kind).values():
                 for source_id in record.sources:  # type: ignore[attr-defined]
@@ -538,11 +549,11 @@ class KnowledgeBase:
     def of_kind(self, kind: str) -> dict[str, Strict]:
         return getattr(self, kind)
 
-    def studio_of_method(self, method_id: str) -> str | None:
-        return next((s for s, ms in self.methods_of_studio.items() if method_id in ms), None)
+    def studios_of_method(self, method_id: str) -> list[str]:
+        return self._studios_of_method.get(method_id, [])
 
-    def studio_of_site(self, site_id: str) -> str | None:
-        return next((s for s, ss in self.sites_of_studio.items() if site_id in ss), None)
+    def studios_of_site(self, site_id: str) -> list[str]:
+        return self._studios_of_site.get(site_id, [])
 
 
 PAGED_KINDS = ("methods", "studios")

@@ -98,9 +98,8 @@ def aliases_text(aliases: list[str]) -> str:
 
 def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
     origin = method.origin
-    studio_id = origin.studio or kb.studio_of_method(method.id)
     source_parts = [
-        link(kb, "studios", studio_id, page) if studio_id else "",
+        links(kb, "studios", kb.studios_of_method(method.id), page),
         link(kb, "mentors", origin.founder, page) if origin.founder else "",
         esc(origin.community) if origin.community else "",
     ]
@@ -238,11 +237,11 @@ def method_table(kb: KnowledgeBase, page: str, ids: Iterable[str] | None = None)
     rows = []
     for method_id in ids if ids is not None else kb.methods:
         method = kb.methods[method_id]
-        studio_id = method.origin.studio or kb.studio_of_method(method_id)
+        studio_ids = kb.studios_of_method(method_id)
         rows.append([
             link(kb, "methods", method_id, page),
             esc(method.summary or ""),
-            link(kb, "studios", studio_id, page) if studio_id else region_text(method.origin.region),
+            links(kb, "studios", studio_ids, page) if studio_ids else region_text(method.origin.region),
             "、".join(esc(t) for t in method.themes),
             str(len(method.steps)) if method.steps else "—",
         ])
@@ -288,11 +287,10 @@ def mentor_directory(kb: KnowledgeBase, page: str) -> str:
 def site_directory(kb: KnowledgeBase, page: str) -> str:
     blocks = []
     for site in kb.sites.values():
-        studio_id = kb.studio_of_site(site.id)
         facts = [
             ("类型", esc(site.type)),
             ("地区", region_text(site.region)),
-            ("所属工作室或项目", link(kb, "studios", studio_id, page) if studio_id else ""),
+            ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page)),
             ("可以看到什么", esc(site.shows) if site.shows else ""),
             ("启用", date_text(site.opened) if site.opened else ""),
             ("命名", esc(site.designation) if site.designation else ""),
@@ -314,12 +312,11 @@ def mentor_table(kb: KnowledgeBase, page: str) -> str:
 def site_table(kb: KnowledgeBase, page: str) -> str:
     rows = []
     for site in kb.sites.values():
-        studio_id = kb.studio_of_site(site.id)
         rows.append([
             link(kb, "sites", site.id, page),
             esc(site.type),
             region_text(site.region),
-            link(kb, "studios", studio_id, page) if studio_id else "",
+            links(kb, "studios", kb.studios_of_site(site.id), page),
             date_text(site.opened) if site.opened else "",
         ])
     return _table(["名称", "类型", "地区", "所属工作室或项目", "启用"], rows)

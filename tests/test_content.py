@@ -105,3 +105,9 @@ def test_every_record_cites_an_article_shown_on_the_sources_page(built_site: Pat
         for record in KB.of_kind(kind).values():
             assert record.sources  # type: ignore[attr-defined]
             assert record.name in text, record.name  # type: ignore[attr-defined]
+
+
+def test_record_counts_per_kind() -> None:
+    """Everything the five articles name; a change here is a deliberate addition or removal."""
+    counts = {kind: len(KB.of_kind(kind)) for kind in ("methods", "studios", "mentors", "sites", "sources")}
+    assert counts == {"methods": 38, "studios": 21, "mentors": 18, "sites": 15, "sources": 5}

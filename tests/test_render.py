@@ -101,3 +101,10 @@ def test_site_wide_counts(kb: KnowledgeBase) -> None:
 def test_page_without_record_is_an_error(kb: KnowledgeBase) -> None:
     with pytest.raises(LookupError, match="docs/methods/nothing.md 没有对应的数据文件"):
         render.page_record(kb, "methods", "methods/nothing.md")
+
+
+def test_studio_without_leader_lists_only_its_members(kb: KnowledgeBase) -> None:
+    studio = kb.studios["demo-studio"].model_copy(update={"leader": None})
+    kb = KnowledgeBase(studios={"demo-studio": studio}, mentors=kb.mentors, methods=kb.methods, sites=kb.sites, sources=kb.sources)
+    assert kb.mentors_of_studio["demo-studio"] == ["demo-mentor"]
+    assert "负责人" in render.studio_overview(kb, studio, "studios/demo-studio.md")
