@@ -63,7 +63,8 @@ _HAS_CJK = re.compile(rf"[{_CJK}]")
 def t2s_char_map() -> dict[str, str]:
     """Traditional → Simplified for single characters, from OpenCC's ``t2s`` tables.
 
-    Only one-to-one mappings are kept, so folding never changes a text's length.
+    Only one-to-one mappings within the Basic Multilingual Plane are kept, so
+    folding never changes a text's length, in Python or in JavaScript.
     """
     import opencc  # build-time only; the browser gets the generated map
 
@@ -74,7 +75,7 @@ def t2s_char_map() -> dict[str, str]:
         for code in range(start, end):
             char = chr(code)
             simple = converter.convert(char)
-            if simple != char and len(simple) == 1:
+            if simple != char and len(simple) == 1 and ord(simple) < 0x10000:
                 mapping[char] = simple
     return mapping
 
@@ -87,12 +88,17 @@ def fold_table(char_map: Mapping[str, str]) -> dict[int, str]:
             continue
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
-        folded = normal if len(normal) == 1 else char
-        folded = folded.lower() if len(folded.lower()) == 1 else folded
+        folded = normal if _bmp_char(normal) else char
+        folded = folded.lower() if _bmp_char(folded.lower()) else folded
         folded = char_map.get(folded, folded)
-        if folded != char:
+        if folded != char and _bmp_char(folded):
             table[code] = folded
     return table
+
+
+def _bmp_char(text: str) -> bool:
+    # One UTF-16 code unit, so that folded text keeps its length in the browser too.
+    return len(text) == 1 and ord(text) < 0x10000
 
 
 def make_fold(char_map: Mapping[str, str]) -> Callable[[str], str]:
@@ -167,21 +173,46 @@ def user_dictionary(entries: Iterable[Entry]) -> str:
     return "".join(f"{e.word.replace(' ', '')} 100000 nz\n" for e in entries if " " not in e.word)
 
 
-def pinyin_keys(word: str) -> tuple[str, str]:
-    """Full pinyin and initials of a word: 走动式工作法 → (zoudongshigongzuofa, zdsgzf); digits stay."""
-    from pypinyin import Style, lazy_pinyin
+PINYIN_READINGS_CAP = 64
 
-    full: list[str] = []
-    initials: list[str] = []
-    for piece in lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: list(text)):
-        piece = piece.lower()
-        if re.fullmatch(r"[a-zü]+", piece) and _HAS_CJK.search(word):
-            full.append(piece.replace("ü", "v"))
-            initials.append(piece[0])
-        elif re.fullmatch(r"[a-z0-9]+", piece):
-            full.append(piece)
-            initials.append(piece)
-    return "".join(full), "".join(initials)
+
+def pinyin_keys(word: str) -> list[str]:
+    """Full pinyin and initials of a word, digits kept: 走动式工作法 → zoudongshigongzuofa, zdsgzf.
+
+    pypinyin alone reads 三步调解法 as sanbudiaoxiefa (it sees 步调), so every
+    reading of a many-reading character counts too (sanbutiaojiefa), as long as
+    the word has at most :data:`PINYIN_READINGS_CAP` readings; beyond that only
+    pypinyin's own reading.
+    """
+    import itertools
+
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    def syllables(readings: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for piece in readings:
+            piece = piece.lower().replace("ü", "v")
+            out += [piece] if re.fullmatch(r"[a-z]+|[0-9]+", piece) else []
+        return out
+
+    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))
+    choices: list[list[str]] = []
+    for piece in re.findall(rf"[{_CJK}]|[A-Za-z]+|[0-9]+", word):
+        if _HAS_CJK.match(piece):
+            choices.append(sorted(set(syllables(pinyin(piece, style=Style.NORMAL, heteronym=True)[0]))) or [""])
+        else:
+            choices.append([piece.lower()])
+    readings = [default]
+    if math.prod(len(c) for c in choices) <= PINYIN_READINGS_CAP:
+        readings += [[p for p in combo if p] for combo in itertools.product(*choices)]
+    keys: list[str] = []
+    for reading in readings:
+        full = "".join(reading)
+        initials = "".join(p if p.isdigit() else p[0] for p in reading)
+        for key in (full, initials):
+            if re.search(r"[a-z]", key) and key not in keys:
+                keys.append(key)
+    return keys
 
 
 # --------------------------------------------------------------------------
@@ -229,6 +260,50 @@ def page_text(content_html: str) -> str:
     parser.close()
     lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+class _ArticleParser(_TextParser):
+    """Text of Material's ``article.md-content__inner`` only, and its first heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # article elements open, counting from the content's own
+        self.heading: list[str] | None = None
+        self.title = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" and (self.depth or "md-content__inner" in (dict(attrs).get("class") or "")):
+            self.depth += 1
+        if self.depth:
+            if tag == "h1" and not self.title and self.heading is None:
+                self.heading = []
+            super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            super().handle_endtag(tag)
+            if tag == "h1" and self.heading is not None and not self.title:
+                self.title = "".join(self.heading).strip()
+            if tag == "article":
+                self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skipping:
+            super().handle_data(data)
+            if self.heading is not None and not self.title:
+                self.heading.append(data)
+
+
+def page_from_html(document: str, location: str) -> Page | None:
+    """A built page (whole HTML document) as the index sees it; None if it has no Material article."""
+    parser = _ArticleParser()
+    parser.feed(document)
+    parser.close()
+    if not parser.title and not parser.parts:
+        return None
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return Page(location, parser.title, text)
 
 
 def plain_title(title: str) -> str:
@@ -319,8 +394,6 @@ def build_index(
             expansions["a:" + fold(entry.word)].add(entry.name)
         if entry.pinyin:
             for key in pinyin_keys(entry.word):
-                if not re.search(r"[a-z]", key):
-                    continue
                 for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
                     expansions["p:" + key[:end]].add(entry.name)
 

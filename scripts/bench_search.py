@@ -160,17 +160,26 @@ def sizes(site: Path, paths: set[str]) -> tuple[int, int]:
 
 
 def renderer_rss_mb() -> float:
-    total = 0
+    """Resident memory of the renderer processes (page and its workers) of the browsers this script started."""
+    children: dict[int, list[int]] = {}
+    cmdlines: dict[int, bytes] = {}
+    rss: dict[int, int] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes()
-            if b"chrom" in cmdline and b"--type=renderer" in cmdline:
-                rss_pages = int((proc / "statm").read_text().split()[1])
-                total += rss_pages * os.sysconf("SC_PAGE_SIZE")
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdlines[int(proc.name)] = (proc / "cmdline").read_bytes()
+            rss[int(proc.name)] = int((proc / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, ValueError, IndexError):
             continue
+        children.setdefault(parent, []).append(int(proc.name))
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        if b"--type=renderer" in cmdlines.get(pid, b""):
+            total += rss.get(pid, 0)
     return total / 2**20
 
 
@@ -210,10 +219,11 @@ PAGEFIND_QUERY_JS = """async q => {
 }"""
 
 
-def measure(browser, site: Path, result: Result) -> Result:  # noqa: ANN001
+def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
+    """One engine on one site, in a browser of its own (so its memory is its own)."""
     server = Server(site)
-    context = browser.new_context()
-    page = context.new_page()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
@@ -243,22 +253,22 @@ def measure(browser, site: Path, result: Result) -> Result:  # noqa: ANN001
             result.query_ms.append(elapsed)
             result.hits.append(hits)
     finally:
-        context.close()
+        browser.close()
         server.close()
     return result
 
 
 # --------------------------------------------------------------------------
-def run_site(label: str, config: Path, work: Path, pages: int, browser) -> list[Result]:  # noqa: ANN001
+def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:  # noqa: ANN001
     kb_site, plain_site = work / f"{label}-kb", work / f"{label}-lunr"
     kb_build = mkdocs_build(config, kb_site, search=True)
     pages = pages or json.loads((kb_site / "search" / "kb" / "meta.json").read_text(encoding="utf-8"))["docs"]
     plain_build = mkdocs_build(config, plain_site, search=False)
     pagefind_s = pagefind_index(plain_site)
     results = [
-        measure(browser, kb_site, Result(label, "kb", pages, kb_build)),
-        measure(browser, plain_site, Result(label, "lunr", pages, plain_build)),
-        measure(browser, plain_site, Result(label, "pagefind", pages, plain_build + pagefind_s)),
+        measure(playwright, kb_site, Result(label, "kb", pages, kb_build)),
+        measure(playwright, plain_site, Result(label, "lunr", pages, plain_build)),
+        measure(playwright, plain_site, Result(label, "pagefind", pages, plain_build + pagefind_s)),
     ]
     for result in results:
         print(row(result), flush=True)
@@ -294,13 +304,11 @@ def main() -> None:
     print(f"queries: {'、'.join(QUERIES)}\n\n{HEADER}\n|{' --- |' * 8}", flush=True)
     results: list[Result] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        results += run_site("real", args.project / "mkdocs.yml", work, 0, browser)
+        results += run_site("real", args.project / "mkdocs.yml", work, 0, playwright)
         clauses = clauses_of(work / "real-kb")
         for size in [s for s in args.sizes if s]:
             config = generate(size, clauses, names, work / f"gen-{size}")
-            results += run_site(f"gen-{size}", config, work, size, browser)
-        browser.close()
+            results += run_site(f"gen-{size}", config, work, size, playwright)
     print("\nper query: results shown first, ms to the first result, gzip KB fetched before it")
     for r in results:
         cells = (f"{q} {h}/{ms:.0f}ms/{gz / 1024:.0f}KB" for q, h, ms, gz in zip(QUERIES, r.hits, r.query_ms, r.query_gz, strict=True))

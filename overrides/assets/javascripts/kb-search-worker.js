@@ -38,6 +38,7 @@ function foldChar(ch) {
     const lower = c.toLowerCase()
     if (lower.length === 1) c = lower
     c = foldMap.get(c) || c
+    if (c.length !== 1) c = ch
     folded.set(ch, c)
   }
   return c
@@ -189,7 +190,8 @@ function verify(d, tokens) {
       const inTitle = occurrences(d.ft, phrase)
       const inText = occurrences(d.fx, phrase)
       if (!inTitle.length && !inText.length) continue
-      const s = (inTitle.length ? 50 + (d.ft === phrase ? 50 : 0) : 0) + Math.min(inText.length, 20) + (phrase.length > 1 ? 1 : 0)
+      const s = (inTitle.length ? 50 + (d.ft === phrase ? 50 : 0) : 0) + Math.min(inText.length, 20) +
+        (phrase === phrases[0] ? 3 : 0)  // what was typed, before the names it stands for
       if (!best || s > best.score) best = { phrase, inTitle, inText, score: s }
     }
     if (!best) return null
