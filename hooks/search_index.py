@@ -39,7 +39,21 @@ def on_config(config):  # noqa: ANN001, ANN201
     _pages.clear()
     if _enabled():
         config.extra["kb_search_worker"] = WORKER
+        _skip_materials_segmentation()
     return config
+
+
+def _skip_materials_segmentation() -> None:
+    """Material's search plugin still builds its lunr index (cut down afterwards to its
+    configuration); without jieba it skips segmenting every page for it, a third of a
+    5,000-page build."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None
+        log.debug("Material 的 lunr 索引不再用 jieba 分词（其文档不会被使用）")
 
 
 def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201

@@ -10,7 +10,7 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const TITLE_FLAG = 64
-const FIRST = 10            // results sent at once: the page texts of these are all a first answer needs
+const FIRST = 6             // results sent at once: their page texts load in one round (six connections a host)
 const MAX_RESULTS = 50      // results sent in the second, complete answer
 const MAX_CHECKED = 150     // candidates checked at most
 const SNIPPET = 36          // characters of context either side of a match
