@@ -1,12 +1,16 @@
 # The one entry point for people, CI and GitHub workflows.
 #   make serve   set up, build and serve on http://127.0.0.1:8000
 #   make test    set up (browser included) and run every test
+#   make validate [FORMAT=github]   check data/ (GitHub annotations with FORMAT=github)
+#   make fix     apply the validator's text fixes in place, then validate
+#   make new KIND=method NAME=三步调解法 [STUDIO=id] [ID=slug]   start a record from a template
+#   make linkcheck   check the external links of the built site (network)
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate schema build serve test bench clean
+.PHONY: setup browser validate fix new schema build serve test bench clean linkcheck preview-bundle preview-publish preview-comment
 
 setup: $(STAMP)
 
@@ -20,7 +24,13 @@ browser:
 	@bash scripts/install-browser.sh
 
 validate: setup
-	$(PYTHON) -m scripts.validate
+	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT))
+
+fix: setup
+	$(PYTHON) -m scripts.validate --fix
+
+new: setup
+	$(PYTHON) -m scripts.new $(KIND) "$(NAME)" $(if $(STUDIO),--studio $(STUDIO)) $(if $(ID),--id $(ID))
 
 schema: setup
 	$(PYTHON) -m scripts.schema
@@ -33,6 +43,22 @@ serve: build
 
 test: setup browser
 	$(PYTHON) -m pytest
+
+# External links of the built site; CI runs it in a separate job that may fail without blocking.
+linkcheck: setup
+	$(PYTHON) -m scripts.check_external_links site
+
+# Pull-request previews: the PR workflow bundles the built site with the PR number,
+# a separate workflow_run job publishes the bundle (see .github/workflows/preview.yml);
+# publish reads PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
+preview-bundle:
+	python3 -m scripts.publish_preview bundle --site site --pr "$(PR)" --out preview
+
+preview-publish:
+	python3 -m scripts.publish_preview publish --bundle preview
+
+preview-comment:
+	python3 -m scripts.publish_preview comment --bundle preview
 
 clean:
 	rm -rf site $(VENV)

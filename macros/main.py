@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import render
+from macros import completeness, render
 from macros.models import DataError, KnowledgeBase, load_or_raise, sources_dir_for
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -28,14 +28,18 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     def current(kind: str):  # noqa: ANN202
         return render.page_record(kb, kind, page())
 
+    def completeness_mark() -> str:
+        kind = render.kind_of_page(page())
+        return completeness.mark(completeness.of_record(kb, kind, current(kind).id, env.page.file.content_string), page())
+
     macros = {
         "title": lambda: render.title(current(render.kind_of_page(page()))),
-        "method_overview": lambda: render.method_overview(kb, current("methods"), page()),
+        "method_overview": lambda: render.method_overview(kb, current("methods"), page()) + completeness_mark(),
         "method_steps": lambda: render.method_steps(current("methods")),
         "method_roles": lambda: render.method_roles(current("methods")),
         "method_results": lambda: render.method_results(kb, current("methods"), page()),
         "related_methods": lambda: render.related_methods(kb, current("methods"), page()),
-        "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()),
+        "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()) + completeness_mark(),
         "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
         "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
         "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()),
@@ -51,6 +55,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "site_figures": lambda: render.site_figures(kb, page()),
         "theme_table": lambda: render.theme_table(kb, page()),
         "region_table": lambda: render.region_table(kb, page()),
+        "todo": lambda: completeness.todo(page()),
+        "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
     }
     for name, function in macros.items():
         env.macro(function, name)

@@ -19,6 +19,8 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from . import hygiene
+
 TODAY = dt.date.today()
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -336,6 +338,9 @@ def _chinese_message(model: type[BaseModel], error: dict) -> str:
     named = f"“{name}”（{title}）" if title else f"“{name}”"
     if kind == "missing":
         return f"缺少必填字段{named}"
+    if "input" in error and value is None:  # `role:` left empty, e.g. by scripts.new
+        options = re.findall(r"'([^']*)'", ctx.get("expected", "")) if kind == "literal_error" else []
+        return f"必填字段{named}还没有填写" + (f"，应为：{'、'.join(o for o in options if o)}" if options else "")
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         allowed = [f for f in parent.model_fields] if parent else []
@@ -470,6 +475,8 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
     _line_map(node, (), lines, duplicate_keys)
     for loc, line in duplicate_keys:
         report(line, format_loc(loc), f"字段“{loc[-1]}”重复出现，只能写一次")
+    for finding in hygiene.scan_yaml(text, node):
+        report(finding.line, format_loc(finding.loc), finding.message + FIX_HINT)
     for loc, value in _strings(data):
         for what, pattern in PERSONAL_DATA_PATTERNS:
             if pattern.search(value):
@@ -557,6 +564,7 @@ class KnowledgeBase:
 
 
 PAGED_KINDS = ("methods", "studios")
+FIX_HINT = "（运行 python -m scripts.validate --fix 可自动修正）"
 
 
 def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path) -> list[Problem]:
@@ -569,6 +577,8 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
         for page in sorted((docs_dir / kind).glob("*.md")):
             if page.stem != "index" and page.stem not in parsed[kind] and page.stem not in broken[kind]:
                 problems.append(Problem(page, 1, page.stem, "", f"页面没有对应的数据文件 data/{kind}/{page.stem}.yml（页面文件名须与记录编号相同）"))
+            for line, message in hygiene.scan_markdown(page.read_text(encoding="utf-8", errors="replace")):
+                problems.append(Problem(page, line, page.stem, "", message + FIX_HINT))
     return problems
 
 

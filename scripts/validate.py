@@ -1,6 +1,11 @@
 """Check every data file and report all problems at once.
 
-    python -m scripts.validate [--data data] [--docs docs] [--format text|github]
+    python -m scripts.validate [--data data] [--docs docs] [--format text|github] [--fix]
+
+``--fix`` first applies the text-hygiene fixes (look-alike characters, stray
+pinyin, half-width punctuation in Chinese sentences) to the data files and the
+method and studio pages in place, changing only those characters, then
+reports what is left.
 
 Exits 0 when the data is clean and 1 otherwise; bad input never ends in a traceback.
 """
@@ -11,7 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from macros.models import MODEL_BY_KIND, load, sources_dir_for
+from macros import hygiene
+from macros.models import MODEL_BY_KIND, PAGED_KINDS, load, sources_dir_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,11 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="数据目录（默认 data/）")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="页面目录（默认 docs/）")
     parser.add_argument("--format", choices=("text", "github"), default="text", help="github：输出 GitHub Actions 注释")
+    parser.add_argument("--fix", action="store_true", help="先自动修正形近字、夹杂拼音和半角标点，再校验")
     args = parser.parse_args(argv)
 
     if not args.data.is_dir():
         print(f"找不到数据目录 {args.data}", file=sys.stderr)
         return 1
+    if args.fix:
+        fix_files(args.data, args.docs)
     kb, problems = load(args.data, sources_dir_for(ROOT), args.docs if args.docs.is_dir() else None)
     for problem in problems:
         print(problem.as_github(ROOT) if args.format == "github" else problem.as_text(ROOT))
@@ -35,6 +44,32 @@ def main(argv: list[str] | None = None) -> int:
     counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)  # type: ignore[attr-defined]
     print(f"数据校验通过：{counts}。")
     return 0
+
+
+def fix_files(data_dir: Path, docs_dir: Path) -> int:
+    """Apply the hygiene fixes in place; print one line per changed file; return the number of fixes."""
+    targets = [(path, hygiene.fix_yaml) for path in sorted(data_dir.glob("*/*.y*ml"))]
+    targets += [(path, hygiene.fix_markdown) for kind in PAGED_KINDS for path in sorted((docs_dir / kind).glob("*.md"))]
+    total = 0
+    for path, fixer in targets:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the validator reports unreadable files
+        fixed, count = fixer(text)
+        if count and fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+            print(f"已修正 {_relative(path)}：{count} 处")
+            total += count
+    print(f"自动修正完成：共 {total} 处。" if total else "没有可以自动修正的问题。")
+    return total
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 if __name__ == "__main__":

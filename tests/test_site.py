@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from macros.models import load_or_raise
+from scripts.check_links import internal_problems, report_internal
 from tests.conftest import ROOT, build_site
 from tests.records import VALID, write_records
 
@@ -64,29 +65,8 @@ def test_home_page_figures_come_from_the_data(built_site: Path) -> None:
 
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     site_path = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path  # 404.html links from the root
-    broken = []
-    ids_cache: dict[Path, set[str]] = {}
-    for page in html_pages(built_site):
-        for a in soup(built_site, str(page.relative_to(built_site))).select("a[href]"):
-            href = a["href"]
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith(("mailto:", "//")):
-                continue
-            if parts.path.startswith(site_path):
-                target = (built_site / unquote(parts.path.removeprefix(site_path))).resolve()
-            else:
-                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                broken.append(f"{page.relative_to(built_site)} → {href}")
-                continue
-            if parts.fragment and target.suffix == ".html":
-                if target not in ids_cache:
-                    ids_cache[target] = {t["id"] for t in BeautifulSoup(target.read_text(encoding="utf-8"), "lxml").select("[id]")}
-                if unquote(parts.fragment) not in ids_cache[target]:
-                    broken.append(f"{page.relative_to(built_site)} → {href} (no anchor)")
-    assert not broken, "\n".join(broken[:30])
+    problems = internal_problems(built_site, site_path)
+    assert not problems, report_internal(problems)
 
 
 OFF_SITE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1)""")
@@ -108,7 +88,7 @@ def test_pages_declare_chinese(built_site: Path) -> None:
 
 def test_broken_data_stops_the_build(tmp_path: Path) -> None:
     """A build never publishes over bad data: it stops with the validator's messages."""
-    for name in ("mkdocs.yml", "overrides", "macros"):
+    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
         src = ROOT / name
         (tmp_path / name).symlink_to(src, target_is_directory=src.is_dir())
     write_records(tmp_path)
@@ -126,7 +106,7 @@ def test_broken_data_stops_the_build(tmp_path: Path) -> None:
 def synthetic_project(root: Path, methods: int) -> Path:
     """The project's config and templates over ``methods`` generated method records."""
     root.mkdir()
-    for name in ("mkdocs.yml", "overrides", "macros"):
+    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
         src = ROOT / name
         (root / name).symlink_to(src, target_is_directory=src.is_dir())
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("methods", "studios"))
