@@ -27,7 +27,8 @@ from macros.models import load_or_raise  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.search_index")
 
 WORKER = "assets/javascripts/kb-search-worker.js"
-DATA = Path(__file__).resolve().parent.parent / "data"  # names, aliases and places for the lexicon
+# Names, aliases and places for the lexicon: the built project's data/, else this repository's.
+DATA = Path(__file__).resolve().parent.parent / "data"
 _pages: dict[str, search_index.Page] = {}
 
 
@@ -67,7 +68,8 @@ def on_post_build(config):  # noqa: ANN001, ANN201
     if not _enabled():
         return
     started = time.perf_counter()
-    index = write(Path(config.site_dir), list(_pages.values()), DATA)
+    project_data = Path(config.config_file_path).parent / "data"
+    index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA)
     log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
              index.docs, index.shards, index.terms, time.perf_counter() - started)
 
