@@ -155,3 +155,18 @@ def test_term_hash_matches_the_workers_fnv1a() -> None:
 def test_material_index_keeps_its_configuration_without_documents() -> None:
     original = json.dumps({"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": [{"location": "", "text": "很长"}]})
     assert json.loads(si.stub_search_index(original)) == {"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": []}
+
+
+def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # noqa: ANN001
+    from hooks.search_index import index_built_site
+
+    article = '<html><body><article class="md-content__inner"><h1>{0}</h1><p>{1}</p></article></body></html>'
+    (tmp_path / "methods" / "x").mkdir(parents=True)
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text(article.format("首頁", "社區工作法"), encoding="utf-8")
+    (tmp_path / "methods" / "x" / "index.html").write_text(article.format("走動式工作法", "入戶走訪"), encoding="utf-8")
+    (tmp_path / "assets" / "page.html").write_text(article.format("不算", "資源"), encoding="utf-8")
+    index = index_built_site(tmp_path, ROOT / "data")
+    docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
+    assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
+    assert docs_of(index, "走动式") == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
