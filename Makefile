@@ -10,7 +10,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate fix new schema build serve test bench clean linkcheck preview-bundle preview-publish preview-comment
+.PHONY: setup browser validate fix new schema build serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
 
 setup: $(STAMP)
 
@@ -35,11 +35,23 @@ new: setup
 schema: setup
 	$(PYTHON) -m scripts.schema
 
+# Both editions: Simplified into site/, then Traditional into site/zh-Hant/
+# (in this order: a build empties its own site_dir first).
 build: setup
 	$(MKDOCS) build --strict
+	$(MKDOCS) build --strict -f mkdocs.zh-Hant.yml
 
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000
+
+# The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
+# (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).
+serve-hant: setup
+	$(MKDOCS) serve --strict -f mkdocs.zh-Hant.yml -a 127.0.0.1:8001
+
+# Both editions as published (site/, site/zh-Hant/), no reload, on http://127.0.0.1:8002/
+serve-both: build
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8002
 
 test: setup browser
 	$(PYTHON) -m pytest

@@ -37,10 +37,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
-def build_site(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def build_site(project: Path, out: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / config), "-d", str(out)],
         cwd=project, capture_output=True, text=True, env=env, check=False,
     )
 
@@ -54,13 +54,34 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+def editions_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both editions laid out as published: a copy of the Simplified build (not rebuilt)
+    with the Traditional one in zh-Hant/. ONE more build, for every test that needs it."""
+    root = tmp_path_factory.mktemp("editions") / "site"
+    shutil.copytree(built_site, root)
+    result = build_site(ROOT, root / "zh-Hant", "mkdocs.zh-Hant.yml")
+    assert result.returncode == 0, f"strict build of the Traditional edition failed:\n{result.stdout}\n{result.stderr}"
+    return root
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    yield from _serve(built_site)
+
+
+@pytest.fixture(scope="session")
+def editions_url(editions_site: Path) -> Iterator[str]:
+    """Both editions served: the Simplified one at /, the Traditional one at /zh-Hant/."""
+    yield from _serve(editions_site)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

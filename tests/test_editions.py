@@ -1,0 +1,222 @@
+"""The Traditional edition's conversion, tested on text and data without a build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from macros import render
+from macros.editions import (
+    Converter,
+    Glossary,
+    GlossaryError,
+    convert_html,
+    convert_search_index,
+    convert_text_file,
+    edition_converter,
+    edition_links,
+    find_edition,
+    load_glossary,
+    parse_editions,
+    parse_glossary,
+)
+from macros.models import KnowledgeBase, load_or_raise
+from tests.conftest import ROOT
+from tests.records import write_records
+
+GLOSSARY_FILE = ROOT / "data" / "glossary.yml"
+# Made-up names whose plain OpenCC conversion is wrong: the surnames 范 and 于
+# are not 範 (model) and 於 (at).
+TEST_GLOSSARY = Glossary({"人名": {"范志刚": "范志剛", "于丽华": "于麗華"}, "术语": {"邻里": "鄰里"}})
+
+
+@pytest.fixture(scope="module")
+def converter() -> Converter:
+    return Converter("s2tw", TEST_GLOSSARY)
+
+
+@pytest.fixture(scope="module")
+def site_converter() -> Converter:
+    return Converter("s2tw", load_glossary(GLOSSARY_FILE, ROOT))
+
+
+def test_opencc_converts_by_phrase_not_by_character(converter: Converter) -> None:
+    # 干 is 幹 in 干部, 乾 in 干净 and stays 干 in 干涉: a character table cannot do this.
+    assert converter.convert("后备干部把楼道打扫干净，不干涉居民") == "後備幹部把樓道打掃乾淨，不干涉居民"
+    assert converter.convert("社区党组织书记") == "社區黨組織書記"  # s2tw keeps the mainland's words
+
+
+def test_glossary_fixes_what_opencc_gets_wrong(converter: Converter) -> None:
+    plain = Converter("s2tw")
+    assert plain.convert("范志刚和于丽华") == "範志剛和於麗華"  # what OpenCC alone does
+    assert converter.convert("范志刚和于丽华") == "范志剛和于麗華"
+    # Inside longer text and next to other words the settled form wins too.
+    assert converter.convert("范志刚工作室的邻里节") == "范志剛工作室的鄰里節"
+
+
+def test_markdown_keeps_its_markup_and_links(converter: Converter) -> None:
+    source = "## 怎么做\n\n1. **倾听**：[范志刚](../mentors/index.md#fan-zhigang)先听。{#step-1}\n"
+    assert converter.convert(source) == "## 怎麼做\n\n1. **傾聽**：[范志剛](../mentors/index.md#fan-zhigang)先聽。{#step-1}\n"
+
+
+def test_data_rendered_by_macros_converts(tmp_path: Path, converter: Converter) -> None:
+    write_records(tmp_path)
+    kb: KnowledgeBase = load_or_raise(tmp_path / "data")
+    method = kb.methods["demo-method"]
+    simplified = render.method_steps(method)
+    traditional = converter.convert(simplified)
+    assert traditional != simplified
+    assert 'id="step-1"' in traditional and 'id="step-2"' in traditional  # anchors untouched
+    for step in method.steps:
+        assert converter.convert(step.name) in traditional
+
+
+def test_html_conversion_leaves_addresses_and_declared_scripts(converter: Converter) -> None:
+    page = (
+        '<html lang="zh-Hant"><head><title>三步调解法 - 社区工作法知识库</title></head><body>'
+        '<input placeholder="搜索"><a href="../搜索/#调解" title="调解">调解</a>'
+        '<img src="图.png" alt="示意图"><a lang="zh-Hans" hreflang="zh-Hans" href="../">简体中文</a>'
+        '<script>var t={"search.result.none":"没有找到符合条件的结果"}</script></body></html>'
+    )
+    out = convert_html(page, converter.convert)
+    assert "<title>三步調解法 - 社區工作法知識庫</title>" in out
+    assert 'placeholder="搜索"' in out and 'alt="示意圖"' in out and 'title="調解">調解</a>' in out
+    assert 'href="../搜索/#调解"' in out and 'src="图.png"' in out
+    assert '<a lang="zh-Hans" hreflang="zh-Hans" href="../">简体中文</a>' in out
+    assert '"沒有找到符合條件的結果"' in out
+
+
+def test_inline_json_is_converted_inside_its_escapes(converter: Converter) -> None:
+    # Material writes its interface strings into the page as escaped JSON: 没有 is \u6ca1\u6709.
+    config = json.dumps({"search": "assets/javascripts/search.js", "translations": {"search.result.none": "没有结果</script>"}})
+    config = config.replace("<", "\\u003c")  # as Jinja's tojson writes it
+    page = f'<p>没有</p><script id="__config" type="application/json">{config}</script><script>var a="没有"</script>'
+    out = convert_html(page, converter.convert)
+    assert out.startswith("<p>沒有</p>") and out.endswith('<script>var a="沒有"</script>')
+    data = json.loads(out.split('type="application/json">')[1].split("</script>")[0])
+    assert data == {"search": "assets/javascripts/search.js", "translations": {"search.result.none": "沒有結果</script>"}}
+
+
+def test_static_files_from_docs_convert_by_kind(converter: Converter) -> None:
+    assert convert_text_file("kb.js", 'const none = "没有结果"; // 说明', converter.convert) == 'const none = "沒有結果"; // 說明'
+    assert json.loads(convert_text_file("d.json", '{"k": "\\u6ca1\\u6709", "n": 1}', converter.convert)) == {"k": "沒有", "n": 1}
+    assert convert_text_file("a.css", '.x::before { content: "步骤"; }', converter.convert) == '.x::before { content: "步驟"; }'
+
+
+def test_reconverting_traditional_text_is_what_the_site_never_does(converter: Converter) -> None:
+    # OpenCC is not idempotent: run over correct Traditional text it can change it.
+    plain = Converter("s2tw")
+    once = plain.convert("睦邻友好，邻里和睦")
+    assert plain.reconversion_changes(once)  # 鄰里 → 鄰裡
+    # With the glossary's settled form the conversion is a fixed point again.
+    assert converter.reconversion_changes(converter.convert("睦邻友好，邻里和睦")) == []
+    assert converter.reconversion_changes("鄰裡") == []  # a settled form never counts as a change
+    assert converter.reconvert("这是简体") == "這是簡體"
+    assert converter.reconversion_changes("这是简体")  # Simplified left in the output shows up too
+
+
+def test_search_index_converts_and_keeps_simplified_for_queries(converter: Converter) -> None:
+    index = {
+        "config": {"lang": ["zh"], "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}},
+        "docs": [
+            {"location": "methods/sanbu-tiaojie/", "title": "三步调解法", "text": "<p>先倾听</p>"},
+            {"location": "about/#mit", "title": "MIT", "text": "MIT"},
+        ],
+    }
+    out = convert_search_index(index, converter.convert)
+    first, second = out["docs"]
+    assert first["location"] == "methods/sanbu-tiaojie/"
+    assert first["title"] == "三步調解法" and first["text"] == "<p>先傾聽</p>"
+    assert first["title_hans"] == "三步调解法" and first["text_hans"] == "<p>先倾听</p>"
+    assert "title_hans" not in second  # nothing to keep when nothing changed
+    assert out["config"]["fields"]["title_hans"] == {"boost": 1000.0}
+    assert out["config"]["lang"] == ["zh"]
+    json.dumps(out)
+
+
+def test_glossary_problems_are_reported_in_chinese() -> None:
+    with pytest.raises(GlossaryError, match="未知分组“名字”"):
+        parse_glossary("名字:\n  范志刚: 范志剛\n", "data/glossary.yml")
+    with pytest.raises(GlossaryError, match="data/glossary.yml：分组“人名”的条目“范志刚”与“范剛”字数不同"):
+        parse_glossary("人名:\n  范志刚: 范剛\n", "data/glossary.yml")
+    with pytest.raises(GlossaryError, match="条目“范志刚”重复出现"):
+        parse_glossary("人名:\n  范志刚: 范志剛\n地名:\n  范志刚: 范志剛\n", "data/glossary.yml")
+    with pytest.raises(GlossaryError, match="不是有效的 YAML"):
+        parse_glossary("人名: [\n", "data/glossary.yml")
+    with pytest.raises(ValueError, match="s2twp"):
+        Converter("t2s")
+
+
+def test_edition_links_point_to_the_same_page_in_each_edition() -> None:
+    editions = parse_editions([
+        {"lang": "zh-Hans", "name": "简体中文", "path": ""},
+        {"lang": "zh-Hant", "name": "繁體中文", "path": "zh-Hant/", "opencc": "s2tw", "glossary": "data/glossary.yml"},
+    ])
+    root = "https://example.org/kb/"
+    simplified = edition_links(editions, find_edition(editions, "zh-Hans"), root)
+    traditional = edition_links(editions, find_edition(editions, "zh-Hant"), root)
+    assert [(e["lang"], e["rel"], e["url"], e["current"]) for e in simplified] == [
+        ("zh-Hans", "", root, True), ("zh-Hant", "zh-Hant/", root + "zh-Hant/", False)]
+    assert [(e["lang"], e["rel"], e["url"], e["current"]) for e in traditional] == [
+        ("zh-Hans", "../", root, False), ("zh-Hant", "", root + "zh-Hant/", True)]
+    with pytest.raises(ValueError, match="“zh-TW”不在 extra.editions 中"):
+        find_edition(editions, "zh-TW")
+    extra = {"edition": "zh-Hant", "editions": [
+        {"lang": "zh-Hans", "name": "简体中文", "path": ""},
+        {"lang": "zh-Hant", "name": "繁體中文", "path": "zh-Hant/", "opencc": "s2tw", "glossary": "data/glossary.yml"}]}
+    converter = edition_converter(extra, ROOT)
+    assert converter is not None and converter.convert("于再兴") == "于再興"
+    assert edition_converter({**extra, "edition": "zh-Hans"}, ROOT) is None
+    with pytest.raises(ValueError, match="opencc 应为"):
+        parse_editions([{"lang": "zh-Hans", "name": "简体中文", "path": "", "opencc": "t2s"}])
+
+
+# --------------------------------------------------------------------------
+# The project's own glossary against the project's data.
+# --------------------------------------------------------------------------
+def _names(kb: KnowledgeBase) -> tuple[dict[str, str], dict[str, str]]:
+    """Person and place names in the data → where each first occurs."""
+    people: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for kind in ("methods", "studios", "mentors", "sites"):
+        for record in kb.of_kind(kind).values():
+            where = f"data/{kind}/{record.id}.yml"
+            regions = [getattr(record, "region", None), getattr(getattr(record, "origin", None), "region", None)]
+            for region in filter(None, regions):
+                for part in region.parts():
+                    places.setdefault(part, where)
+            for community in (getattr(record, "community", None), getattr(getattr(record, "origin", None), "community", None)):
+                if community:
+                    places.setdefault(community, where)
+            if kind == "mentors":
+                people.setdefault(record.name, where)  # type: ignore[attr-defined]
+    for source in kb.sources.values():
+        if source.author:
+            for author in source.author.replace("、", "，").split("，"):
+                people.setdefault(author.strip(), f"data/sources/{source.id}.yml")
+    return people, places
+
+
+def test_every_person_and_place_name_has_a_reviewed_traditional_form(site_converter: Converter) -> None:
+    """A new name in data/ must be added to data/glossary.yml with its checked Traditional form."""
+    kb = load_or_raise(ROOT / "data")
+    people, places = _names(kb)
+    assert people and places
+    glossary = site_converter.glossary
+    plain = Converter(site_converter.config)
+    missing = []
+    for group, names in (("人名", people), ("地名", places)):
+        for name, where in sorted(names.items()):
+            if name not in glossary.group(group):
+                missing.append(f"{where}：{group}“{name}”未列入 data/glossary.yml 的“{group}”，OpenCC 建议写作“{plain.convert(name)}”，请核对后加入")
+            else:
+                assert site_converter.convert(name) == glossary.group(group)[name]
+    assert not missing, "\n".join(missing)
+
+
+def test_the_glossary_is_a_fixed_point(site_converter: Converter) -> None:
+    for simplified, traditional in site_converter.glossary.entries.items():
+        assert site_converter.convert(simplified) == traditional
+        assert site_converter.reconversion_changes(traditional) == [], traditional

@@ -1,0 +1,173 @@
+"""Both editions as built: same pages, switch links, hreflang, sitemaps, Traditional text and search index.
+
+Links and anchors inside both editions are checked by tests/test_site.py on the same tree."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+
+from macros.editions import Converter, load_glossary
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.build
+
+HANT = "zh-Hant"
+SITE_URL = load_config(str(ROOT / "mkdocs.yml"))["site_url"]
+CONVERTER = Converter(
+    next(e for e in load_config(str(ROOT / "mkdocs.yml"))["extra"]["editions"] if e["lang"] == HANT)["opencc"],
+    load_glossary(ROOT / "data" / "glossary.yml", ROOT),
+)
+
+
+def pages(site: Path) -> set[str]:
+    """Content pages of one edition (404.html and theme assets left out)."""
+    found = set()
+    for folder, _, files in os.walk(site):
+        if "index.html" in files:
+            relative = (Path(folder) / "index.html").relative_to(site).as_posix()
+            if not relative.startswith(("assets/", f"{HANT}/")):
+                found.add(relative)
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def soup(path: Path) -> BeautifulSoup:
+    """A page parsed once for all tests here; read it, never change it."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def visible_text(tree: BeautifulSoup) -> str:
+    """What a reader sees (and the title), minus text that declares its own script."""
+    for tag in tree(["script", "style"]):
+        tag.decompose()
+    for tag in tree.select('[lang="zh-Hans"]'):
+        if tag.name != "html":
+            tag.decompose()
+    return "\n".join(filter(None, (tree.title.get_text() if tree.title else "", tree.body.get_text("\n") if tree.body else "")))
+
+
+@pytest.fixture(scope="module")
+def both(editions_site: Path) -> tuple[Path, Path]:
+    return editions_site, editions_site / HANT
+
+
+def test_every_page_is_in_both_editions(both: tuple[Path, Path]) -> None:
+    simplified, traditional = both
+    assert pages(simplified) and pages(simplified) == pages(traditional)
+    assert (traditional / "404.html").is_file() and (traditional / "search/search_index.json").is_file()
+
+
+def test_pages_declare_their_script(both: tuple[Path, Path]) -> None:
+    simplified, traditional = both
+    for page in pages(simplified):
+        assert soup(simplified / page).html["lang"] == "zh-Hans", page
+        assert soup(traditional / page).html["lang"] == "zh-Hant", page
+    assert soup(traditional / "404.html").html["lang"] == "zh-Hant"
+
+
+def test_switch_links_lead_to_the_same_page_in_the_other_edition(both: tuple[Path, Path]) -> None:
+    root, traditional = both
+    problems = []
+    for page in sorted(pages(root)):
+        for here, there, lang in ((root / page, traditional / page, HANT), (traditional / page, root / page, "zh-Hans")):
+            links = soup(here).select(f"a.md-select__link[hreflang={lang}]")
+            if len(links) != 1:
+                problems.append(f"{here.relative_to(root)}: {len(links)} switch links to {lang}")
+                continue
+            target = Path(os.path.normpath(here.parent / unquote(links[0]["href"])))
+            target = target / "index.html" if target.is_dir() else target
+            if target != there or not target.is_file():
+                problems.append(f"{here.relative_to(root)} → {links[0]['href']} is not {there.relative_to(root)}")
+            elif links[0].get_text(strip=True) != ("繁體中文" if lang == HANT else "简体中文"):
+                problems.append(f"{here.relative_to(root)}: switch says {links[0].get_text(strip=True)}")
+    assert not problems, "\n".join(problems[:20])
+
+
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_each_edition_has_its_own_sitemap_with_hreflang_alternates(both: tuple[Path, Path]) -> None:
+    root, traditional = both
+    for site, prefix in ((root, SITE_URL), (traditional, f"{SITE_URL}{HANT}/")):
+        entries = ET.parse(site / "sitemap.xml").getroot().findall("s:url", SITEMAP)
+        assert {e.find("s:loc", SITEMAP).text for e in entries} == {prefix + p.removesuffix("index.html") for p in pages(root)}
+        for entry in entries:
+            url = entry.find("s:loc", SITEMAP).text.removeprefix(prefix)
+            alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link[@rel='alternate']", SITEMAP)}
+            assert alternates == {"zh-Hans": SITE_URL + url, HANT: f"{SITE_URL}{HANT}/{url}", "x-default": SITE_URL + url}
+
+
+def test_pages_name_their_edition_and_no_other_host_in_the_head(both: tuple[Path, Path]) -> None:
+    """Canonical addresses are the edition's own. No <link rel=alternate> in the head: Material's
+    instant navigation would fetch <href>/sitemap.xml from each (hreflang is in the sitemaps)."""
+    root, traditional = both
+    for page in pages(root):
+        url = page.removesuffix("index.html")
+        assert soup(root / page).select_one("link[rel=canonical]")["href"] == SITE_URL + url
+        assert soup(traditional / page).select_one("link[rel=canonical]")["href"] == f"{SITE_URL}{HANT}/{url}"
+        for edition in (root, traditional):
+            assert not soup(edition / page).select("link[rel=alternate]"), (edition, page)
+
+
+def test_traditional_pages_are_the_simplified_ones_converted(both: tuple[Path, Path]) -> None:
+    root, traditional = both
+    for page in pages(root):
+        hans, hant = soup(root / page), soup(traditional / page)
+        assert hant.title.get_text() == CONVERTER.convert(hans.title.get_text()), page
+        assert hant.h1.get_text() == CONVERTER.convert(hans.h1.get_text()), page
+        nav_hans = [a.get_text(" ", strip=True) for a in hans.select("nav.md-nav--primary a")]
+        nav_hant = [a.get_text(" ", strip=True) for a in hant.select("nav.md-nav--primary a")]
+        assert nav_hant == [CONVERTER.convert(label) for label in nav_hans], page
+        assert hant.select_one("input.md-search__input")["placeholder"] == CONVERTER.convert(
+            hans.select_one("input.md-search__input")["placeholder"])
+    config = json.loads(soup(traditional / "index.html").select_one("script#__config").string)
+    hans_config = json.loads(soup(root / "index.html").select_one("script#__config").string)
+    assert config["translations"] == {k: CONVERTER.convert(v) for k, v in hans_config["translations"].items()}
+    assert config["translations"] != hans_config["translations"]  # the theme's strings, e.g. 搜索结果
+    home = soup(traditional / "index.html").get_text()
+    assert "社區工作法知識庫" in home and "社区工作法知识库" not in home
+
+
+def test_names_in_the_traditional_edition_take_their_glossary_form(both: tuple[Path, Path]) -> None:
+    _, traditional = both
+    text = soup(traditional / "mentors/index.html").select_one("article").get_text()
+    people = CONVERTER.glossary.group("人名")
+    from macros.models import load_or_raise
+
+    for mentor in load_or_raise(ROOT / "data").mentors.values():
+        assert people[mentor.name] in text, mentor.name
+
+
+def test_traditional_visible_text_is_a_fixed_point(both: tuple[Path, Path]) -> None:
+    """Converting the Traditional edition again changes nothing (glossary forms excepted):
+    no Simplified text was left out, and nothing was converted twice."""
+    _, traditional = both
+    problems = []
+    for page in sorted(pages(traditional)) + ["404.html"]:
+        tree = BeautifulSoup((traditional / page).read_text(encoding="utf-8"), "lxml")  # visible_text changes it
+        for change in CONVERTER.reconversion_changes(visible_text(tree)):
+            problems.append(f"{page}: {change}")
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_traditional_search_index_finds_both_scripts(both: tuple[Path, Path]) -> None:
+    root, traditional = both
+    hans = json.loads((root / "search/search_index.json").read_text(encoding="utf-8"))
+    hant = json.loads((traditional / "search/search_index.json").read_text(encoding="utf-8"))
+    assert [d["location"] for d in hant["docs"]] == [d["location"] for d in hans["docs"]]
+    for before, after in zip(hans["docs"], hant["docs"]):
+        for field in ("title", "text"):
+            assert after[field] == CONVERTER.convert(before[field])
+            assert after.get(f"{field}_hans", after[field]) == before[field]  # Simplified words stay searchable
+    assert hant["config"]["fields"]["title_hans"] == hant["config"]["fields"]["title"]
+    assert any(re.search("[調區書]", d["title"]) for d in hant["docs"])
