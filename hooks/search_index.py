@@ -1,6 +1,8 @@
 """Writes the site's Chinese search index (see macros/search_index.py) at build time.
 
-Collects each page's rendered content, then after the build writes the shard
+Collects each page as written (after any edition's conversion, so the
+Traditional edition, built from mkdocs.zh-Hant.yml with the same hooks, gets an
+index of its own Traditional pages), then after the build writes the shard
 files to ``search/kb/`` and points Material's search box at our worker
 (``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
 own ``search_index.json`` is cut down to its configuration, since its
@@ -20,6 +22,8 @@ from pathlib import Path
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from macros import search_index  # noqa: E402
 from macros.models import load_or_raise  # noqa: E402
@@ -57,11 +61,14 @@ def _skip_materials_segmentation() -> None:
         log.debug("Material 的 lunr 索引不再用 jieba 分词（其文档不会被使用）")
 
 
-def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201
+@event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
+def on_post_page(output, page, config):  # noqa: ANN001, ANN201
     if _enabled():
-        _pages[page.url] = search_index.Page(page.url, search_index.plain_title(page.title or ""),
-                                             search_index.page_text(html))
-    return html
+        found = search_index.page_from_html(output, page.url)
+        if found is not None:
+            _pages[page.url] = found if found.title else search_index.Page(
+                page.url, search_index.plain_title(page.title or ""), found.text)
+    return output
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201

@@ -296,8 +296,12 @@ class _ArticleParser(_TextParser):
 
 def page_from_html(document: str, location: str) -> Page | None:
     """A built page (whole HTML document) as the index sees it; None if it has no Material article."""
+    start = document.find("md-content__inner")
+    end = document.rfind("</article>")
+    if start == -1 or end < start:
+        return None
     parser = _ArticleParser()
-    parser.feed(document)
+    parser.feed(document[document.rfind("<", 0, start):end + len("</article>")])  # the article, not the nav
     parser.close()
     if not parser.title and not parser.parts:
         return None
@@ -342,7 +346,9 @@ def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], 
     weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(fold(page.text)).items()}
     for term in grams(fold(page.title)):
         weights[term] = weights.get(term, 1) | TITLE_FLAG
-    words = Counter(fold(w) for w in segment(page.title + "\n" + page.text) if len(w) >= 2 and _HAS_CJK.search(w))
+    # jieba and the user dictionary are Simplified: segment the folded text, so a Traditional edition's
+    # pages are cut as well as the Simplified ones.
+    words = Counter(w for w in segment(fold(page.title) + "\n" + fold(page.text)) if len(w) >= 2 and _HAS_CJK.search(w))
     for word, count in words.items():
         weights["w:" + word] = min(count, TF_CAP)
     return weights
