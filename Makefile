@@ -78,3 +78,7 @@ preview-comment:
 
 clean:
 	rm -rf site $(VENV)
+
+# Search benchmark (not a test): ours vs Material's lunr vs Pagefind, real and generated sites.
+bench: setup browser
+	$(PYTHON) -m scripts.bench_search

@@ -1,0 +1,117 @@
+"""Writes the site's Chinese search index (see macros/search_index.py) at build time.
+
+Collects each page as written (after any edition's conversion, so the
+Traditional edition, built from mkdocs.zh-Hant.yml with the same hooks, gets an
+index of its own Traditional pages), then after the build writes the shard
+files to ``search/kb/`` and points Material's search box at our worker
+(``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
+own ``search_index.json`` is cut down to its configuration, since its
+documents are no longer used.
+
+Switch it off with the environment variable ``KB_SEARCH=off`` (or remove it
+from ``hooks:`` in mkdocs.yml): the site then uses Material's default search.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from macros import search_index  # noqa: E402
+from macros.models import load_or_raise  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.search_index")
+
+WORKER = "assets/javascripts/kb-search-worker.js"
+# Names, aliases and places for the lexicon: the built project's data/, else this repository's.
+DATA = Path(__file__).resolve().parent.parent / "data"
+_pages: dict[str, search_index.Page] = {}
+
+
+def _enabled() -> bool:
+    return os.environ.get("KB_SEARCH", "on").lower() not in ("off", "0", "false", "no")
+
+
+def on_config(config):  # noqa: ANN001, ANN201
+    _pages.clear()
+    if _enabled():
+        config.extra["kb_search_worker"] = WORKER
+        _skip_materials_segmentation()
+    return config
+
+
+def _skip_materials_segmentation() -> None:
+    """Material's search plugin still builds its lunr index (cut down afterwards to its
+    configuration); without jieba it skips segmenting every page for it, a third of a
+    5,000-page build."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None
+        log.debug("Material 的 lunr 索引不再用 jieba 分词（其文档不会被使用）")
+
+
+@event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
+def on_post_page(output, page, config):  # noqa: ANN001, ANN201
+    if _enabled():
+        found = search_index.page_from_html(output, page.url)
+        if found is not None:
+            _pages[page.url] = found if found.title else search_index.Page(
+                page.url, search_index.plain_title(page.title or ""), found.text)
+    return output
+
+
+def on_post_build(config):  # noqa: ANN001, ANN201
+    if not _enabled():
+        return
+    started = time.perf_counter()
+    project_data = Path(config.config_file_path).parent / "data"
+    index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA)
+    log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
+             index.docs, index.shards, index.terms, time.perf_counter() - started)
+
+
+def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
+    """Index an already written site or edition folder from its HTML files, e.g. ``site/zh-Hant``.
+
+    For an edition made by converting the built pages (Traditional characters):
+    its pages are read as converted, locations are relative to ``root``, and
+    the index goes to ``root/search/kb/``, where the worker at
+    ``root/assets/javascripts/kb-search-worker.js`` looks for it. Queries in
+    either script find the same pages: text and queries are both folded.
+    """
+    pages = []
+    for path in sorted(root.rglob("*.html")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("assets/", "search/")) or relative == "404.html":
+            continue
+        location = "" if relative == "index.html" else relative.removesuffix("index.html")
+        page = search_index.page_from_html(path.read_text(encoding="utf-8"), location)
+        if page is not None:
+            pages.append(page)
+    return write(root, pages, data_dir)
+
+
+def write(site: Path, pages: list[search_index.Page], data_dir: Path) -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/``."""
+    kb = load_or_raise(data_dir)
+    index = search_index.build_site_index(pages, kb)
+    out = site / "search" / "kb"
+    for name, text in index.files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    material = site / "search" / "search_index.json"
+    if material.exists():
+        material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")
+    return index

@@ -1,0 +1,458 @@
+"""The site's Chinese search index: rendered pages in, static shard files out.
+
+Pure functions, no MkDocs state: ``hooks/search_index.py`` feeds them the
+pages of a build and writes what :func:`build_index` returns. The browser
+side is ``overrides/assets/javascripts/kb-search-worker.js``, which speaks
+Material's search-worker protocol and loads only the shards a query needs.
+
+How it finds what people type:
+
+* Text is *folded* before indexing and querying: NFKC (full-width letters and
+  digits become ASCII), lower case, and Traditional → Simplified per
+  character with a map generated from OpenCC's ``t2s`` tables
+  (:func:`t2s_char_map`). Folding keeps the length of the text, so a match
+  found in folded text is highlighted at the same place in the original.
+* Every run of CJK characters is indexed as unigrams and bigrams; an ASCII
+  letter-or-digit run counts as one unit, so ``133工作法`` gives
+  ``133工``, ``工作``, ``作法``. Any part of a longer word (纠纷 in 邻里纠纷)
+  is found, and the browser checks each candidate's text for the whole
+  phrase, so 服务中心 never matches a page that has 服务 and 中心 apart.
+* Words from jieba's search-mode segmentation, with a user dictionary
+  generated from the data (:func:`lexicon`), are indexed as ``w:`` terms and
+  rank a page where the query is a whole word above one where it is a part.
+* Pinyin (full and initials, every prefix from two letters) of record names
+  and aliases are ``p:`` terms that expand to those names; aliases are ``a:``
+  terms that expand to the record's name.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import multiprocessing
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .models import KnowledgeBase
+
+FORMAT_VERSION = 1
+# A shard is the unit a query downloads; aim at this many raw bytes per shard.
+SHARD_TARGET_BYTES = 24_000
+MIN_SHARDS = 8
+TF_CAP = 50
+TITLE_FLAG = 64
+PINYIN_MIN_PREFIX = 2
+PARALLEL_FROM = 300  # pages; below this a process pool costs more than it saves
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNIT = re.compile(rf"[{_CJK}]|[a-z0-9]+")
+_SEGMENT = re.compile(rf"(?:[{_CJK}]|[a-z0-9])+")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+
+
+# --------------------------------------------------------------------------
+# Folding
+# --------------------------------------------------------------------------
+def t2s_char_map() -> dict[str, str]:
+    """Traditional → Simplified for single characters, from OpenCC's ``t2s`` tables.
+
+    Only one-to-one mappings within the Basic Multilingual Plane are kept, so
+    folding never changes a text's length, in Python or in JavaScript.
+    """
+    import opencc  # build-time only; the browser gets the generated map
+
+    converter = opencc.OpenCC("t2s")
+    ranges = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+    mapping: dict[str, str] = {}
+    for start, end in ranges:
+        for code in range(start, end):
+            char = chr(code)
+            simple = converter.convert(char)
+            if simple != char and len(simple) == 1 and ord(simple) < 0x10000:
+                mapping[char] = simple
+    return mapping
+
+
+def fold_table(char_map: Mapping[str, str]) -> dict[int, str]:
+    """``str.translate`` table of the fold: NFKC, lower case, then ``char_map``, one character to one."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        folded = normal if _bmp_char(normal) else char
+        folded = folded.lower() if _bmp_char(folded.lower()) else folded
+        folded = char_map.get(folded, folded)
+        if folded != char and _bmp_char(folded):
+            table[code] = folded
+    return table
+
+
+def _bmp_char(text: str) -> bool:
+    # One UTF-16 code unit, so that folded text keeps its length in the browser too.
+    return len(text) == 1 and ord(text) < 0x10000
+
+
+def make_fold(char_map: Mapping[str, str]) -> Callable[[str], str]:
+    """The folding function: same length out as in, comparable across scripts and widths."""
+    return _Fold(fold_table(char_map))
+
+
+@dataclass(frozen=True)
+class _Fold:
+    table: dict[int, str]
+
+    def __call__(self, text: str) -> str:
+        return text.translate(self.table)
+
+
+def units(folded: str) -> list[list[str]]:
+    """Segments of adjacent units (a CJK character, or an ASCII letter-or-digit run)."""
+    return [_UNIT.findall(segment) for segment in _SEGMENT.findall(folded)]
+
+
+def grams(folded: str) -> Counter[str]:
+    """Unigrams, bigrams and trigrams of units, with their counts.
+
+    A phrase of three or more units is looked up by its trigrams: a page that
+    has them all almost always has the phrase, so few candidates fail the
+    browser's check and a query fetches only the pages it shows.
+    """
+    counts: Counter[str] = Counter()
+    for segment in units(folded):
+        counts.update(segment)
+        counts.update(a + b for a, b in zip(segment, segment[1:], strict=False))
+        counts.update(a + b + c for a, b, c in zip(segment, segment[1:], segment[2:], strict=False))
+    return counts
+
+
+# --------------------------------------------------------------------------
+# Lexicon: the words that must stay whole, generated from the data
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    word: str  # as written in the data (Simplified)
+    name: str  # the record's name this word stands for (itself for names and places)
+    pinyin: bool  # whether pinyin of the word should find it
+
+
+def lexicon(kb: KnowledgeBase) -> list[Entry]:
+    """Record names and aliases, people and places from the data, for jieba and the index."""
+    entries: dict[str, Entry] = {}
+
+    def add(word: str | None, name: str | None = None, pinyin: bool = False) -> None:
+        word = (word or "").strip()
+        if len(word) >= 2 and word not in entries:
+            entries[word] = Entry(word, name or word, pinyin)
+
+    for kind in ("methods", "studios", "sites", "mentors"):
+        for record in kb.of_kind(kind).values():
+            add(record.name, pinyin=True)  # type: ignore[attr-defined]
+            for alias in record.aliases:  # type: ignore[attr-defined]
+                add(alias, record.name, pinyin=True)  # type: ignore[attr-defined]
+    for kind in ("methods", "studios", "sites", "mentors"):
+        for record in kb.of_kind(kind).values():
+            region = getattr(record, "region", None) or getattr(getattr(record, "origin", None), "region", None)
+            for part in region.parts() if region else []:
+                add(part)
+            add(getattr(record, "community", None))
+            add(getattr(getattr(record, "origin", None), "community", None))
+    return sorted(entries.values(), key=lambda e: e.word)
+
+
+def user_dictionary(entries: Iterable[Entry]) -> str:
+    """jieba user-dictionary text: one word a line with a frequency high enough to keep it whole."""
+    return "".join(f"{e.word.replace(' ', '')} 100000 nz\n" for e in entries if " " not in e.word)
+
+
+PINYIN_READINGS_CAP = 64
+
+
+def pinyin_keys(word: str) -> list[str]:
+    """Full pinyin and initials of a word, digits kept: 走动式工作法 → zoudongshigongzuofa, zdsgzf.
+
+    pypinyin alone reads 三步调解法 as sanbudiaoxiefa (it sees 步调), so every
+    reading of a many-reading character counts too (sanbutiaojiefa), as long as
+    the word has at most :data:`PINYIN_READINGS_CAP` readings; beyond that only
+    pypinyin's own reading.
+    """
+    import itertools
+
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    def syllables(readings: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for piece in readings:
+            piece = piece.lower().replace("ü", "v")
+            out += [piece] if re.fullmatch(r"[a-z]+|[0-9]+", piece) else []
+        return out
+
+    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))
+    choices: list[list[str]] = []
+    for piece in re.findall(rf"[{_CJK}]|[A-Za-z]+|[0-9]+", word):
+        if _HAS_CJK.match(piece):
+            choices.append(sorted(set(syllables(pinyin(piece, style=Style.NORMAL, heteronym=True)[0]))) or [""])
+        else:
+            choices.append([piece.lower()])
+    readings = [default]
+    if math.prod(len(c) for c in choices) <= PINYIN_READINGS_CAP:
+        readings += [[p for p in combo if p] for combo in itertools.product(*choices)]
+    keys: list[str] = []
+    for reading in readings:
+        full = "".join(reading)
+        initials = "".join(p if p.isdigit() else p[0] for p in reading)
+        for key in (full, initials):
+            if re.search(r"[a-z]", key) and key not in keys:
+                keys.append(key)
+    return keys
+
+
+# --------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Page:
+    location: str  # site-relative URL, e.g. "methods/sanbu-tiaojie/"
+    title: str
+    text: str  # plain text of the content
+
+
+class _TextParser(HTMLParser):
+    SKIP = {"script", "style", "template"}
+    BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+             "br", "section", "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.SKIP or "headerlink" in classes:
+            self.skipping.append(tag)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def page_text(content_html: str) -> str:
+    """Readable plain text of a page's content HTML (no scripts, no permalink signs)."""
+    parser = _TextParser()
+    parser.feed(content_html)
+    parser.close()
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class _ArticleParser(_TextParser):
+    """Text of Material's ``article.md-content__inner`` only, and its first heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # article elements open, counting from the content's own
+        self.heading: list[str] | None = None
+        self.title = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" and (self.depth or "md-content__inner" in (dict(attrs).get("class") or "")):
+            self.depth += 1
+        if self.depth:
+            if tag == "h1" and not self.title and self.heading is None:
+                self.heading = []
+            super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            super().handle_endtag(tag)
+            if tag == "h1" and self.heading is not None and not self.title:
+                self.title = "".join(self.heading).strip()
+            if tag == "article":
+                self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skipping:
+            super().handle_data(data)
+            if self.heading is not None and not self.title:
+                self.heading.append(data)
+
+
+def page_from_html(document: str, location: str) -> Page | None:
+    """A built page (whole HTML document) as the index sees it; None if it has no Material article."""
+    start = document.find("md-content__inner")
+    end = document.rfind("</article>")
+    if start == -1 or end < start:
+        return None
+    parser = _ArticleParser()
+    parser.feed(document[document.rfind("<", 0, start):end + len("</article>")])  # the article, not the nav
+    parser.close()
+    if not parser.title and not parser.parts:
+        return None
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return Page(location, parser.title, text)
+
+
+def plain_title(title: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", title)).strip()
+
+
+# --------------------------------------------------------------------------
+# The index
+# --------------------------------------------------------------------------
+def term_hash(term: str) -> int:
+    """FNV-1a over UTF-16 code units; the worker computes the same."""
+    value = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        value ^= data[i] | (data[i + 1] << 8)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+@dataclass
+class Index:
+    """The files of the index, as paths relative to the index folder and their text."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    shards: int = 0
+    docs: int = 0
+    terms: int = 0
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], Iterable[str]]) -> dict[str, int]:
+    """A page's index terms and their weights: n-gram counts (capped), title flag, jieba words."""
+    weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(fold(page.text)).items()}
+    for term in grams(fold(page.title)):
+        weights[term] = weights.get(term, 1) | TITLE_FLAG
+    # jieba and the user dictionary are Simplified: segment the folded text, so a Traditional edition's
+    # pages are cut as well as the Simplified ones.
+    words = Counter(w for w in segment(fold(page.title) + "\n" + fold(page.text)) if len(w) >= 2 and _HAS_CJK.search(w))
+    for word, count in words.items():
+        weights["w:" + word] = min(count, TF_CAP)
+    return weights
+
+
+_worker: dict[str, Callable] = {}
+
+
+def _init_worker(entries: list[Entry], char_map: Mapping[str, str]) -> None:
+    _worker["fold"] = make_fold(char_map)
+    _worker["segment"] = jieba_search_cut(entries)
+
+
+def _worker_terms(page: Page) -> dict[str, int]:
+    return page_terms(page, _worker["fold"], _worker["segment"])
+
+
+def all_page_terms(pages: list[Page], entries: list[Entry], char_map: Mapping[str, str],
+                   workers: int | None = None) -> list[dict[str, int]]:
+    """:func:`page_terms` of every page; on large sites in parallel processes (jieba is the slow part)."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers == 1 or len(pages) < PARALLEL_FROM:
+        _init_worker(entries, char_map)
+        return [_worker_terms(page) for page in pages]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(entries, char_map)) as pool:
+        return list(pool.map(_worker_terms, pages, chunksize=32))
+
+
+def build_index(
+    pages: list[Page],
+    entries: list[Entry],
+    fold: Callable[[str], str],
+    char_map: Mapping[str, str],
+    terms: list[dict[str, int]],
+) -> Index:
+    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order)."""
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    files: dict[str, str] = {}
+    for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
+        for term, weight in weights.items():
+            postings[term][doc_id] = weight
+        files[f"d/{doc_id}.json"] = _dump({"l": page.location, "t": page.title, "x": page.text})
+
+    expansions: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.word != entry.name:
+            expansions["a:" + fold(entry.word)].add(entry.name)
+        if entry.pinyin:
+            for key in pinyin_keys(entry.word):
+                for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
+                    expansions["p:" + key[:end]].add(entry.name)
+
+    shard_count = _shard_count(postings, expansions)
+    shards: list[dict[str, object]] = [{} for _ in range(shard_count)]
+    for term, docs in postings.items():
+        ids = sorted(docs)
+        deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
+        shards[term_hash(term) % shard_count][term] = [deltas, [docs[i] for i in ids]]
+    for term, names in expansions.items():
+        shards[term_hash(term) % shard_count][term] = sorted(names)
+    for number, shard in enumerate(shards):
+        files[f"s/{number}.json"] = _dump(shard)
+
+    fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
+    files["meta.json"] = _dump({"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs})
+    return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings) + len(expansions))
+
+
+def _shard_count(postings: Mapping[str, Mapping[int, int]], expansions: Mapping[str, set[str]]) -> int:
+    """Enough shards that one stays near :data:`SHARD_TARGET_BYTES`, as a power of two."""
+    estimate = sum(len(t) * 3 + 6 + 5 * len(d) for t, d in postings.items())
+    estimate += sum(len(t) + 12 * len(n) for t, n in expansions.items())
+    wanted = max(MIN_SHARDS, estimate // SHARD_TARGET_BYTES)
+    return 1 << math.ceil(math.log2(wanted))
+
+
+def stub_search_index(material_index: str) -> str:
+    """Material's ``search_index.json`` with its configuration kept and its documents dropped.
+
+    Material's page script downloads that file whole on every page; our worker
+    ignores the documents, so they would be bytes for nothing.
+    """
+    data = json.loads(material_index)
+    return _dump({"config": data.get("config", {}), "docs": []})
+
+
+def jieba_search_cut(entries: Iterable[Entry]) -> Callable[[str], Iterable[str]]:
+    """jieba's search-mode cut with the user dictionary generated from ``entries``."""
+    import io
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(io.StringIO(user_dictionary(entries)))
+    return lambda text: tokenizer.cut_for_search(text, HMM=False)
+
+
+def build_site_index(pages: list[Page], kb: KnowledgeBase) -> Index:
+    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
+    entries = lexicon(kb)
+    char_map = t2s_char_map()
+    terms = all_page_terms(pages, entries, char_map)
+    return build_index(pages, entries, make_fold(char_map), char_map, terms)

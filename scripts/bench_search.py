@@ -1,0 +1,323 @@
+"""Benchmark of site search: ours, Material's default (lunr) and Pagefind, on the same sites.
+
+    python -m scripts.bench_search                 # real site, 1,000 and 5,000 generated pages
+    python -m scripts.bench_search --sizes 1000    # only these generated sizes (0 = real site only)
+
+For each site and engine it reports the search bytes a reader downloads
+before the first result (raw and gzipped), the time and renderer memory until
+search is ready, the query-to-first-result time in headless Chromium, and the
+build time. Generated sites live in a temporary folder: synthetic pages made
+of clauses of the real site's pages, titled with record names, never added
+to docs/. A measurement, not a test: nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: E402
+
+QUERIES = ["走动式工作法", "服务中心", "调解", "殷金鳳", "zdsgzf", "社区"]
+ENGINES = ("kb", "lunr", "pagefind")
+TIMEOUT_MS = 300_000
+
+
+@dataclass
+class Result:
+    site: str
+    engine: str
+    pages: int
+    build_s: float
+    ready_ms: float = 0.0
+    rss_mb: float = 0.0
+    first_raw: int = 0
+    first_gz: int = 0
+    query_ms: list[float] = field(default_factory=list)
+    query_gz: list[int] = field(default_factory=list)  # fetched before the query's first result
+    total_gz: list[int] = field(default_factory=list)  # fetched for the query in all
+    hits: list[int] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Sites
+# --------------------------------------------------------------------------
+def mkdocs_build(config: Path, out: Path, search: bool) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_SEARCH": "on" if search else "off"}
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)],
+                            cwd=config.parent, env=env, capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.exit(f"构建失败：{config}\n{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def pagefind_index(site: Path) -> float:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        sys.exit(f"Pagefind 失败：{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def clauses_of(site: Path) -> list[str]:
+    """Clauses of the real site's pages (from our index's page texts)."""
+    found: list[str] = []
+    for path in sorted((site / "search" / "kb" / "d").glob("*.json")):
+        text = json.loads(path.read_text(encoding="utf-8"))["x"]
+        found += [c.strip() for c in re.split(r"[。！？；\n]", text) if len(c.strip()) >= 6]
+    return found
+
+
+def generate(pages: int, clauses: list[str], names: list[str], where: Path) -> Path:
+    """A MkDocs project of ``pages`` synthetic Chinese pages using this project's theme, hooks and CSS."""
+    rng = random.Random(pages)
+    docs = where / "docs"
+    (docs / "stylesheets").mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "stylesheets" / "kb.css", docs / "stylesheets" / "kb.css")
+    (docs / "index.md").write_text("# 生成的测试站点\n\n用于搜索基准测试。\n", encoding="utf-8")
+    (docs / "themes.md").write_text("# 按主题浏览\n", encoding="utf-8")
+    for number in range(pages):
+        title = f"{rng.choice(names)}（{number}）"
+        body: list[str] = []
+        while sum(map(len, body)) < 1200:
+            paragraph = "，".join(rng.choice(clauses) for _ in range(rng.randint(2, 5)))
+            body.append(paragraph + "。")
+        folder = docs / "p" / f"{number // 100:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number:05d}.md").write_text(f"# {title}\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+    config = {
+        "site_name": "生成的测试站点",
+        "site_url": "https://example.invalid/",
+        "theme": {"name": "material", "language": "zh", "custom_dir": str(ROOT / "overrides"), "font": False,
+                  "features": ["search.suggest", "search.highlight"]},
+        "extra_css": ["stylesheets/kb.css"],
+        "plugins": [{"search": {"lang": "zh"}}],
+        "hooks": [str(ROOT / "hooks" / "search_index.py")],
+        "nav": [{"首页": "index.md"}, {"按主题浏览": "themes.md"}],
+        "validation": {"nav": {"omitted_files": "ignore"}},
+    }
+    (where / "mkdocs.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    return where / "mkdocs.yml"
+
+
+# --------------------------------------------------------------------------
+# Browser
+# --------------------------------------------------------------------------
+class KeepAliveHandler(QuietHandler):
+    """HTTP/1.1 with keep-alive, as static hosts serve; http.server's default opens a connection per file."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs, 40 ms a file
+
+
+class Server:
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(KeepAliveHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+
+
+def search_file(engine: str, path: str) -> bool:
+    if engine == "pagefind":
+        return path.startswith("/pagefind/")
+    if engine == "lunr":
+        return path.startswith("/search/") or "/workers/" in path or "/lunr/" in path
+    return path.startswith("/search/") or path.endswith("kb-search-worker.js")
+
+
+def sizes(site: Path, paths: set[str]) -> tuple[int, int]:
+    raw = gz = 0
+    for path in paths:
+        data = (site / unquote(path).lstrip("/")).read_bytes()
+        raw += len(data)
+        gz += len(gzip.compress(data, 6))
+    return raw, gz
+
+
+def renderer_rss_mb() -> float:
+    """Resident memory of the renderer processes (page and its workers) of the browsers this script started."""
+    children: dict[int, list[int]] = {}
+    cmdlines: dict[int, bytes] = {}
+    rss: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdlines[int(proc.name)] = (proc / "cmdline").read_bytes()
+            rss[int(proc.name)] = int((proc / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(proc.name))
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        if b"--type=renderer" in cmdlines.get(pid, b""):
+            total += rss.get(pid, 0)
+    return total / 2**20
+
+
+READY_JS = """() => new Promise(resolve => {
+  const meta = document.querySelector('.md-search-result__meta')
+  const done = () => !/正在初始化/.test(meta.textContent)
+  if (done()) return resolve(performance.now())
+  new MutationObserver((_, o) => { if (done()) { o.disconnect(); resolve(performance.now()) } })
+    .observe(meta, {childList: true, characterData: true, subtree: true})
+})"""
+
+QUERY_JS = """q => new Promise(resolve => {
+  const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
+  const meta = document.querySelector('.md-search-result__meta')
+  const t0 = performance.now()
+  const finish = () => resolve([performance.now() - t0, list.children.length])
+  const o = new MutationObserver(() => {
+    if (list.children.length || /没有找到/.test(meta.textContent)) { o.disconnect(); finish() }
+  })
+  o.observe(list.parentElement, {childList: true, characterData: true, subtree: true})
+  input.value = q
+  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}))
+})"""
+
+PAGEFIND_READY_JS = """async () => {
+  window.pf = await import('/pagefind/pagefind.js')
+  await window.pf.init()
+  return performance.now()
+}"""
+
+PAGEFIND_QUERY_JS = """async q => {
+  const t0 = performance.now()
+  const found = await window.pf.search(q)
+  if (found.results.length) await found.results[0].data()
+  return [performance.now() - t0, found.results.length]
+}"""
+
+
+def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
+    """One engine on one site, in a browser of its own (so its memory is its own)."""
+    server = Server(site)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    search = functools.partial(search_file, result.engine)
+    try:
+        page.goto(server.url, wait_until="load")
+        if result.engine == "pagefind":
+            result.ready_ms = page.evaluate(PAGEFIND_READY_JS)
+        else:
+            page.locator(".md-search__input").click()
+            result.ready_ms = page.evaluate(READY_JS)
+        result.rss_mb = renderer_rss_mb()
+        seen: set[str] = set()
+        for number, query in enumerate(QUERIES):
+            before = len(fetched)
+            elapsed, hits = page.evaluate(PAGEFIND_QUERY_JS if result.engine == "pagefind" else QUERY_JS, query)
+            at_first = len(fetched)
+            page.wait_for_timeout(400)  # what a query goes on loading after its first answer
+            first = {p for p in fetched[before:at_first] if search(p)} - seen
+            if number == 0:
+                first |= {p for p in fetched[:before] if search(p)}
+                result.first_raw, result.first_gz = sizes(site, first)
+            later = {p for p in fetched[before:] if search(p)} - seen - first
+            result.query_gz.append(sizes(site, first)[1])
+            result.total_gz.append(sizes(site, first | later)[1])
+            seen |= first | later
+            result.query_ms.append(elapsed)
+            result.hits.append(hits)
+    finally:
+        browser.close()
+        server.close()
+    return result
+
+
+# --------------------------------------------------------------------------
+def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:  # noqa: ANN001
+    kb_site, plain_site = work / f"{label}-kb", work / f"{label}-lunr"
+    kb_build = mkdocs_build(config, kb_site, search=True)
+    pages = pages or json.loads((kb_site / "search" / "kb" / "meta.json").read_text(encoding="utf-8"))["docs"]
+    plain_build = mkdocs_build(config, plain_site, search=False)
+    pagefind_s = pagefind_index(plain_site)
+    results = [
+        measure(playwright, kb_site, Result(label, "kb", pages, kb_build)),
+        measure(playwright, plain_site, Result(label, "lunr", pages, plain_build)),
+        measure(playwright, plain_site, Result(label, "pagefind", pages, plain_build + pagefind_s)),
+    ]
+    for result in results:
+        print(row(result), flush=True)
+    return results
+
+
+HEADER = ("| site | engine | build s | ready ms | renderer RSS MB | bytes before 1st result raw / gzip "
+          "| query→1st result ms (median / max) | gzip KB before a later query's 1st result (max) / in all (max) |")
+
+
+def row(r: Result) -> str:
+    later = r.query_ms[1:] or r.query_ms
+    return (f"| {r.site} ({r.pages} pages) | {r.engine} | {r.build_s:.1f} | {r.ready_ms:.0f} | {r.rss_mb:.0f} "
+            f"| {r.first_raw / 1024:.0f} KB / {r.first_gz / 1024:.0f} KB "
+            f"| {r.query_ms[0]:.0f} (cold), {statistics.median(later):.0f} / {max(later):.0f} "
+            f"| {max(r.query_gz[1:] or [0]) / 1024:.0f} / {max(r.total_gz[1:] or [0]) / 1024:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--project", type=Path, default=ROOT, help="the real site's project folder")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from macros.models import load_or_raise
+
+    work = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    kb = load_or_raise(ROOT / "data")
+    names = [r.name for kind in ("methods", "studios") for r in kb.of_kind(kind).values()]  # type: ignore[attr-defined]
+    print(f"queries: {'、'.join(QUERIES)}\n\n{HEADER}\n|{' --- |' * 8}", flush=True)
+    results: list[Result] = []
+    with sync_playwright() as playwright:
+        results += run_site("real", args.project / "mkdocs.yml", work, 0, playwright)
+        clauses = clauses_of(work / "real-kb")
+        for size in [s for s in args.sizes if s]:
+            config = generate(size, clauses, names, work / f"gen-{size}")
+            results += run_site(f"gen-{size}", config, work, size, playwright)
+    print("\nper query: results shown first, ms to the first result, gzip KB fetched before it")
+    for r in results:
+        cells = (f"{q} {h}/{ms:.0f}ms/{gz / 1024:.0f}KB" for q, h, ms, gz in zip(QUERIES, r.hits, r.query_ms, r.query_gz, strict=True))
+        print(f"  {r.site}/{r.engine}: {', '.join(cells)}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"\nsites kept in {work}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""The search index builder (macros/search_index.py), without a build."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from macros import search_index as si
+from macros.models import load_or_raise
+from tests.conftest import ROOT
+
+KB = load_or_raise(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def char_map() -> dict[str, str]:
+    return si.t2s_char_map()
+
+
+@pytest.fixture(scope="module")
+def fold(char_map):  # noqa: ANN001, ANN201
+    return si.make_fold(char_map)
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[si.Entry]:
+    return si.lexicon(KB)
+
+
+def test_fold_makes_traditional_full_width_and_capitals_comparable(fold) -> None:  # noqa: ANN001
+    assert fold("走動式工作法") == "走动式工作法"
+    assert fold("殷金鳳 紅色管家 調解 十必問十必訪") == "殷金凤 红色管家 调解 十必问十必访"
+    assert fold("１３３工作法 ZDSGZF") == "133工作法 zdsgzf"
+
+
+def test_fold_keeps_length_so_matches_highlight_in_place(fold, char_map) -> None:  # noqa: ANN001
+    text = "".join(char_map) + "ＡＢＣ１２３ﬁ㍿"
+    assert len(fold(text)) == len(text)
+    assert all(len(v) == 1 and ord(v) < 0x10000 for v in char_map.values())
+
+
+def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None:  # noqa: ANN001
+    grams = si.grams(fold("邻里纠纷，“133”工作法"))
+    assert {"纠纷", "邻里纠", "133", "工作法"} <= set(grams)
+    assert "133工" not in grams  # the quotation mark separates them
+    assert "133工" in si.grams("133工作法")
+    assert "务中" not in si.grams("服务 中心")
+
+
+def test_lexicon_is_generated_from_the_data(entries) -> None:  # noqa: ANN001
+    words = {e.word: e for e in entries}
+    for kind in ("methods", "studios", "sites", "mentors"):
+        for record in KB.of_kind(kind).values():
+            assert record.name in words  # type: ignore[attr-defined]
+            for alias in record.aliases:  # type: ignore[attr-defined]
+                if alias in words and alias != record.name:  # type: ignore[attr-defined]
+                    assert words[alias].name  # an alias stands for a record's name
+    places = {part for r in KB.studios.values() for part in r.region.parts() if len(part) >= 2}
+    assert places <= set(words)
+    dictionary = si.user_dictionary(entries).splitlines()
+    assert len(dictionary) == len([e for e in entries if " " not in e.word])
+    every_string = json.dumps([r.model_dump() for kind in ("methods", "studios", "sites", "mentors")
+                               for r in KB.of_kind(kind).values()], ensure_ascii=False)
+    assert all(e.word in every_string for e in entries)  # nothing that is not in the data
+
+
+@pytest.fixture(scope="module")
+def cut(entries):  # noqa: ANN001, ANN201
+    return si.jieba_search_cut(entries)
+
+
+def test_jieba_keeps_names_whole_and_still_yields_their_parts(cut) -> None:  # noqa: ANN001
+    method = KB.methods["zoudongshi-gongzuofa"]
+    words = list(cut(f"推广{method.name}的社区"))
+    assert {method.name, "走动式", "工作"} <= set(words)
+
+
+def test_pinyin_keys_full_initials_and_readings_people_type() -> None:
+    assert si.pinyin_keys("走动式工作法")[:2] == ["zoudongshigongzuofa", "zdsgzf"]
+    assert "sanbutiaojiefa" in si.pinyin_keys("三步调解法")
+    assert "sbtjf" in si.pinyin_keys("三步调解法")
+    assert "133gzf" in si.pinyin_keys("“133”工作法")
+
+
+def test_page_text_drops_scripts_and_permalink_signs() -> None:
+    html = '<h2 id="a">步骤<a class="headerlink" href="#a">¶</a></h2><script>var x = "走动";</script><p>入户&amp;走访</p>'
+    assert si.page_text(html) == "步骤\n入户&走访"
+
+
+def test_page_from_html_reads_only_the_article() -> None:
+    document = ('<html><nav>导航 红雁</nav><article class="md-content__inner md-typeset">'
+                '<h1>三步调解法</h1><p>先听</p><article class="x">内层</article></article><footer>页脚</footer></html>')
+    page = si.page_from_html(document, "methods/x/")
+    assert page == si.Page("methods/x/", "三步调解法", "三步调解法\n先听\n内层")
+    assert si.page_from_html("<html><p>无正文</p></html>", "x/") is None
+
+
+def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:  # noqa: ANN001
+    fold = si.make_fold(char_map)
+    return si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages])
+
+
+def lookup(index: si.Index, term: str) -> object:
+    shard = json.loads(index.files[f"s/{si.term_hash(term) % index.shards}.json"])
+    return shard.get(term)
+
+
+def docs_of(index: si.Index, term: str) -> set[int]:
+    entry = lookup(index, term)
+    if entry is None:
+        return set()
+    ids, total = set(), 0
+    for delta in entry[0]:  # type: ignore[index]
+        total += delta
+        ids.add(total)
+    return ids
+
+
+def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:  # noqa: ANN001
+    pages = [
+        si.Page("a/", "走动式工作法", "南沙滩社区推广走動式工作法，入户走访。"),
+        si.Page("b/", "服务", "社区服务很多。中心城区也有。"),
+        si.Page("c/", "党群服务中心", "党群服务中心开在二楼。"),
+    ]
+    index = build(pages, entries, char_map, cut)
+    assert docs_of(index, "走动式") == {0}  # Traditional text is indexed folded
+    assert docs_of(index, "务中心") == {2}  # a phrase's trigram: not pages with 服务 and 中心 apart
+    assert docs_of(index, "w:走动式工作法") == {0}  # jieba kept the name whole
+    studio = KB.studios["chaoyang-shuji-gongzuoshi"]
+    assert studio.name in lookup(index, "a:书记工作室")  # type: ignore[operator]
+    assert "走动式工作法" in lookup(index, "p:zdsgzf")  # type: ignore[operator]
+    assert "走动式工作法" in lookup(index, "p:zoudongshi")  # type: ignore[operator]
+    meta = json.loads(index.files["meta.json"])
+    assert meta["docs"] == 3 and meta["shards"] == index.shards
+    assert "鳳凤" in meta["fold"]
+    doc = json.loads(index.files["d/0.json"])
+    assert doc == {"l": "a/", "t": "走动式工作法", "x": pages[0].text}
+
+
+def test_title_words_are_flagged(entries, char_map, cut) -> None:  # noqa: ANN001
+    index = build([si.Page("a/", "红色管家", "苏州的品牌。"), si.Page("b/", "别的", "说到红色管家。")], entries, char_map, cut)
+    entry = lookup(index, "红色管")
+    assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG  # type: ignore[index]
+
+
+def test_term_hash_matches_the_workers_fnv1a() -> None:
+    # Standard 32-bit FNV-1a; the worker runs the same over UTF-16 code units (else the browser tests find nothing).
+    assert si.term_hash("") == 0x811C9DC5
+    assert si.term_hash("a") == 0xE40C292C
+    worker = (ROOT / "overrides/assets/javascripts/kb-search-worker.js").read_text(encoding="utf-8")
+    assert "0x811c9dc5" in worker and "0x01000193" in worker
+
+
+def test_material_index_keeps_its_configuration_without_documents() -> None:
+    original = json.dumps({"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": [{"location": "", "text": "很长"}]})
+    assert json.loads(si.stub_search_index(original)) == {"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": []}
+
+
+def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # noqa: ANN001
+    from hooks.search_index import index_built_site
+
+    article = '<html><body><article class="md-content__inner"><h1>{0}</h1><p>{1}</p></article></body></html>'
+    (tmp_path / "methods" / "x").mkdir(parents=True)
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text(article.format("首頁", "社區工作法"), encoding="utf-8")
+    (tmp_path / "methods" / "x" / "index.html").write_text(article.format("走動式工作法", "入戶走訪"), encoding="utf-8")
+    (tmp_path / "assets" / "page.html").write_text(article.format("不算", "資源"), encoding="utf-8")
+    index = index_built_site(tmp_path, ROOT / "data")
+    docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
+    assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
+    assert docs_of(index, "走动式") == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
