@@ -209,3 +209,11 @@ def test_region_tree_nests_province_city_district_with_counts(kb: KnowledgeBase)
     assert "<strong>市未载明</strong>（1）" in out and "朝阳区（1）" in out
     assert '<h2 id="unknown">地区未载明（3）</h2>' in out
     assert out.index("北京市") < out.index("地区未载明")
+
+
+def test_search_leaves_out_the_qr_block() -> None:
+    from macros.search_index import page_text
+
+    block = handout.handout_block(kind="methods", record_id="x", site_url=SITE, repo_url=None, commit=None, files=[])
+    text = page_text("<p>正文</p>" + block + "<p>结尾</p>")
+    assert text == "正文\n结尾"
