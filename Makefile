@@ -10,7 +10,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate fix new schema build serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
+.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
 
 setup: $(STAMP)
 
@@ -40,6 +40,10 @@ schema: setup
 build: setup
 	$(MKDOCS) build --strict
 	$(MKDOCS) build --strict -f mkdocs.zh-Hant.yml
+
+# Record the built site's pages and anchors in data/published-paths.txt (never removes one).
+paths: build
+	$(PYTHON) -m scripts.published_paths
 
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000

@@ -47,10 +47,11 @@ GLOSSARY_GROUPS: tuple[str, ...] = ("人名", "地名", "术语")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Left as they are by convert_html: attribute values that are addresses (a link
-# may hold raw characters), and the plain text of an element that declares its
+# may hold raw characters) or fragment targets (an id, e.g. tag:矛盾调解, must
+# match the links to it, which are addresses), and the plain text of an element that declares its
 # own script, e.g. the edition switch's <a lang="zh-Hans">简体中文</a>.
 _KEEP = re.compile(
-    r"""\s(?:href|src|srcset|action)\s*=\s*(?P<address>"[^"]*"|'[^']*')"""
+    r"""\s(?:href|src|srcset|action|id)\s*=\s*(?P<address>"[^"]*"|'[^']*')"""
     r"""|<(?P<tag>[a-z][a-z0-9]*)\b[^>]*\slang=["']zh-Han[st]["'][^>]*>(?P<text>[^<]*)</(?P=tag)>""",
     re.IGNORECASE,
 )

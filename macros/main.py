@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, render
+from macros import completeness, figures, render, training
 from macros.models import DataError, KnowledgeBase, load_or_raise, sources_dir_for
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -55,6 +55,14 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "site_figures": lambda: render.site_figures(kb, page()),
         "theme_table": lambda: render.theme_table(kb, page()),
         "region_table": lambda: render.region_table(kb, page()),
+        "region_tree": lambda: figures.region_tree(kb, page()),
+        "theme_chart": lambda: figures.bar_chart(figures.theme_bars(kb, page()), "各主题的工作法数量", "个"),
+        "theme_chart_table": lambda: figures.data_table(figures.theme_bars(kb, page()), ("主题", "工作法")),
+        "province_chart": lambda: figures.bar_chart(figures.province_bars(kb, page()), "各省级行政区的条目数量", "条"),
+        "province_chart_table": lambda: figures.data_table(figures.province_bars(kb, page()), ("省级行政区", "条目")),
+        "timeline": lambda: figures.timeline(kb, page()),
+        "lineage": lambda: figures.lineage(kb, page()),
+        "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
     }

@@ -145,9 +145,32 @@ def method_results(kb: KnowledgeBase, method: Method, page: str) -> str:
     return _section("成效", figures_table(kb, method.results, page), "results")
 
 
+RELATED_LIMIT = 6
+
+
+def related_method_ids(kb: KnowledgeBase, method: Method, limit: int = RELATED_LIMIT) -> list[str]:
+    """Methods named as related in the data first, then those sharing the most themes."""
+    named = list(kb.related_methods.get(method.id, []))
+    shared = {
+        other.id: len(set(other.themes) & set(method.themes))
+        for other in kb.methods.values()
+        if other.id != method.id and other.id not in named
+    }
+    order = {method_id: index for index, method_id in enumerate(kb.methods)}
+    by_theme = sorted((i for i, n in shared.items() if n), key=lambda i: (-shared[i], order[i]))
+    return (named + by_theme)[: max(limit, len(named))]
+
+
 def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:
-    ids = kb.related_methods.get(method.id, [])
-    return _section("相关工作法", "\n".join(f"- {link(kb, 'methods', i, page)}：{esc(kb.methods[i].summary or '')}".rstrip("：") for i in ids), "related")
+    """``#related``: each related method with the themes it shares with this one."""
+    lines = []
+    for other_id in related_method_ids(kb, method):
+        other = kb.methods[other_id]
+        common = [t for t in other.themes if t in method.themes]
+        note = f"（共同主题：{'、'.join(esc(t) for t in common)}）" if common else ""
+        summary = f"：{esc(other.summary)}" if other.summary else ""
+        lines.append(f"- {link(kb, 'methods', other_id, page)}{note}{summary}")
+    return _section("相关工作法", "\n".join(lines), "related")
 
 
 # ---- studios ---------------------------------------------------------------

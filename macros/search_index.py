@@ -237,7 +237,8 @@ class _TextParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
-        if tag in self.SKIP or "headerlink" in classes:
+        # data-search-exclude: Material's mark for blocks kept out of search (e.g. the QR code block).
+        if tag in self.SKIP or "headerlink" in classes or "data-search-exclude" in dict(attrs):
             self.skipping.append(tag)
         elif tag in self.BLOCK:
             self.parts.append("\n")

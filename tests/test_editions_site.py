@@ -29,13 +29,18 @@ CONVERTER = Converter(
 )
 
 
+def _is_redirect(page: Path) -> bool:
+    """A mkdocs-redirects stub (short links /m/<id>/, /s/<id>/, renamed pages): not a content page."""
+    return 'http-equiv="refresh"' in page.read_text(encoding="utf-8")[:600]
+
+
 def pages(site: Path) -> set[str]:
-    """Content pages of one edition (404.html and theme assets left out)."""
+    """Content pages of one edition (404.html, theme assets and redirect stubs left out)."""
     found = set()
     for folder, _, files in os.walk(site):
         if "index.html" in files:
             relative = (Path(folder) / "index.html").relative_to(site).as_posix()
-            if not relative.startswith(("assets/", f"{HANT}/")):
+            if not relative.startswith(("assets/", f"{HANT}/")) and not _is_redirect(Path(folder) / "index.html"):
                 found.add(relative)
     return found
 

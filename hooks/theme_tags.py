@@ -1,0 +1,35 @@
+"""Tags each method page with its themes from the data, for Material's tags plugin.
+
+Pages don't repeat the themes in front matter: ``data/methods/<id>.yml`` is the
+one place they are written. Switch off: remove ``hooks/theme_tags.py`` from
+``hooks:`` in mkdocs.yml (pages then carry no tags).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
+
+import logging  # noqa: E402
+
+from macros.models import load  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.theme_tags")
+_themes: dict[str, list[str]] = {}
+
+
+def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    kb, _ = load(Path(config.config_file_path).parent / "data")  # problems are reported by the macros plugin
+    _themes.clear()
+    _themes.update({method.id: list(method.themes) for method in kb.methods.values()})
+    return config
+
+
+def on_page_markdown(markdown, page, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    kind, _, name = page.file.src_uri.partition("/")
+    record_id = name.removesuffix(".md")
+    if kind == "methods" and record_id in _themes and _themes[record_id]:
+        page.meta["tags"] = _themes[record_id]
+    return markdown
