@@ -53,6 +53,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "site_directory": lambda: render.site_directory(kb, page()),
         "source_directory": lambda: render.source_directory(kb, page()),
         "site_figures": lambda: render.site_figures(kb, page()),
+        "featured_methods": lambda *ids: render.featured_methods(kb, list(ids), page()),
         "theme_table": lambda: render.theme_table(kb, page()),
         "region_table": lambda: render.region_table(kb, page()),
         "region_tree": lambda: figures.region_tree(kb, page()),

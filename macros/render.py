@@ -367,6 +367,24 @@ def count_by_province(kb: KnowledgeBase) -> dict[str, Counter[str]]:
     return dict(sorted(counts.items(), key=lambda item: -sum(item[1].values())))
 
 
+def featured_methods(kb: KnowledgeBase, ids: list[str], page: str) -> str:
+    """Cards for the methods an editor chose to feature, each with its summary and first steps."""
+    unknown = [i for i in ids if i not in kb.methods]
+    if unknown:
+        raise LookupError(f"页面 docs/{page} 推荐的工作法不存在：{'、'.join(unknown)}（应为 data/methods/ 下的文件名）")
+    cards = []
+    for method_id in ids:
+        method = kb.methods[method_id]
+        steps = " → ".join(esc(step.name) for step in method.steps[:4])
+        lines = [f"-   **{link(kb, 'methods', method_id, page)}**", "", "    ---", ""]
+        if method.summary:
+            lines += [f"    {esc(method.summary)}", ""]
+        if steps:
+            lines += [f"    怎么做：{steps}", ""]
+        cards.append("\n".join(lines))
+    return '<div class="grid cards" markdown>\n\n' + "\n".join(cards) + "\n</div>\n"
+
+
 def site_figures(kb: KnowledgeBase, page: str) -> str:
     """The home page's headline numbers, each linking to its index."""
     index = {"工作法": "methods/index.md", "工作室与项目": "studios/index.md", "书记与导师": "mentors/index.md", "示范点与阵地": "sites/index.md"}

@@ -108,3 +108,12 @@ def test_studio_without_leader_lists_only_its_members(kb: KnowledgeBase) -> None
     kb = KnowledgeBase(studios={"demo-studio": studio}, mentors=kb.mentors, methods=kb.methods, sites=kb.sites, sources=kb.sources)
     assert kb.mentors_of_studio["demo-studio"] == ["demo-mentor"]
     assert "负责人" in render.studio_overview(kb, studio, "studios/demo-studio.md")
+
+
+def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:
+    out = html_of(render.featured_methods(kb, ["demo-method"], "index.md"))
+    assert '<div class="grid cards">' in out
+    assert '<a href="methods/demo-method.md">示例工作法</a>' in out
+    assert "怎么做：倾听 → 解决" in out
+    with pytest.raises(LookupError, match="推荐的工作法不存在：nothing"):
+        render.featured_methods(kb, ["nothing"], "index.md")

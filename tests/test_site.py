@@ -118,6 +118,7 @@ def synthetic_project(root: Path, methods: int) -> Path:
     write_records(root, records)
     for kind in ("methods", "studios"):
         (root / "docs" / kind / "index.md").write_text((ROOT / "docs" / kind / "index.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "docs/index.md").write_text("# 首页\n\n{{ site_figures() }}\n", encoding="utf-8")  # features real methods
     return root
 
 
@@ -129,3 +130,12 @@ def test_a_method_page_does_not_grow_with_the_number_of_methods(tmp_path: Path) 
         assert result.returncode == 0, result.stderr
         sizes[count] = len((project / "out/methods/m00001/index.html").read_bytes())
     assert sizes[60] == sizes[5], sizes
+
+
+def test_home_page_features_methods_with_links(built_site: Path) -> None:
+    cards = soup(built_site, "index.html").select(".grid.cards li")
+    assert len(cards) >= 3
+    for card in cards:
+        href = card.select_one("a")["href"]
+        assert (built_site / href / "index.html").is_file(), href
+        assert "怎么做：" in card.get_text()
