@@ -80,7 +80,8 @@ def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
             url = tag.get("src") or tag.get("href") or ""
             assert not urlsplit(url).netloc, f"{page}: {tag}"
     css = "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.css"))
-    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+    remote = re.findall(r"""(?:url\(|@import)\s*['"]?(?:https?:)?//[^'")\s]+""", css)
+    assert not remote, remote  # web fonts or stylesheets from another host
 
 
 def test_pages_declare_chinese(built_site: Path) -> None:
