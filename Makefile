@@ -1,5 +1,5 @@
 # The one entry point for people, CI and GitHub workflows.
-#   make serve   set up, build and serve on http://127.0.0.1:8000
+#   make serve   set up, build and serve on http://127.0.0.1:8000/kb/
 #   make test    set up (browser included) and run every test
 #   make validate [FORMAT=github]   check data/ (GitHub annotations with FORMAT=github)
 #   make fix     apply the validator's text fixes in place, then validate
