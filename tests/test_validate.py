@@ -142,6 +142,7 @@ def test_record_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ("身份证110105198001011234", "身份证号码"),
         ("住在3号楼2单元401室", "住址门牌"),
         ("邮箱 someone@example.com", "电子邮箱"),
+        ("办公电话 024-86123456", "固定电话"),
     ],
 )
 def test_personal_data_rejected_anywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, what: str) -> None:
@@ -184,3 +185,12 @@ def test_garbage_never_ends_in_a_traceback(tmp_path: Path) -> None:
 def test_bad_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = run(write_records(tmp_path, with_changes("sources/article.yml", url="www.example.com/a b")), capsys)
     assert code == 1 and "article  url" in only_line(lines) and "不是有效的网址" in lines[0]
+
+
+def test_duplicate_key_in_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_records(tmp_path)
+    path = tmp_path / "data/sites/demo-site.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "name: 另一个名字\n", encoding="utf-8")
+    code, lines = run(tmp_path, capsys)
+    line = only_line(lines)
+    assert code == 1 and "demo-site.yml:7  demo-site  name  字段“name”重复出现" in line
