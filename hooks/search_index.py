@@ -26,7 +26,7 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from macros import search_index  # noqa: E402
-from macros.models import load_or_raise  # noqa: E402
+from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -104,7 +104,7 @@ def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
 
 def write(site: Path, pages: list[search_index.Page], data_dir: Path) -> search_index.Index:
     """Build the index of ``pages`` into ``site/search/``."""
-    kb = load_or_raise(data_dir)
+    kb, _ = load_project(data_dir.parent)  # problems are reported by the macros plugin
     index = search_index.build_site_index(pages, kb)
     out = site / "search" / "kb"
     for name, text in index.files.items():

@@ -14,14 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's
 
 import logging  # noqa: E402
 
-from macros.models import load  # noqa: E402
+from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.theme_tags")
 _themes: dict[str, list[str]] = {}
 
 
 def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
-    kb, _ = load(Path(config.config_file_path).parent / "data")  # problems are reported by the macros plugin
+    kb, _ = load_project(Path(config.config_file_path).parent)  # problems are reported by the macros plugin
     _themes.clear()
     _themes.update({method.id: list(method.themes) for method in kb.methods.values()})
     return config

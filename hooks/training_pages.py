@@ -17,13 +17,13 @@ import logging  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros import training  # noqa: E402
-from macros.models import load  # noqa: E402
+from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
 
 
 def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
-    kb, problems = load(Path(config.config_file_path).parent / "data")
+    kb, problems = load_project(Path(config.config_file_path).parent)
     if problems:
         return files  # the macros plugin reports them and stops the build
     for method in kb.methods.values():

@@ -8,19 +8,18 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 
 from macros import completeness, figures, render, training
-from macros.models import DataError, KnowledgeBase, load_or_raise, sources_dir_for
+from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
 
 
 def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     root = Path(env.project_dir)
-    try:
-        kb: KnowledgeBase = load_or_raise(root / "data", sources_dir_for(root), Path(env.conf["docs_dir"]))
-    except DataError as error:
-        for problem in error.problems:
+    kb, problems = load_project(root)
+    if problems:
+        for problem in problems:
             log.error(problem.as_text(root))
-        raise Abort(f"数据校验未通过：{len(error.problems)} 个问题，见上。可运行 python -m scripts.validate 查看。") from None
+        raise Abort(f"数据校验未通过：{len(problems)} 个问题，见上。可运行 python -m scripts.validate 查看。")
 
     def page() -> str:
         return env.page.file.src_uri

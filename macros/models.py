@@ -651,3 +651,29 @@ def sources_dir_for(project_root: Path) -> Path | None:
     """The shared articles folder beside the checkout, where present (it is not published)."""
     folder = project_root.parent / "shared" / "sources"
     return folder if folder.is_dir() else None
+
+
+_project_cache: dict[Path, tuple[tuple, tuple[KnowledgeBase, list[Problem]]]] = {}
+
+
+def _fingerprint(root: Path) -> tuple:
+    """What a load depends on: every record file and every record page, by time and size."""
+    pages = [page for kind in PAGED_KINDS for page in (root / "docs" / kind).glob("*.md")]
+    paths = sorted([*(root / "data").glob("*/*.y*ml"), *pages])
+    stats = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths]
+    return (tuple(stats), sources_dir_for(root))
+
+
+def load_project(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """The project's records under ``root``, loaded once per build and shared by the macros and the hooks.
+
+    The result is reused until a record file or page changes, so `mkdocs serve` still reloads edits.
+    """
+    root = root.resolve()
+    fingerprint = _fingerprint(root)
+    cached = _project_cache.get(root)
+    if cached is None or cached[0] != fingerprint:
+        docs_dir = root / "docs"
+        cached = (fingerprint, load(root / "data", sources_dir_for(root), docs_dir if docs_dir.is_dir() else None))
+        _project_cache[root] = cached
+    return cached[1]

@@ -117,3 +117,14 @@ def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:
     assert "怎么做：倾听 → 解决" in out
     with pytest.raises(LookupError, match="推荐的工作法不存在：nothing"):
         render.featured_methods(kb, ["nothing"], "index.md")
+
+
+def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
+    from macros.models import load_project
+
+    write_records(tmp_path)
+    first, _ = load_project(tmp_path)
+    assert load_project(tmp_path)[0] is first  # the macros and every hook share one load per build
+    record = tmp_path / "data/methods/demo-method.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("示例工作法", "改过的工作法"), encoding="utf-8")
+    assert load_project(tmp_path)[0].methods["demo-method"].name == "改过的工作法"  # `mkdocs serve` sees edits
