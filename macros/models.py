@@ -503,7 +503,6 @@ class KnowledgeBase:
     mentors: dict[str, Mentor] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
-    files: dict[tuple[str, str], Path] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.methods_of_studio: dict[str, list[str]] = defaultdict(list)
@@ -634,7 +633,6 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
         problems.extend(_page_problems(parsed, broken, docs_dir))
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]
-        files={(kind, rid): r.path for kind, results in parsed.items() for rid, r in results.items()},
     )
     problems.sort(key=lambda p: (str(p.file), p.line))
     return kb, problems
