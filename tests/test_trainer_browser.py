@@ -67,14 +67,18 @@ def test_short_link_and_anchor_lead_to_the_step(browser, site_url: str) -> None:
     page.close()
 
 
+def print_to_pdf(page, url: str, pdf: Path) -> tuple[Path, str]:  # noqa: ANN001
+    """Print ``url`` as Chromium would to paper; return the PDF and what pdfinfo says of it."""
+    page.goto(url, wait_until="networkidle")
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    return pdf, subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
 def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_path: Path) -> None:  # noqa: ANN001
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext not found: run `make browser` (poppler-utils)")
     page = browser.new_page()
-    page.goto(f"{site_url}methods/{METHOD.id}/", wait_until="networkidle")
-    pdf = tmp_path / "handout.pdf"
-    page.pdf(path=str(pdf), prefer_css_page_size=True)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pdf, info = print_to_pdf(page, f"{site_url}methods/{METHOD.id}/", tmp_path / "handout.pdf")
     assert "594.96 x 841.92 pts (A4)" in info
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
@@ -95,10 +99,7 @@ def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_pa
 
 def test_method_card_prints_on_one_page_with_qr(browser, site_url: str, tmp_path: Path) -> None:  # noqa: ANN001
     page = browser.new_page()
-    page.goto(f"{site_url}training/cards/{METHOD.id}/", wait_until="networkidle")
-    pdf = tmp_path / "card.pdf"
-    page.pdf(path=str(pdf), prefer_css_page_size=True)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    _, info = print_to_pdf(page, f"{site_url}training/cards/{METHOD.id}/", tmp_path / "card.pdf")
     assert "Pages:           1" in info
     page.emulate_media(media="print")
     assert decode_qr(page, ".kb-print-footer svg") == f"{SITE_URL}methods/{METHOD.id}/"
