@@ -96,6 +96,18 @@ def aliases_text(aliases: list[str]) -> str:
 # ---- methods ---------------------------------------------------------------
 
 
+def earliest_report(kb: KnowledgeBase, method: Method) -> str:
+    """Where a method's year is unknown: the earliest dated article among its sources,
+    e.g. ``最早见于 2021-07-22《中国社会报》`` (its title where the publication is not named);
+    empty when none of them is dated."""
+    cited = (kb.sources.get(source_id) for source_id in method.sources)
+    dated = [source for source in cited if source and source.date]
+    if not dated:
+        return ""
+    first = min(dated, key=lambda source: (source.date, source.id))
+    return f"最早见于 {esc(first.date)}《{esc(first.publication or first.title)}》"
+
+
 def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
     origin = method.origin
     source_parts = [
@@ -106,7 +118,7 @@ def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
     facts = [
         ("出处", "，".join(p for p in source_parts if p)),
         ("地区", region_text(origin.region)),
-        ("首次报道", f"{method.year}年" if method.year else ""),
+        ("首次报道", f"{method.year}年" if method.year else earliest_report(kb, method)),
         ("主题", "、".join(esc(t) for t in method.themes)),
     ]
     if method.aliases:

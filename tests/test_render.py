@@ -8,7 +8,7 @@ import markdown
 import pytest
 
 from macros import render
-from macros.models import Figure, KnowledgeBase, Method, Region, Step, load_or_raise
+from macros.models import Figure, KnowledgeBase, Method, Region, Source, Step, load_or_raise
 from tests.records import write_records
 
 EXTENSIONS = ["attr_list", "def_list", "md_in_html", "tables"]
@@ -56,7 +56,21 @@ def test_unknown_facts_say_so(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
     out = html_of(render.method_overview(kb, method, "methods/demo-method.md"))
     assert "<dt>地区</dt>\n<dd>来源未载明</dd>" in out
-    assert "<dt>首次报道</dt>\n<dd>来源未载明</dd>" in out
+    assert "<dt>首次报道</dt>\n<dd>最早见于 2021-07-22《测试报》</dd>" in out  # the year is unknown, its article dated
+
+
+def test_earliest_report_is_the_first_dated_article_cited(kb: KnowledgeBase) -> None:
+    method = kb.methods["demo-method"]
+    later = Source(id="later", title="后来的报道", publication="晚报", date="2023-06-30", file="003_f725f6f0c08c7b0a.txt", script="简体")
+    undated = Source(id="undated", title="无日期<报道>", file="001_130949ea3cbd8891.txt", script="简体")
+    sources = {"later": later, "undated": undated, "article": kb.sources["article"]}
+    dated_twice = KnowledgeBase(methods=kb.methods, sources=sources)
+    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["later", "undated", "article"]})) == "最早见于 2021-07-22《测试报》"
+    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated", "later"]})) == "最早见于 2023-06-30《晚报》"
+    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated"]})) == ""
+    titled = Source(id="t", title="无刊名<报道>", date="2020", file="001_130949ea3cbd8891.txt", script="简体")
+    by_title = KnowledgeBase(methods=kb.methods, sources={"t": titled})
+    assert render.earliest_report(by_title, method.model_copy(update={"sources": ["t"]})) == "最早见于 2020《无刊名&lt;报道&gt;》"
 
 
 def test_links_are_relative_to_the_page(kb: KnowledgeBase) -> None:
