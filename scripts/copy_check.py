@@ -87,11 +87,15 @@ def cjk(text: str) -> str:
 
 
 def mask(text: str, phrases: Iterable[str]) -> str:
-    """``text`` with every exempt phrase replaced by a line break, so no run or sentence crosses it."""
-    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
+    """``text`` with every exempt phrase replaced by a line break, so no run or sentence crosses it.
+
+    A phrase matches whatever punctuation or markup sits between its characters
+    (``强基、骨干、创新`` matches ``“强基”“骨干”“创新”``), as the comparison itself ignores them."""
+    ordered = sorted({cjk(p) for p in phrases if cjk(p)}, key=len, reverse=True)
     if not ordered:
         return text
-    return re.sub("|".join(map(re.escape, ordered)), "\n", text)
+    between = r"[^\u3400-\u9fff\uf900-\ufaff\n]*"
+    return re.sub("|".join(between.join(map(re.escape, phrase)) for phrase in ordered), "\n", text)
 
 
 def parse_exemptions(text: str, source: str = EXEMPTIONS_FILE) -> list[str]:
