@@ -9,7 +9,7 @@ One job: ``extra.edition`` in the config names the edition this build is
 - when the edition is converted (``opencc`` set in ``extra.editions``), converts
   every rendered page, the 404 page, the search index and the text files copied
   from docs/ (scripts, styles, JSON) from the Simplified build output with
-  :mod:`macros.editions` (OpenCC + data/glossary.yml). It runs after every
+  :mod:`macros.editions` (OpenCC + data/glossary.yml + data/vocabulary-zh-Hant.yml). It runs after every
   other plugin and hook, so it converts their output too.
 
 Switch off: remove ``hooks/editions.py`` from ``hooks:`` in mkdocs.yml. The
@@ -74,7 +74,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except GlossaryError as error:
         raise PluginError(f"繁体版词表有误：{error}") from None
     if _converter:
-        log.info("版本 %s：用 OpenCC %s 与词表（%d 条）转换", current.lang, _converter.config, len(_converter.glossary.entries))
+        log.info("版本 %s：用 OpenCC %s、词表（%d 条）与用语表（%d 条）转换", current.lang, _converter.config,
+                 len(_converter.glossary.entries), len(_converter.vocabulary))
     return config
 
 
@@ -108,7 +109,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for path in _static_text:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
-            converted = convert_text_file(path.name, text, _converter.convert)
+            converted = convert_text_file(path.name, text, _converter)
             if converted != text:
                 path.write_text(converted, encoding="utf-8")
     index = Path(config.site_dir) / "search" / "search_index.json"

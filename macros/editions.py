@@ -10,6 +10,11 @@ is the glue that calls it.
   overrides OpenCC for the phrases it gets wrong in this field, mainly person
   and place names. Glossary phrases are cut out before OpenCC runs and put back
   in their settled form, so OpenCC never sees them.
+- A reviewed vocabulary (``data/vocabulary-zh-Hant.yml``) gives interface words
+  and general terms the form Traditional readers use (数据 → 資料, 搜索 → 搜尋,
+  链接 → 連結), applied in the same pass as the glossary; the mainland's terms
+  of community governance (社区, 项目) are not in it and stay as they are.
+  Chinese double and single quotes become 「」 and 『』 in page text (not in code).
 - Conversion always starts from Simplified text. Converting Traditional text
   again is not safe: OpenCC's one-to-many tables can change correct Traditional
   text (``鄰里`` → ``鄰裡``, and with ``s2twp`` ``演算法`` → ``演演算法``).
@@ -44,6 +49,14 @@ DEFAULT_OPENCC = "s2tw"
 
 # The glossary's groups, in the order reviewers read them.
 GLOSSARY_GROUPS: tuple[str, ...] = ("人名", "地名", "术语")
+# The vocabulary's groups: words of the site's interface, and general words of the text.
+VOCABULARY_GROUPS: tuple[str, ...] = ("界面", "通用词")
+DEFAULT_VOCABULARY = "data/vocabulary-zh-Hant.yml"
+
+# Quotation marks as Traditional texts write them; ‘’ only around a quotation, so an
+# apostrophe (it’s) is left alone.
+_DOUBLE_QUOTES = str.maketrans({"“": "「", "”": "」"})
+_SINGLE_QUOTED = re.compile(r"‘([^‘’\n]*)’")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Left as they are by convert_html: attribute values that are addresses (a link
@@ -113,6 +126,48 @@ def parse_glossary(text: str, source: str = "glossary.yml") -> Glossary:
     return Glossary(groups)
 
 
+def parse_vocabulary(text: str, source: str = DEFAULT_VOCABULARY) -> dict[str, str]:
+    """Read the vocabulary: groups (界面, 通用词) of ``简体: 繁體`` pairs; the right side is
+    the finished Traditional wording and may differ in length (短链接: 短網址)."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise GlossaryError(f"{source}：不是有效的 YAML：{error}") from None
+    if not isinstance(data, dict):
+        raise GlossaryError(f"{source}：应为“分组: {{简体: 繁体}}”的映射")
+    vocabulary: dict[str, str] = {}
+    problems = []
+    for group, entries in data.items():
+        if group not in VOCABULARY_GROUPS:
+            problems.append(f"{source}：未知分组“{group}”，可用分组：{'、'.join(VOCABULARY_GROUPS)}")
+            continue
+        if not isinstance(entries, dict):
+            problems.append(f"{source}：分组“{group}”应为“简体: 繁体”的映射")
+            continue
+        for simplified, traditional in entries.items():
+            if not isinstance(simplified, str) or not isinstance(traditional, str) or not simplified.strip() or not traditional.strip():
+                problems.append(f"{source}：分组“{group}”的条目“{simplified}”应为非空文字“简体: 繁体”")
+            elif simplified in vocabulary:
+                problems.append(f"{source}：条目“{simplified}”重复出现")
+            else:
+                vocabulary[simplified] = traditional
+    if problems:
+        raise GlossaryError("\n".join(problems))
+    return vocabulary
+
+
+def load_vocabulary(path: Path, root: Path | None = None) -> dict[str, str]:
+    label = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.as_posix()
+    if not path.is_file():
+        raise GlossaryError(f"{label}：找不到繁体版用语表文件")
+    return parse_vocabulary(path.read_text(encoding="utf-8"), label)
+
+
+def traditional_quotes(text: str) -> str:
+    """“…” → 「…」 and ‘…’ → 『…』."""
+    return _SINGLE_QUOTED.sub(r"『\1』", text.translate(_DOUBLE_QUOTES))
+
+
 def load_glossary(path: Path, root: Path | None = None) -> Glossary:
     label = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.as_posix()
     if not path.is_file():
@@ -126,17 +181,23 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class Converter:
-    """Simplified → Traditional with OpenCC and a glossary. One per build; reuse it."""
+    """Simplified → Traditional with OpenCC, a glossary and a vocabulary. One per build; reuse it."""
 
-    def __init__(self, config: str = DEFAULT_OPENCC, glossary: Glossary = EMPTY_GLOSSARY):
+    def __init__(self, config: str = DEFAULT_OPENCC, glossary: Glossary = EMPTY_GLOSSARY,
+                 vocabulary: Mapping[str, str] | None = None):
         if config not in OPENCC_CONFIGS:
             raise ValueError(f"OpenCC 配置“{config}”不是简体到繁体的转换，可用：{'、'.join(OPENCC_CONFIGS)}")
         import opencc  # imported here so the Simplified edition never needs it loaded
 
         self.config = config
         self.glossary = glossary
+        self.vocabulary = dict(vocabulary or {})
         self._opencc = opencc.OpenCC(f"{config}.json")
         entries = glossary.entries
+        both = sorted(set(entries) & set(self.vocabulary))
+        if both:
+            raise GlossaryError(f"词语同时列在词表和用语表中：{'、'.join(both)}")
+        entries = {**self.vocabulary, **entries}
         self._forward = entries
         self._forward_pattern = _phrase_pattern(entries)
         # For re-conversion: the settled Traditional forms are the exceptions.
@@ -158,7 +219,12 @@ class Converter:
         return "".join(out)
 
     def convert(self, text: str) -> str:
-        """Simplified text (Markdown, HTML text, a datum) → Traditional, glossary honoured."""
+        """Simplified text (Markdown, HTML text, a datum) → Traditional, glossary, vocabulary
+        and Traditional quotation marks honoured."""
+        return traditional_quotes(self.convert_words(text))
+
+    def convert_words(self, text: str) -> str:
+        """As :meth:`convert` but quotation marks left as they are: for code (scripts, styles)."""
         return self._run(text, self._forward_pattern, self._forward)
 
     def reconvert(self, text: str) -> str:
@@ -243,17 +309,18 @@ def _convert_markup(html: str, convert: Callable[[str], str]) -> str:
 TEXT_FILE_SUFFIXES: tuple[str, ...] = (".js", ".mjs", ".json", ".css", ".svg", ".txt", ".xml", ".html")
 
 
-def convert_text_file(name: str, text: str, convert: Callable[[str], str]) -> str:
+def convert_text_file(name: str, text: str, converter: Converter) -> str:
     """A static file's text converted: JSON through its values (escapes included), pages as
-    pages, the rest as plain text (OpenCC leaves code, which is not Chinese, alone)."""
+    pages, the rest (scripts, styles) as code: words only, so a script's punctuation
+    (e.g. a tokenizer's list of quotation marks) keeps working."""
     if name.endswith(".json"):
         try:
-            return json.dumps(convert_json(json.loads(text), convert), ensure_ascii=False, separators=(",", ":"))
+            return json.dumps(convert_json(json.loads(text), converter.convert), ensure_ascii=False, separators=(",", ":"))
         except ValueError:
-            return convert(text)
+            return converter.convert(text)
     if name.endswith(".html"):
-        return convert_html(text, convert)
-    return convert(text)
+        return convert_html(text, converter.convert)
+    return converter.convert_words(text)
 
 
 SIMPLIFIED_FIELD_SUFFIX = "_hans"
@@ -304,6 +371,7 @@ class Edition:
     path: str          # below the Simplified edition's root: "" or "zh-Hant/"
     opencc: str | None = None     # set for a converted edition
     glossary: str | None = None   # its glossary file, relative to the project
+    vocabulary: str | None = None  # its vocabulary file, relative to the project
 
     @property
     def converted(self) -> bool:
@@ -311,14 +379,14 @@ class Edition:
 
 
 def parse_editions(raw: object) -> list[Edition]:
-    """``extra.editions`` from mkdocs.yml: a list of {lang, name, path[, opencc, glossary]}."""
+    """``extra.editions`` from mkdocs.yml: a list of {lang, name, path[, opencc, glossary, vocabulary]}."""
     if not isinstance(raw, list) or not raw:
         raise ValueError("extra.editions 应为版本列表，每项含 lang、name、path")
     editions = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or not {"lang", "name", "path"} <= item.keys():
             raise ValueError(f"extra.editions 第 {number} 项应含 lang、name、path")
-        unknown = set(item) - {"lang", "name", "path", "opencc", "glossary"}
+        unknown = set(item) - {"lang", "name", "path", "opencc", "glossary", "vocabulary"}
         if unknown:
             raise ValueError(f"extra.editions 第 {number} 项有未知字段：{'、'.join(sorted(unknown))}")
         path = str(item["path"] or "")
@@ -327,7 +395,7 @@ def parse_editions(raw: object) -> list[Edition]:
         opencc_config = item.get("opencc")
         if opencc_config is not None and opencc_config not in OPENCC_CONFIGS:
             raise ValueError(f"extra.editions 第 {number} 项的 opencc 应为 {'、'.join(OPENCC_CONFIGS)} 之一，实际是“{opencc_config}”")
-        editions.append(Edition(str(item["lang"]), str(item["name"]), path, opencc_config, item.get("glossary")))
+        editions.append(Edition(str(item["lang"]), str(item["name"]), path, opencc_config, item.get("glossary"), item.get("vocabulary")))
     if sum(1 for e in editions if not e.path) != 1:
         raise ValueError("extra.editions 中应恰有一个版本的 path 为空（源版本，发布在网站根目录）")
     return editions
@@ -354,7 +422,8 @@ def edition_converter(extra: Mapping[str, Any], project: Path) -> Converter | No
     if not current.converted:
         return None
     glossary = load_glossary(project / (current.glossary or "data/glossary.yml"), project)
-    return Converter(current.opencc or DEFAULT_OPENCC, glossary)
+    vocabulary = load_vocabulary(project / current.vocabulary, project) if current.vocabulary else {}
+    return Converter(current.opencc or DEFAULT_OPENCC, glossary, vocabulary)
 
 
 def edition_site_url(root_url: str, edition: Edition) -> str:

@@ -19,8 +19,10 @@ from macros.editions import (
     edition_links,
     find_edition,
     load_glossary,
+    load_vocabulary,
     parse_editions,
     parse_glossary,
+    parse_vocabulary,
 )
 from macros.models import KnowledgeBase, load_or_raise
 from tests.conftest import ROOT
@@ -100,9 +102,45 @@ def test_inline_json_is_converted_inside_its_escapes(converter: Converter) -> No
 
 
 def test_static_files_from_docs_convert_by_kind(converter: Converter) -> None:
-    assert convert_text_file("kb.js", 'const none = "没有结果"; // 说明', converter.convert) == 'const none = "沒有結果"; // 說明'
-    assert json.loads(convert_text_file("d.json", '{"k": "\\u6ca1\\u6709", "n": 1}', converter.convert)) == {"k": "沒有", "n": 1}
-    assert convert_text_file("a.css", '.x::before { content: "步骤"; }', converter.convert) == '.x::before { content: "步驟"; }'
+    assert convert_text_file("kb.js", 'const none = "没有结果"; // 说明', converter) == 'const none = "沒有結果"; // 說明'
+    assert json.loads(convert_text_file("d.json", '{"k": "\\u6ca1\\u6709", "n": 1}', converter)) == {"k": "沒有", "n": 1}
+    assert convert_text_file("a.css", '.x::before { content: "步骤"; }', converter) == '.x::before { content: "步驟"; }'
+    # Code keeps its punctuation (a tokenizer's list of quotation marks); data and pages take 「」.
+    assert convert_text_file("w.js", 'split(/[“”‘’]+/) // 分词', converter) == 'split(/[“”‘’]+/) // 分詞'
+    assert json.loads(convert_text_file("d.json", '{"k": "“红雁”"}', converter)) == {"k": "「紅雁」"}
+    assert convert_text_file("p.html", "<p>“红雁”</p>", converter) == "<p>「紅雁」</p>"
+
+
+VOCABULARY = {"短链接": "短網址", "链接": "連結", "数据": "資料", "信息": "資訊", "搜索": "搜尋", "视频": "影片"}
+
+
+def test_vocabulary_gives_traditional_readers_their_words_and_keeps_domain_terms() -> None:
+    converter = Converter("s2tw", TEST_GLOSSARY, VOCABULARY)
+    text = "本页的短链接、修改数据、把信息及时转给法庭、搜索、视频、范志刚的链接；社区项目不变"
+    assert converter.convert(text) == "本頁的短網址、修改資料、把資訊及時轉給法庭、搜尋、影片、范志剛的連結；社區項目不變"
+    assert converter.reconversion_changes(converter.convert(text)) == []  # still a fixed point
+    with pytest.raises(GlossaryError, match="同时列在词表和用语表中：邻里"):
+        Converter("s2tw", TEST_GLOSSARY, {"邻里": "鄰里"})
+
+
+def test_quotes_become_corner_brackets_but_apostrophes_stay(converter: Converter) -> None:
+    assert converter.convert("“红雁”的“‘金钥匙’”") == "「紅雁」的「『金鑰匙』」"
+    assert converter.convert("Material’s 主题") == "Material’s 主題"
+    assert converter.convert_words("“红雁”") == "“紅雁”"
+
+
+def test_the_projects_vocabulary_is_read_and_is_a_fixed_point() -> None:
+    vocabulary = load_vocabulary(ROOT / "data" / "vocabulary-zh-Hant.yml", ROOT)
+    assert {"短链接", "数据", "信息", "搜索", "链接", "视频"} <= vocabulary.keys()
+    assert not {"社区", "项目", "网格"} & vocabulary.keys()  # the mainland's domain terms are kept
+    converter = Converter("s2tw", load_glossary(GLOSSARY_FILE, ROOT), vocabulary)
+    for simplified, traditional in vocabulary.items():
+        assert converter.convert(simplified) == traditional
+        assert converter.reconversion_changes(traditional) == [], traditional
+    with pytest.raises(GlossaryError, match="data/vocabulary-zh-Hant.yml：未知分组“词”"):
+        parse_vocabulary("词:\n  数据: 資料\n", "data/vocabulary-zh-Hant.yml")
+    with pytest.raises(GlossaryError, match="条目“数据”应为非空文字"):
+        parse_vocabulary("通用词:\n  数据:\n", "data/vocabulary-zh-Hant.yml")
 
 
 def test_reconverting_traditional_text_is_what_the_site_never_does(converter: Converter) -> None:
@@ -165,9 +203,10 @@ def test_edition_links_point_to_the_same_page_in_each_edition() -> None:
         find_edition(editions, "zh-TW")
     extra = {"edition": "zh-Hant", "editions": [
         {"lang": "zh-Hans", "name": "简体中文", "path": ""},
-        {"lang": "zh-Hant", "name": "繁體中文", "path": "zh-Hant/", "opencc": "s2tw", "glossary": "data/glossary.yml"}]}
+        {"lang": "zh-Hant", "name": "繁體中文", "path": "zh-Hant/", "opencc": "s2tw", "glossary": "data/glossary.yml",
+         "vocabulary": "data/vocabulary-zh-Hant.yml"}]}
     converter = edition_converter(extra, ROOT)
-    assert converter is not None and converter.convert("于再兴") == "于再興"
+    assert converter is not None and converter.convert("于再兴的数据") == "于再興的資料"
     assert edition_converter({**extra, "edition": "zh-Hans"}, ROOT) is None
     with pytest.raises(ValueError, match="opencc 应为"):
         parse_editions([{"lang": "zh-Hans", "name": "简体中文", "path": "", "opencc": "t2s"}])

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from macros.editions import Converter, load_glossary
+from mkdocs.config import load_config
+
+from macros.editions import edition_converter
 from macros.models import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 KB = load_or_raise(ROOT / "data")
-CONVERTER = Converter("s2tw", load_glossary(ROOT / "data" / "glossary.yml", ROOT))
+CONVERTER = edition_converter({**load_config(str(ROOT / "mkdocs.yml"))["extra"], "edition": "zh-Hant"}, ROOT)
 
 
 def switch_to(page, lang: str) -> None:  # noqa: ANN001

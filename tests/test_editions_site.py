@@ -16,17 +16,15 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from macros.editions import Converter, load_glossary
+from macros.editions import edition_converter
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
 
 HANT = "zh-Hant"
 SITE_URL = load_config(str(ROOT / "mkdocs.yml"))["site_url"]
-CONVERTER = Converter(
-    next(e for e in load_config(str(ROOT / "mkdocs.yml"))["extra"]["editions"] if e["lang"] == HANT)["opencc"],
-    load_glossary(ROOT / "data" / "glossary.yml", ROOT),
-)
+# The Traditional edition's own converter (OpenCC config, glossary and vocabulary from mkdocs.yml).
+CONVERTER = edition_converter({**load_config(str(ROOT / "mkdocs.yml"))["extra"], "edition": HANT}, ROOT)
 
 
 def _is_redirect(page: Path) -> bool:
@@ -165,6 +163,42 @@ def test_traditional_visible_text_is_a_fixed_point(both: tuple[Path, Path]) -> N
     assert not problems, "\n".join(problems[:30])
 
 
+# Mainland words a reader in Taiwan, Hong Kong or overseas would not write (data/vocabulary-zh-Hant.yml).
+MAINLAND_WORDS = ("短鏈接", "數據", "信息", "搜索", "鏈接", "視頻")
+# Attributes the conversion leaves alone on purpose: addresses and anchors must keep working.
+ADDRESS_ATTRIBUTES = {"href", "src", "srcset", "action", "id"}
+
+
+def reader_strings(path: Path) -> str:
+    """What a reader of one page meets: visible text, attribute values (tooltips, labels,
+    placeholders) and the theme's interface strings; not addresses."""
+    tree = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    config = tree.select_one("script#__config")
+    strings = list(json.loads(config.string).get("translations", {}).values()) if config else []
+    for tag in tree.find_all(True):
+        if tag.get("lang") != "zh-Hans" or tag.name == "html":
+            strings += [" ".join(v) if isinstance(v, list) else v for k, v in tag.attrs.items() if k not in ADDRESS_ATTRIBUTES]
+    return "\n".join([*strings, visible_text(tree)])
+
+
+def test_traditional_edition_uses_its_readers_words_and_quotes(both: tuple[Path, Path]) -> None:
+    _, traditional = both
+    found: dict[str, list[str]] = {}
+    quotes = 0
+    for page in sorted(pages(traditional)) + ["404.html"]:
+        text = reader_strings(traditional / page)
+        for word in MAINLAND_WORDS:
+            if word in text:
+                found.setdefault(word, []).append(page)
+        assert not re.search("[“”‘’]", text), f"{page}: 繁体版应使用「」『』引号"
+        quotes += text.count("「")
+    assert not found, "繁体版仍有内地用语：" + "；".join(f"{w}（{len(p)} 页，如 {p[0]}）" for w, p in found.items())
+    assert quotes > 100
+    home = reader_strings(traditional / "index.html")
+    assert "搜尋" in home and "社區" in home  # interface words converted, the domain's terms kept
+    assert "項目" in reader_strings(traditional / "studios/hongyan-jiayouzhan/index.html")
+
+
 def test_traditional_search_index_finds_both_scripts(both: tuple[Path, Path]) -> None:
     """Each edition has its own search index (macros/search_index.py): the Traditional one shows
     Traditional titles and folds text and queries to Simplified, so either script finds a page."""
@@ -178,7 +212,9 @@ def test_traditional_search_index_finds_both_scripts(both: tuple[Path, Path]) ->
     hans, hant = docs(root), docs(traditional)
     assert set(hant) == set(hans)
     fold = make_fold(t2s_char_map())
+    simplified_quotes = str.maketrans("「」『』", "“”‘’")
     for location, before in hans.items():
         assert hant[location]["t"] == CONVERTER.convert(before["t"])
-        assert fold(hant[location]["t"]) == fold(before["t"])  # a Simplified query matches the Traditional title
+        # a Simplified query matches the Traditional title (quotation marks are not searched)
+        assert fold(hant[location]["t"].translate(simplified_quotes)) == fold(before["t"])
     assert any(re.search("[調區書]", d["t"]) for d in hant.values())

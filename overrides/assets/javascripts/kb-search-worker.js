@@ -207,7 +207,7 @@ function verify(d, tokens) {
 }
 
 async function search(query, post) {
-  const typed = query.trim().split(/[\s,，、;；:："“”'‘’()（）]+/).filter(Boolean)
+  const typed = query.trim().split(/[\s,，、;；:："“”'‘’「」『』()（）]+/).filter(Boolean)
   if (!typed.length) return { items: [] }
   const found = await Promise.all(typed.map(alternatives))
 
