@@ -430,7 +430,9 @@ class Problem:
     message: str
 
     def as_text(self, root: Path) -> str:
-        return f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {self.message}"
+        """One line: a field name or value from the data cannot start a line of its own."""
+        text = f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {self.message}"
+        return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", lambda match: repr(match.group())[1:-1], text)
 
     def as_github(self, root: Path) -> str:
         """A GitHub workflow command (an annotation). Record, field and message come from the
