@@ -107,3 +107,14 @@ def data_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     return tmp_path
+
+
+def copy_project(root: Path) -> Path:
+    """A buildable copy of the project at ``root``: data/ and docs/ copied (to change), the
+    configs, templates, macros and hooks linked (to test as they are)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("data", "docs"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.zh-Hant.yml", "overrides", "macros", "hooks"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
+    return root

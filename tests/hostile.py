@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import shutil
 import typing
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from macros.editions import GlossaryError, load_glossary
 from macros.models import MODEL_BY_KIND, _Loader, load
-from tests.conftest import ROOT
+from tests.conftest import copy_project
 
 # {n} is the payload's number. Quotes, tag-closing sequences, Markdown and Jinja.
 PAYLOADS: tuple[str, ...] = (
@@ -57,7 +56,7 @@ PAYLOADS: tuple[str, ...] = (
 JINJA_EVALUATED = "1337kbjinja"
 
 # Pages whose front matter carries payloads.
-PAGES = ("about.md", "methods/index.md")
+PAGES = ("methods/index.md", "explore/index.md")  # titled by front matter, not by the nav
 
 
 @dataclass
@@ -143,10 +142,7 @@ def _dotted(path: tuple) -> str:
 def make_project(root: Path) -> HostileProject:
     """Copy the project to ``root`` and plant the payloads; fields the validator refuses are
     recorded with its message and given back their original value, so the build can run."""
-    for name in ("data", "docs"):
-        shutil.copytree(ROOT / name, root / name)
-    for name in ("mkdocs.yml", "mkdocs.zh-Hant.yml", "overrides", "macros", "hooks"):
-        (root / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
+    copy_project(root)
     planted: list[Planted] = []
     originals: dict[tuple[str, str], tuple[dict, tuple, object]] = {}
 
