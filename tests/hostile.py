@@ -67,6 +67,7 @@ class Planted:
     payload: str
     file: str
     field: str
+    template: int  # its index in PAYLOADS
 
 
 @dataclass
@@ -149,7 +150,7 @@ def make_project(root: Path) -> HostileProject:
     def plant(file: str, where: str, which: int) -> str:
         number = len(planted)
         text = PAYLOADS[which % len(PAYLOADS)].format(n=number)
-        planted.append(Planted(number, text, file, where))
+        planted.append(Planted(number, text, file, where, which % len(PAYLOADS)))
         return text
 
     for kind, model in MODEL_BY_KIND.items():
