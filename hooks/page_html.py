@@ -51,3 +51,8 @@ def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
 
 def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
     return mark_outbound_links(output)
+
+
+def on_post_template(output_content, template_name, config):  # noqa: ANN001, ANN201, ARG001
+    """The 404 page, written from a template rather than a page."""
+    return mark_outbound_links(output_content) if template_name.endswith(".html") else output_content
