@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup, Comment
 from pydantic import BaseModel, ValidationError
 
 from macros.editions import GlossaryError, load_glossary
-from macros.models import MODEL_BY_KIND, _Loader, load
+from macros.models import MODEL_BY_KIND, _Loader, load, load_redirects
 from tests.conftest import copy_project
 
 # {n} is the payload's number. Quotes, tag-closing sequences, Markdown and Jinja.
@@ -176,8 +176,8 @@ def make_project(root: Path) -> HostileProject:
         path = root / "docs" / page
         meta = {"title": plant(f"docs/{page}", "title", 2), "description": plant(f"docs/{page}", "description", 6)}
         path.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n{path.read_text(encoding='utf-8')}", encoding="utf-8")
-    glossary_refusals = _plant_glossary(root, plant, planted)
-    project = HostileProject(root, planted, glossary_refusals)
+    refusals = _plant_glossary(root, plant, planted) + _plant_redirects(root, plant, planted)
+    project = HostileProject(root, planted, refusals)
     _give_back_refused(project, originals)
     return project
 
@@ -222,6 +222,33 @@ def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Pla
     return []
 
 
+def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:  # noqa: ANN001
+    """Payloads as old and new page paths of data/redirects.yml. Entries the build's check refuses
+    are taken out again (the refusal is recorded); one ordinary rename stays, so a redirect page is built."""
+    path = root / "data" / "redirects.yml"
+    method = sorted((root / "data" / "methods").glob("*.yml"))[0].stem
+    entries: dict[str, str] = {"kb-renamed-page.md": f"methods/{method}.md"}
+    placed: dict[str, Planted] = {}
+    for index in range(len(PAYLOADS)):
+        old = f"kb-old-{index}.md"
+        entries[old] = f"methods/{method}.md#{plant('data/redirects.yml', old + ' 的新页面', index)}"
+        placed[old] = planted[-1]
+        text = plant("data/redirects.yml", "旧页面路径", index)
+        entries[f"{text}.md"] = f"methods/{method}.md"
+        placed[f"{text}.md"] = planted[-1]
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    _, problems = load_redirects(path, root / "docs")
+    refused = []
+    for problem in problems:
+        # The problem's field is the old path, cut to a length: match it by its start.
+        old = next((key for key in placed if key.startswith(problem.field) or problem.field.startswith(key[:40])), None)
+        if old is not None and old in entries:
+            refused.append((placed[old], problem.message))
+            del entries[old]
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return refused
+
+
 def _get(record: dict, path: tuple) -> object:
     value: object = record
     for key in path:
@@ -230,25 +257,41 @@ def _get(record: dict, path: tuple) -> object:
 
 
 def _give_back_refused(project: HostileProject, originals: dict) -> None:
-    """Run the validator; every field it refuses gets its original value back (or loses the payload)."""
-    by_place = {(p.file, p.field): p for p in project.planted}
-    _, problems = load(project.root / "data", None, project.root / "docs")
-    touched: dict[Path, dict] = {}
-    for problem in problems:
-        file = problem.file.resolve().relative_to(project.root.resolve()).as_posix()
-        planted = by_place.get((file, problem.field))
-        if planted is None or (file, problem.field) not in originals:
-            continue
-        record, path, original = originals[(file, problem.field)]
-        project.refused.append((planted, problem.message))
-        if original is None:
-            parent = _get(record, path[:-1])
-            parent.pop(path[-1], None)  # type: ignore[union-attr]
-        else:
-            _set(record, path, original)  # type: ignore[arg-type]
-        touched[project.root / file] = record
-    for path, record in touched.items():
-        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    """Run the validator; a field that refuses its payload gets the next payload, until one is taken
+    (escaping is tested in every field that takes text) or all are refused (the field gets its
+    original value back). Every refusal is recorded with the validator's message."""
+    current = {(p.file, p.field): p for p in project.planted}
+    for _ in range(len(PAYLOADS)):
+        _, problems = load(project.root / "data", None, project.root / "docs")
+        touched: dict[Path, dict] = {}
+        for problem in problems:
+            file = problem.file.resolve().relative_to(project.root.resolve()).as_posix()
+            planted = current.get((file, problem.field))
+            if planted is None or (file, problem.field) not in originals:
+                continue
+            record, path, original = originals[(file, problem.field)]
+            project.refused.append((planted, problem.message))
+            touched[project.root / file] = record
+            tried = {p.template for p, _ in project.refused if (p.file, p.field) == (file, problem.field)}
+            following = [(planted.template + step) % len(PAYLOADS) for step in range(1, len(PAYLOADS))]
+            untried = [i for i in following if i not in tried]  # the next payloads in turn, for variety
+            if untried:
+                number = len(project.planted)
+                retry = Planted(number, PAYLOADS[untried[0]].format(n=number), file, problem.field, untried[0])
+                project.planted.append(retry)
+                current[(file, problem.field)] = retry
+                _set(record, path, retry.payload)
+            else:
+                del current[(file, problem.field)]
+                if original is None:
+                    _get(record, path[:-1]).pop(path[-1], None)  # type: ignore[union-attr]
+                else:
+                    _set(record, path, original)  # type: ignore[arg-type]
+        for path, record in touched.items():
+            path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        if not touched:
+            return
+    raise AssertionError("the validator still refuses payloads after every payload was tried")
 
 
 # --------------------------------------------------------------------------

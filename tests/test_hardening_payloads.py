@@ -24,8 +24,10 @@ def test_payloads_reach_every_kind_of_record_and_most_fields(hostile: tuple[Host
     project, _ = hostile
     kinds = Counter(p.file.split("/")[1] for p in project.planted if p.file.startswith("data/") and p.file.count("/") == 2)
     assert set(kinds) == {"methods", "studios", "mentors", "sites", "sources"}, kinds
-    assert len(project.refused) < len(project.planted) / 2, project.refused[:5]
-    for kind in kinds:
+    refused = {id(p) for p, _ in project.refused}
+    built = [p for p in project.planted if id(p) not in refused]
+    assert len(built) > 500, len(built)  # payloads that the validator let into the build
+    for kind in kinds:  # every payload was tried in the names of every kind
         names = {p.template for p in project.planted if p.file.startswith(f"data/{kind}/") and p.field in ("name", "title")}
         assert names == set(range(len(PAYLOADS))), (kind, names)
 
@@ -46,7 +48,8 @@ def test_no_payload_is_live_in_either_edition(hostile: tuple[HostileProject, Pat
         reached.update(where)
     live = Counter(f.context for f in findings)
     with capsys.disabled():
-        print(f"\n{len(project.planted)} payloads planted, {len(project.refused)} refused by the validator")
+        print(f"\n{len(project.planted)} payloads planted, {len(project.refused)} refused by the validator "
+              f"({Counter(p.template for p, _ in project.refused)} by payload)")
         print(f"{'context':28} {'payloads reaching it':>22} {'live findings':>14}")
         for context in sorted(set(reached) | set(live)):
             print(f"{context:28} {len(reached.get(context, ())):>22} {live.get(context, 0):>14}")
