@@ -156,7 +156,7 @@ def make_project(root: Path) -> HostileProject:
     for kind, model in MODEL_BY_KIND.items():
         paths = _with_clones(root, kind, len(PAYLOADS))
         for record_index, path in enumerate(paths):
-            record = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe; dates as text)
+            record = _read_record(path)
             relative = path.relative_to(root).as_posix()
             # Field i of record r gets payload r + i: over the records of a kind, every field gets every payload.
             for field_index, field_path in enumerate(list(_free_text_paths(model, record))):
@@ -180,6 +180,15 @@ def make_project(root: Path) -> HostileProject:
     project = HostileProject(root, planted, refusals)
     _give_back_refused(project, originals)
     return project
+
+
+def _read_record(path: Path) -> dict:
+    """A record as the loader reads it (a SafeLoader that keeps dates as text)."""
+    loader = _Loader(path.read_text(encoding="utf-8"))
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _with_clones(root: Path, kind: str, count: int) -> list[Path]:
