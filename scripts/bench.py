@@ -20,11 +20,19 @@ files and runs builds. A measurement, not a test: nothing here asserts a speed.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import gzip
+import json
 import math
+import os
+import platform
 import random
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,9 +340,234 @@ def generate_project(methods: int, dest: Path, *, seed: int = 0, page_fraction: 
     return write_project(generate(read_corpus(), methods, seed=seed, page_fraction=page_fraction), dest)
 
 
+# --------------------------------------------------------------------------
+# Measuring: builds of the generated project and of its Markdown by plain Material.
+# --------------------------------------------------------------------------
+EDITIONS = {"zh-Hans": "mkdocs.yml", "zh-Hant": "mkdocs.zh-Hant.yml"}
+DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every hook) to $KB_BENCH_DUMP.\"\"\"
+
+import os
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-1000)
+def on_page_markdown(markdown, page, **kwargs):
+    folder = os.environ.get("KB_BENCH_DUMP")
+    if folder:
+        target = Path(folder) / page.file.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    return markdown
+"""
+
+
+@dataclass
+class Run:
+    """One `mkdocs build` process: wall time and its peak resident memory."""
+
+    seconds: float
+    peak_mb: float
+
+
+def _start(project: Path, config: str, dest: Path, env: dict[str, str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / config), "-d", str(dest)]
+    return subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process: subprocess.Popen, started: float, what: str) -> Run:
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory, not the session's
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"构建失败：{what}\n{output[-4000:]}")
+    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024)
+
+
+def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = None) -> Run:
+    started = time.perf_counter()
+    return _finish(_start(project, config, dest, env or {}), started, config)
+
+
+def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str, Run]]:
+    """Both editions at once, as `make build` runs them: (the whole, each edition)."""
+    started = time.perf_counter()
+    processes = {lang: _start(project, config, dest / lang, {}) for lang, config in EDITIONS.items()}
+    runs = {lang: _finish(process, started, EDITIONS[lang]) for lang, process in processes.items()}
+    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()))
+    return whole, runs
+
+
+class _TagsAsNone(yaml.SafeLoader):
+    """Reads mkdocs.yml for the settings the plain project copies; its !ENV and !!python tags become null."""
+
+
+_TagsAsNone.add_multi_constructor("", lambda loader, suffix, node: None)
+_TagsAsNone.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def plain_project(project: Path, markdown: Path, dest: Path) -> Path:
+    """A project of plain Material with its own search over the dumped Markdown: the same theme
+    settings, Markdown extensions and nav; no macros, hooks or other plugins."""
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
+    plain = {key: config[key] for key in ("site_name", "markdown_extensions", "nav", "extra_css") if key in config}
+    plain["site_url"] = "https://example.invalid/kb/"
+    plain["theme"] = {key: value for key, value in config["theme"].items() if key != "custom_dir"}
+    plain["plugins"] = [{"search": {"lang": "zh"}}]
+    plain["docs_dir"] = str(markdown)
+    for static in (project / "docs").rglob("*"):
+        if static.is_file() and static.suffix != ".md":
+            target = markdown / static.relative_to(project / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(static, target)
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "mkdocs.yml").write_text(json.dumps(plain, ensure_ascii=False, indent=1), encoding="utf-8")
+    return dest
+
+
+def _gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, 6, mtime=0))
+
+
+def _is_redirect_stub(path: Path) -> bool:
+    return path.stat().st_size < 4096 and b'http-equiv="refresh"' in path.read_bytes()
+
+
+def site_figures(site: Path, record_page: str) -> dict:
+    """Pages, bytes, search index and page weights of one built edition (its own folder only)."""
+    files = [p for p in site.rglob("*") if p.is_file() and not p.relative_to(site).as_posix().startswith("zh-Hant/")]
+    pages = [p for p in files if p.suffix == ".html" and not p.relative_to(site).as_posix().startswith("assets/")
+             and not _is_redirect_stub(p)]
+    weights = {p.relative_to(site).as_posix(): _gzip_size(p.read_bytes()) for p in pages}
+    largest = max(weights, key=weights.__getitem__)
+    search = [p for p in files if p.relative_to(site).as_posix().startswith("search/")]
+    record = f"{record_page}index.html"
+    return {
+        "pages": len(pages),
+        "site_bytes": sum(p.stat().st_size for p in files),
+        "search_index_bytes": sum(p.stat().st_size for p in search),
+        "search_index_bytes_gzip": sum(_gzip_size(p.read_bytes()) for p in search),
+        "largest_page": largest,
+        "largest_page_bytes_gzip": weights[largest],
+        "record_page": record,
+        "page_bytes_gzip": weights.get(record, 0),
+    }
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    info = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    meminfo = Path("/proc/meminfo").read_text().splitlines() if Path("/proc/meminfo").exists() else []
+    cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemTotal")), 0)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def prepare(project: Path) -> None:
+    """Add the Markdown dump hook, and a git history of one commit so that page dates and
+    cite-version links cost what they cost in a checkout."""
+    (project / "hooks" / "bench_dump.py").write_text(DUMP_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nhooks:\n", "\nhooks:\n  - hooks/bench_dump.py\n", 1),
+                      encoding="utf-8")
+    git = ["git", "-C", str(project), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run([*git, *args], check=True)
+
+
+def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, log=print) -> dict:  # noqa: ANN001
+    project = generate_project(methods, work / "project", seed=seed, page_fraction=page_fraction)
+    prepare(project)
+    dump = work / "markdown"
+    record = "methods/sanbu-tiaojie/"
+    load: dict[str, list[float]] = {}
+
+    load["simplified"] = _load_average()
+    log(f"[{methods}] 简体版单独构建……（负载 {load['simplified']}）")
+    simplified = build(project, "mkdocs.yml", work / "alone", {"KB_BENCH_DUMP": str(dump)})
+    alone = site_figures(work / "alone", record)
+    log(f"[{methods}] 简体版 {simplified.seconds:.1f} s，{simplified.peak_mb:.0f} MB，{alone['pages']} 页")
+
+    load["plain"] = _load_average()
+    log(f"[{methods}] 同一 Markdown 用原样 Material 构建……（负载 {load['plain']}）")
+    plain = build(plain_project(project, dump, work / "plain"), "mkdocs.yml", work / "plain-site")
+    plain_figures = site_figures(work / "plain-site", record)
+    log(f"[{methods}] 原样 Material {plain.seconds:.1f} s，{plain.peak_mb:.0f} MB")
+
+    load["both"] = _load_average()
+    log(f"[{methods}] 两个版本并行构建……（负载 {load['both']}）")
+    whole, runs = build_editions_in_parallel(project, work / "both")
+    editions = {lang: {"build_seconds": round(run.seconds, 2), "peak_memory_mb": round(run.peak_mb),
+                       **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
+    log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB")
+    load["after"] = _load_average()
+
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "methods": methods,
+        "records": counts(methods),
+        "page_fraction": page_fraction,
+        "pages": alone["pages"],
+        "build_seconds": round(whole.seconds, 2),
+        "peak_memory_mb": round(whole.peak_mb),
+        "simplified_build_seconds": round(simplified.seconds, 2),
+        "simplified_peak_memory_mb": round(simplified.peak_mb),
+        "pages_per_second": round(alone["pages"] / simplified.seconds, 1),
+        "plain_build_seconds": round(plain.seconds, 2),
+        "plain_peak_memory_mb": round(plain.peak_mb),
+        "plain_pages": plain_figures["pages"],
+        "plain_search_index_bytes_gzip": plain_figures["search_index_bytes_gzip"],
+        "overhead_ratio": round(simplified.seconds / plain.seconds, 2),
+        "site_bytes": alone["site_bytes"],
+        "search_index_bytes": alone["search_index_bytes"],
+        "search_index_bytes_gzip": alone["search_index_bytes_gzip"],
+        "page_bytes_gzip": alone["page_bytes_gzip"],
+        "record_page": alone["record_page"],
+        "largest_page": alone["largest_page"],
+        "largest_page_bytes_gzip": alone["largest_page_bytes_gzip"],
+        "editions": editions,
+        "load_average": load,
+    }
+
+
+COLUMNS = (
+    ("工作法", lambda r: f"{r['methods']:,}"),
+    ("页面（每版）", lambda r: f"{r['pages']:,}"),
+    ("两版并行构建", lambda r: f"{r['build_seconds']:.0f} s"),
+    ("简体版", lambda r: f"{r['simplified_build_seconds']:.0f} s"),
+    ("繁体版", lambda r: f"{r['editions']['zh-Hant']['build_seconds']:.0f} s"),
+    ("页/秒", lambda r: f"{r['pages_per_second']:.1f}"),
+    ("峰值内存（两版）", lambda r: f"{r['peak_memory_mb']:,} MB"),
+    ("原样 Material", lambda r: f"{r['plain_build_seconds']:.0f} s"),
+    ("倍数", lambda r: f"{r['overhead_ratio']:.2f}"),
+    ("网站大小", lambda r: f"{r['site_bytes'] / 2**20:.1f} MB"),
+    ("搜索索引（gzip）", lambda r: f"{r['search_index_bytes'] / 2**20:.1f} MB（{r['search_index_bytes_gzip'] / 2**20:.1f} MB）"),
+    ("记录页（gzip）", lambda r: f"{r['page_bytes_gzip'] / 1024:.1f} KB"),
+    ("最大页（gzip）", lambda r: f"{r['largest_page_bytes_gzip'] / 1024:.0f} KB"),
+)
+
+
+def table(runs: list[dict]) -> str:
+    """A Markdown table of benchmark runs, one row each, by number of methods."""
+    rows = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for run in sorted(runs, key=lambda r: r["methods"]):
+        rows.append("| " + " | ".join(cell(run) for _, cell in COLUMNS) + " |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description="规模基准：生成 N 个工作法的项目并测量构建")
     parser.add_argument("--methods", type=int, required=True, help="工作法数量（工作室、导师、示范点按现有比例）")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="把结果写成一个 JSON 对象")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="把生成的项目和构建结果留在 DIR（默认用完即删）")
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help="只把生成的项目写到 DIR，不构建")
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
     parser.add_argument("--seed", type=int, default=0)
@@ -344,11 +577,21 @@ def main(argv: list[str] | None = None) -> int:
             generate_project(args.methods, args.generate_only, seed=args.seed, page_fraction=args.page_fraction)
             print(f"已生成 {args.generate_only}：" + "，".join(f"{k} {v}" for k, v in counts(args.methods).items()))
             return 0
-    except ValueError as error:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+        try:
+            results = measure(args.methods, work, seed=args.seed, page_fraction=args.page_fraction,
+                              log=lambda line: print(line, file=sys.stderr, flush=True))
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    except (ValueError, RuntimeError) as error:
         print(error, file=sys.stderr)
-        return 2
-    parser.error("尚未实现构建测量")
-    return 2
+        return 1
+    print(table([results]))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
