@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from macros.benchmark import table  # noqa: E402
 from macros.editions import Converter  # noqa: E402
 from macros.models import MODEL_BY_KIND, PAGED_KINDS, load_or_raise  # noqa: E402
 
@@ -536,31 +537,6 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
         "editions": editions,
         "load_average": load,
     }
-
-
-COLUMNS = (
-    ("工作法", lambda r: f"{r['methods']:,}"),
-    ("页面（每版）", lambda r: f"{r['pages']:,}"),
-    ("两版并行构建", lambda r: f"{r['build_seconds']:.0f} s"),
-    ("简体版", lambda r: f"{r['simplified_build_seconds']:.0f} s"),
-    ("繁体版", lambda r: f"{r['editions']['zh-Hant']['build_seconds']:.0f} s"),
-    ("页/秒", lambda r: f"{r['pages_per_second']:.1f}"),
-    ("峰值内存（两版）", lambda r: f"{r['peak_memory_mb']:,} MB"),
-    ("原样 Material", lambda r: f"{r['plain_build_seconds']:.0f} s"),
-    ("倍数", lambda r: f"{r['overhead_ratio']:.2f}"),
-    ("网站大小", lambda r: f"{r['site_bytes'] / 2**20:.1f} MB"),
-    ("搜索索引（gzip）", lambda r: f"{r['search_index_bytes'] / 2**20:.1f} MB（{r['search_index_bytes_gzip'] / 2**20:.1f} MB）"),
-    ("记录页（gzip）", lambda r: f"{r['page_bytes_gzip'] / 1024:.1f} KB"),
-    ("最大页（gzip）", lambda r: f"{r['largest_page_bytes_gzip'] / 1024:.0f} KB"),
-)
-
-
-def table(runs: list[dict]) -> str:
-    """A Markdown table of benchmark runs, one row each, by number of methods."""
-    rows = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for run in sorted(runs, key=lambda r: r["methods"]):
-        rows.append("| " + " | ".join(cell(run) for _, cell in COLUMNS) + " |")
-    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,3 +90,49 @@ def test_page_fraction_writes_pages_for_that_share_of_copies(corpus: bench.Corpu
 def test_fewer_methods_than_the_real_data_is_refused(corpus: bench.Corpus) -> None:
     with pytest.raises(ValueError, match="至少为 38"):
         bench.generate(corpus, 10)
+
+
+# --------------------------------------------------------------------------
+# The 性能 page's table, from the runs' JSON.
+# --------------------------------------------------------------------------
+REQUIRED = ("pages", "build_seconds", "plain_build_seconds", "overhead_ratio", "peak_memory_mb",
+            "search_index_bytes_gzip", "page_bytes_gzip", "largest_page_bytes_gzip")
+
+
+def _run(methods: int, **changes: object) -> dict:
+    edition = {"build_seconds": 50.0, "peak_memory_mb": 900}
+    run = {"methods": methods, "pages": 5000, "build_seconds": 61.4, "peak_memory_mb": 1800,
+           "pages_per_second": 40.2, "plain_build_seconds": 40.0, "overhead_ratio": 1.25, "site_bytes": 300 * 2**20,
+           "search_index_bytes": 20 * 2**20, "search_index_bytes_gzip": 8 * 2**20, "page_bytes_gzip": 9 * 1024,
+           "largest_page_bytes_gzip": 600 * 1024, "editions": {"zh-Hans": edition, "zh-Hant": edition},
+           "date": "2026-11-23 23:00 UTC", "load_average": {"simplified": [1.5, 2.0, 2.5]},
+           "machine": {"cpu": "AMD EPYC", "cores": 2, "memory_mb": 24105, "python": "3.11.2"}}
+    return {**run, **changes}
+
+
+def test_the_table_has_a_row_per_run_in_order_of_size() -> None:
+    from macros import benchmark
+
+    text = benchmark.table([_run(5000), _run(100, pages=250)])
+    rows = text.splitlines()
+    assert len(rows) == 4 and rows[2].startswith("| 100 | 250 |") and rows[3].startswith("| 5,000 | 5,000 |")
+    assert "| 1.25 |" in rows[3] and "| 8.0 MB |" in rows[3] and "| 600.0 KB |" in rows[3]
+
+
+def test_conditions_name_date_machine_and_load_and_escape_them() -> None:
+    from macros import benchmark
+
+    text = benchmark.conditions([_run(100, machine={"cpu": "<b>CPU</b>", "cores": 2, "memory_mb": 1024, "python": "3.11"})])
+    assert "2026-11-23 23:00 UTC" in text and "1.5 / 2.0 / 2.5" in text
+    assert "<b>" not in text and "&lt;b&gt;" in text
+
+
+def test_committed_runs_hold_every_figure_the_page_and_the_issue_name() -> None:
+    from macros import benchmark
+
+    runs = benchmark.read_runs(bench.ROOT)
+    assert runs, "data/benchmark/ holds no run"
+    for run in runs:
+        assert set(REQUIRED) <= set(run), sorted(set(REQUIRED) - set(run))
+        assert set(run["editions"]) == {"zh-Hans", "zh-Hant"}
+        benchmark.table([run])  # every column reads
