@@ -44,21 +44,21 @@ def on_config(config):  # noqa: ANN001, ANN201
     _pages.clear()
     if _enabled():
         config.extra["kb_search_worker"] = WORKER
-        _materials_index_without_documents(config)
+        _skip_materials_segmentation()
     return config
 
 
-def _materials_index_without_documents(config) -> None:  # noqa: ANN001
-    """Material's search plugin would parse every page into a lunr index that ours replaces: give it
-    an index that keeps pages out, so it writes only its configuration (which the search box reads)."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    if index is not None:
-        class ConfigurationOnly(type(index)):  # type: ignore[misc]
-            def add_entry_from_context(self, page) -> None:  # noqa: ANN001
-                pass
-
-        plugin.search_index = ConfigurationOnly(**plugin.config)
+def _skip_materials_segmentation() -> None:
+    """Material's search plugin still builds its lunr index (cut down afterwards to its
+    configuration); without jieba it skips segmenting every page for it, a third of a
+    5,000-page build."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None
+        log.debug("Material 的 lunr 索引不再用 jieba 分词（其文档不会被使用）")
 
 
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
