@@ -538,6 +538,51 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     }
 
 
+def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = False, limit: float = 1800,
+                  log=print) -> dict:  # noqa: ANN001
+    """`mkdocs serve` of ``project``: seconds to the first served page, then from an edit of
+    ``docs/<page>`` until the served page shows it. The server is stopped afterwards."""
+    import urllib.request
+
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
+    base = "/" + (config.get("site_url") or "").split("://", 1)[-1].partition("/")[2]
+    url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
+    command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
+    output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_for(marker: str, started: float) -> float:
+        while time.perf_counter() - started < limit:
+            if server.poll() is not None:
+                raise RuntimeError(f"mkdocs serve 退出了，见 {output.name}")
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own local server)
+                    if marker in response.read().decode("utf-8"):
+                        return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"{limit:.0f} 秒内没有等到 {url}")
+
+    try:
+        started = time.perf_counter()
+        first = wait_for("</html>", started)
+        log(f"首次构建并提供：{first:.1f} s")
+        source = project / "docs" / page
+        marker = f"编辑于{time.time_ns()}"
+        started = time.perf_counter()
+        source.write_text(source.read_text(encoding="utf-8") + f"\n\n{marker}\n", encoding="utf-8")
+        rebuild = wait_for(marker, started)
+        log(f"修改一页后到页面更新：{rebuild:.1f} s")
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
+        output.close()
+    return {"first_serve_seconds": round(first, 1), "rebuild_seconds": round(rebuild, 1), "dirty": dirty,
+            "page": page, "load_average": _load_average()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description="规模基准：生成 N 个工作法的项目并测量构建")
     parser.add_argument("--methods", type=int, required=True, help="工作法数量（工作室、导师、示范点按现有比例）")
@@ -546,6 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help="只把生成的项目写到 DIR，不构建")
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
     parser.add_argument("--both-only", action="store_true", help="只测两版并行构建（不单独构建简体版，不比较原样 Material）")
+    parser.add_argument("--serve-edit", metavar="PAGE", help="改为测量 mkdocs serve：修改 docs/PAGE 后多久看到新页面")
+    parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：mkdocs serve --dirty")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     try:
@@ -554,6 +601,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已生成 {args.generate_only}：" + "，".join(f"{k} {v}" for k, v in counts(args.methods).items()))
             return 0
         work = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+        if args.serve_edit:
+            try:
+                project = generate_project(args.methods, work / "project", seed=args.seed, page_fraction=args.page_fraction)
+                prepare(project)
+                result = serve_rebuild(project, args.serve_edit, dirty=args.dirty,
+                                       log=lambda line: print(line, file=sys.stderr, flush=True))
+            finally:
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
+            print(json.dumps(result, ensure_ascii=False))
+            return 0
         try:
             results = measure(args.methods, work, seed=args.seed, page_fraction=args.page_fraction,
                               both_only=args.both_only, log=lambda line: print(line, file=sys.stderr, flush=True))
