@@ -484,7 +484,7 @@ def prepare(project: Path) -> None:
 
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
-            log=print) -> dict:  # noqa: ANN001
+            log=print, on_result=None) -> dict:  # noqa: ANN001
     """Build the generated project: both editions at once from a cold QR cache (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
@@ -500,6 +500,37 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
                        **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
     log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB，每版 {editions['zh-Hans']['pages']} 页")
     simplified = plain = None
+
+    def summary() -> dict:
+        hans = editions["zh-Hans"]
+        return {
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "methods": methods,
+            "records": counts(methods),
+            "page_fraction": page_fraction,
+            "pages": hans["pages"],
+            "build_seconds": round(whole.seconds, 2),
+            "peak_memory_mb": round(whole.peak_mb),
+            "pages_per_second": round(hans["pages"] / hans["build_seconds"], 1),
+            "simplified_build_seconds": round(simplified.seconds, 2) if simplified else None,
+            "simplified_peak_memory_mb": round(simplified.peak_mb) if simplified else None,
+            "plain_build_seconds": round(plain.seconds, 2) if plain else None,
+            "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
+            "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
+            "site_bytes": hans["site_bytes"],
+            "search_index_bytes": hans["search_index_bytes"],
+            "search_index_bytes_gzip": hans["search_index_bytes_gzip"],
+            "page_bytes_gzip": hans["page_bytes_gzip"],
+            "record_page": hans["record_page"],
+            "largest_page": hans["largest_page"],
+            "largest_page_bytes_gzip": hans["largest_page_bytes_gzip"],
+            "editions": editions,
+            "load_average": {**load, "after": _load_average()},
+        }
+
+    if on_result:  # a long run that is stopped later still leaves the figures of both editions
+        on_result(summary())
     if not both_only:
         load["simplified"] = _load_average()
         log(f"[{methods}] 简体版单独构建（缓存已有）……（负载 {load['simplified']}）")
@@ -509,33 +540,10 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
         log(f"[{methods}] 同一 Markdown 用原样 Material 构建……（负载 {load['plain']}）")
         plain = build(plain_project(project, dump, work / "plain"), "mkdocs.yml", work / "plain-site")
         log(f"[{methods}] 原样 Material {plain.seconds:.1f} s，{plain.peak_mb:.0f} MB")
-    load["after"] = _load_average()
-    hans = editions["zh-Hans"]
-    return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
-        "methods": methods,
-        "records": counts(methods),
-        "page_fraction": page_fraction,
-        "pages": hans["pages"],
-        "build_seconds": round(whole.seconds, 2),
-        "peak_memory_mb": round(whole.peak_mb),
-        "pages_per_second": round(hans["pages"] / hans["build_seconds"], 1),
-        "simplified_build_seconds": round(simplified.seconds, 2) if simplified else None,
-        "simplified_peak_memory_mb": round(simplified.peak_mb) if simplified else None,
-        "plain_build_seconds": round(plain.seconds, 2) if plain else None,
-        "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
-        "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
-        "site_bytes": hans["site_bytes"],
-        "search_index_bytes": hans["search_index_bytes"],
-        "search_index_bytes_gzip": hans["search_index_bytes_gzip"],
-        "page_bytes_gzip": hans["page_bytes_gzip"],
-        "record_page": hans["record_page"],
-        "largest_page": hans["largest_page"],
-        "largest_page_bytes_gzip": hans["largest_page_bytes_gzip"],
-        "editions": editions,
-        "load_average": load,
-    }
+    results = summary()
+    if on_result:
+        on_result(results)
+    return results
 
 
 def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = False, limit: float = 1800,
@@ -614,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         try:
             results = measure(args.methods, work, seed=args.seed, page_fraction=args.page_fraction,
-                              both_only=args.both_only, log=lambda line: print(line, file=sys.stderr, flush=True))
+                              both_only=args.both_only, log=lambda line: print(line, file=sys.stderr, flush=True),
+                              on_result=(lambda found: write_json(args.json, found)) if args.json else None)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
@@ -622,10 +631,12 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print(table([results]))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def write_json(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
