@@ -546,7 +546,15 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     return results
 
 
-def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = False, limit: float = 1800,
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float = 1800,
                   log=print) -> dict:  # noqa: ANN001
     """`mkdocs serve` of ``project``: seconds to the first served page, then from an edit of
     ``docs/<page>`` until the served page shows it. The server is stopped afterwards."""
@@ -554,6 +562,7 @@ def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = F
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
     base = "/" + (config.get("site_url") or "").split("://", 1)[-1].partition("/")[2]
+    port = _free_port()
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
