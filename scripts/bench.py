@@ -406,6 +406,8 @@ class _TagsAsNone(yaml.SafeLoader):
 
 
 _TagsAsNone.add_multi_constructor("", lambda loader, suffix, node: None)
+# `!ENV [NAME, default]` reads as its default, as a build without the variable set sees it.
+_TagsAsNone.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 _TagsAsNone.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
