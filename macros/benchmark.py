@@ -40,6 +40,7 @@ COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("简体版单独（缓存已有）", lambda r: _or_dash(r["simplified_build_seconds"], "{:.0f} 秒")),
     ("同一 Markdown 用原样 Material", lambda r: _or_dash(r["plain_build_seconds"], "{:.0f} 秒")),
     ("倍数", lambda r: _or_dash(r["overhead_ratio"], "{:.2f}")),
+    ("倍数（CPU 时间）", lambda r: _or_dash(r.get("overhead_ratio_cpu"), "{:.2f}")),
     ("网站（简体版）", lambda r: _mb(r["site_bytes"])),
     ("搜索索引", lambda r: _mb(r["search_index_bytes"])),
     ("搜索索引 gzip", lambda r: _mb(r["search_index_bytes_gzip"])),

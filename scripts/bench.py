@@ -366,10 +366,12 @@ def on_page_markdown(markdown, page, **kwargs):
 
 @dataclass
 class Run:
-    """One `mkdocs build` process: wall time and its peak resident memory."""
+    """One `mkdocs build` process: wall time, CPU time (its own and its workers', which stays
+    comparable when other work shares the machine) and its peak resident memory."""
 
     seconds: float
     peak_mb: float
+    cpu_seconds: float
 
 
 def _start(project: Path, config: str, dest: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -384,7 +386,7 @@ def _finish(process: subprocess.Popen, started: float, what: str) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise RuntimeError(f"构建失败：{what}\n{output[-4000:]}")
-    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024)
+    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = None) -> Run:
@@ -397,7 +399,8 @@ def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str
     started = time.perf_counter()
     processes = {lang: _start(project, config, dest / lang, {}) for lang, config in EDITIONS.items()}
     runs = {lang: _finish(process, started, EDITIONS[lang]) for lang, process in processes.items()}
-    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()))
+    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()),
+                sum(run.cpu_seconds for run in runs.values()))
     return whole, runs
 
 
@@ -498,7 +501,8 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
 
     log(f"[{methods}] 两个版本并行构建（二维码缓存为空）……（负载 {load['both']}）")
     whole, runs = build_editions_in_parallel(project, work / "both")
-    editions = {lang: {"build_seconds": round(run.seconds, 2), "peak_memory_mb": round(run.peak_mb),
+    editions = {lang: {"build_seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
+                       "peak_memory_mb": round(run.peak_mb),
                        **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
     log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB，每版 {editions['zh-Hans']['pages']} 页")
     simplified = plain = None
@@ -520,6 +524,10 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
             "plain_build_seconds": round(plain.seconds, 2) if plain else None,
             "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
             "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
+            "build_cpu_seconds": round(whole.cpu_seconds, 2),
+            "simplified_cpu_seconds": round(simplified.cpu_seconds, 2) if simplified else None,
+            "plain_cpu_seconds": round(plain.cpu_seconds, 2) if plain else None,
+            "overhead_ratio_cpu": round(simplified.cpu_seconds / plain.cpu_seconds, 2) if simplified and plain else None,
             "site_bytes": hans["site_bytes"],
             "search_index_bytes": hans["search_index_bytes"],
             "search_index_bytes_gzip": hans["search_index_bytes_gzip"],
