@@ -50,11 +50,17 @@ COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
 
 
 def table(runs: list[dict]) -> str:
-    """A Markdown table, one row per run, by number of methods."""
-    rows = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for run in sorted(runs, key=lambda r: r["methods"]):
-        rows.append("| " + " | ".join(esc(cell(run)) for _, cell in COLUMNS) + " |")
+    """A Markdown table, one column per run (by number of methods) and one row per figure,
+    so that it stays narrow enough for a phone."""
+    ordered = sorted(runs, key=lambda r: r["methods"])
+    rows = ["| 测量项目 | " + " | ".join(f"{run['methods']:,} 个工作法" for run in ordered) + " |",
+            "|---|" + "---:|" * len(ordered)]
+    for name, cell in COLUMNS[1:]:
+        rows.append(f"| {esc(name)} | " + " | ".join(esc(cell(run)) for run in ordered) + " |")
     return "\n".join(rows)
+
+
+STAGES = {"both": "两版并行", "simplified": "简体版单独", "plain": "原样 Material", "after": "结束时"}
 
 
 def conditions(runs: list[dict]) -> str:
@@ -62,7 +68,7 @@ def conditions(runs: list[dict]) -> str:
     items = []
     for run in sorted(runs, key=lambda r: r["methods"]):
         machine = run["machine"]
-        load = "；".join(f"{esc(stage)} {esc(' / '.join(str(v) for v in values))}"
+        load = "；".join(f"{esc(STAGES.get(stage, stage))} {esc(' / '.join(str(v) for v in values))}"
                         for stage, values in run.get("load_average", {}).items())
         items.append(f"- {run['methods']:,} 个工作法：{esc(run['date'])}，{esc(machine['cpu'])}，"
                      f"{esc(machine['cores'])} 核，内存 {machine['memory_mb']:,} MB，"
