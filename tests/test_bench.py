@@ -26,8 +26,8 @@ def project(corpus: bench.Corpus, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def test_counts_keep_todays_proportion() -> None:
-    assert bench.counts(38) == {"methods": 38, "studios": 21, "mentors": 18, "sites": 15}
-    assert bench.counts(1000) == {"methods": 1000, "studios": 553, "mentors": 474, "sites": 395}
+    assert bench.counts(39) == {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
+    assert bench.counts(1000) == {"methods": 1000, "studios": 538, "mentors": 513, "sites": 410}
 
 
 def test_generated_project_passes_the_validator_with_every_reference_resolved(project: Path) -> None:
@@ -82,13 +82,13 @@ def test_page_fraction_writes_pages_for_that_share_of_copies(corpus: bench.Corpu
     every = bench.generate(corpus, 100)
     half = bench.generate(corpus, 100, page_fraction=0.5)
     pages = lambda files: {p for p in files if p.startswith("docs/methods/")}  # noqa: E731
-    assert len(pages(every)) == 100 - 38
+    assert len(pages(every)) == 100 - 39
     assert 25 <= len(pages(half)) <= 37
     assert pages(half) < pages(every)
 
 
 def test_fewer_methods_than_the_real_data_is_refused(corpus: bench.Corpus) -> None:
-    with pytest.raises(ValueError, match="至少为 38"):
+    with pytest.raises(ValueError, match="至少为 39"):
         bench.generate(corpus, 10)
 
 
