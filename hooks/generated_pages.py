@@ -30,18 +30,22 @@ import os  # noqa: E402
 import posixpath  # noqa: E402
 
 from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import generated  # noqa: E402
+from macros import generated, pages  # noqa: E402
 from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
 
 REGISTRY: dict[str, generated.Producer] = {
+    "记录页（没有手写页面的工作法、工作室、书记与导师、示范点）": pages.record_pages,
     "培训方案与卡片": generated.training_pages,
 }
 
 
+# Before the plugins: mkdocs-redirects checks in its on_files that short links lead to existing pages.
+@event_priority(100)
 def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     if os.environ.get("KB_GENERATED_PAGES", "1") == "0":
         log.info("已关闭（KB_GENERATED_PAGES=0）：不生成页面")
