@@ -49,6 +49,18 @@ def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  #
             yield GeneratedPage(render.record_path(kind, record_id), lambda t=template: t, f"data/{kind}/{record_id}.yml")
 
 
+# The listing a page belongs under: where its breadcrumb leads and which tab is highlighted.
+SECTION_INDEX = {kind: f"{kind}/index.md" for kind in (*RECORD_KINDS, "training")}
+
+
+def section_index(src_uri: str) -> str | None:
+    """``methods/x.md`` → ``methods/index.md`` (also ``training/cards/x.md`` → ``training/index.md``);
+    ``None`` for an index page itself and for pages outside these folders."""
+    folder = src_uri.split("/", 1)[0]
+    index = SECTION_INDEX.get(folder) if "/" in src_uri else None
+    return index if index != src_uri else None
+
+
 def _capped(ids: list[str], item: Callable[[str], str], more: str) -> list[str]:
     """List items for up to ``LIST_LIMIT`` records, then one line saying where the rest are."""
     items = [f"- {item(record_id)}" for record_id in ids[:LIST_LIMIT]]
