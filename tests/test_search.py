@@ -56,9 +56,12 @@ QUERIES: list[tuple[str, str]] = [
     # people
     ("殷金凤", "studios/yin-jinfeng-gongzuoshi/"),
     ("田象霞", "studios/xiangxia-gongzuoshi/"),
-    ("陈宏", "studios/hongse-guanjia/"),
-    ("刘旭清", "studios/hongyan-jiayouzhan/"),
-    ("袁琴", "mentors/"),
+    ("陈宏", "mentors/chen-hong/"),
+    ("刘旭清", "mentors/liu-xuqing/"),
+    ("袁琴", "mentors/yuan-qin/"),
+    # sites (each has its own page)
+    ("幸福童年馆", "sites/xingfu-tongnian-guan/"),
+    ("海之骑驿站", "sites/haizhiqi-yizhan/"),
     # places
     ("呼家楼", "studios/yin-jinfeng-gongzuoshi/"),
     ("南沙滩", "studios/nanshatan-gongzuoshi/"),
