@@ -455,7 +455,7 @@ def _github_property(text: str) -> str:
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside root, or a link that loops (RuntimeError)
         return path.as_posix()
 
 

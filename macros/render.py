@@ -143,8 +143,8 @@ def theme_links(themes: Iterable[str], from_page: str) -> str:
     plugin has run, too late for MkDocs' check of Markdown links, so the URL is written as served."""
     from .figures import page_url  # figures imports this module
 
-    return "、".join(f'<a href="{html.escape(page_url(link_targets.theme_target(theme), from_page))}">{esc(theme)}</a>'
-                     for theme in themes)
+    return join("、", (html_of('<a href="{}">{}</a>', url_attr(page_url(link_targets.theme_target(theme), from_page)), theme)
+                       for theme in themes))
 
 
 def date_text(value: str | None) -> str:

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from macros.config_file import read_mkdocs_config  # noqa: E402
 from macros.benchmark import table  # noqa: E402
 from macros.editions import Converter  # noqa: E402
 from macros.models import MODEL_BY_KIND, PAGED_KINDS, load_or_raise  # noqa: E402
@@ -404,20 +405,11 @@ def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str
     return whole, runs
 
 
-class _TagsAsNone(yaml.SafeLoader):
-    """Reads mkdocs.yml for the settings the plain project copies; its !ENV and !!python tags become null."""
-
-
-_TagsAsNone.add_multi_constructor("", lambda loader, suffix, node: None)
-# `!ENV [NAME, default]` reads as its default, as a build without the variable set sees it.
-_TagsAsNone.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
-_TagsAsNone.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
 
 def plain_project(project: Path, markdown: Path, dest: Path) -> Path:
     """A project of plain Material with its own search over the dumped Markdown: the same theme
     settings, Markdown extensions and nav; no macros, hooks or other plugins."""
-    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
+    config = read_mkdocs_config(project)
     plain = {key: config[key] for key in ("site_name", "markdown_extensions", "nav", "extra_css") if key in config}
     plain["site_url"] = "https://example.invalid/kb/"
     plain["theme"] = {key: value for key, value in config["theme"].items() if key != "custom_dir"}
@@ -570,7 +562,7 @@ def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float
     ``docs/<page>`` until the served page shows it. The server is stopped afterwards."""
     import urllib.request
 
-    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
+    config = read_mkdocs_config(project)
     base = "/" + (config.get("site_url") or "").split("://", 1)[-1].partition("/")[2]
     port = _free_port()
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
