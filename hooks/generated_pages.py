@@ -32,13 +32,14 @@ import posixpath  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import generated  # noqa: E402
+from macros import facets, generated  # noqa: E402
 from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
 
 REGISTRY: dict[str, generated.Producer] = {
     "培训方案与卡片": generated.training_pages,
+    "分面列表": facets.browse_pages,
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, figures, render, training
+from macros import completeness, facets, figures, render, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -30,6 +30,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     def completeness_mark() -> str:
         kind = render.kind_of_page(page())
         return completeness.mark(completeness.of_record(kb, kind, current(kind).id, env.page.file.content_string), page())
+
+    published = (root / "data" / "published-paths.txt").read_text(encoding="utf-8").splitlines()
 
     macros = {
         "title": lambda: render.title(current(render.kind_of_page(page()))),
@@ -62,6 +64,9 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "province_chart_table": lambda: figures.data_table(figures.province_bars(kb, page()), ("省级行政区", "条目")),
         "timeline": lambda: figures.timeline(kb, page()),
         "lineage": lambda: figures.lineage(kb, page()),
+        "listing": lambda kind: facets.first_page(kb, kind, page()),
+        "legacy_anchors": lambda kind: facets.legacy_anchors(kb, kind, published, page()),
+        "theme_index": lambda: facets.theme_index(kb, page()),
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
