@@ -86,12 +86,29 @@ class KindIndex:
     labels: dict[str, dict[str, str]]  # facet → value slug → label
     order: dict[str, list[str]] = field(default_factory=dict)  # facet → value slugs, most records first
 
+    def __post_init__(self) -> None:
+        # Built once: a page of one facet value looks its records up instead of scanning them.
+        self.members: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for rid in self.ids:
+            for facet, slugs in self.values[rid].items():
+                for value in slugs:
+                    self.members[(facet, value)].append(rid)
+        self.totals: dict[str, Counter[str]] = {spec.key: Counter() for spec in FACETS[self.kind]}
+        for (facet, value), ids in self.members.items():
+            self.totals[facet][value] = len(ids)
+
     def matching(self, selected: dict[str, str]) -> list[str]:
         """Records carrying every selected value, in listing order."""
+        if not selected:
+            return list(self.ids)
+        if len(selected) == 1:
+            return list(self.members.get(next(iter(selected.items())), []))
         return [rid for rid in self.ids if all(v in self.values[rid].get(f, ()) for f, v in selected.items())]
 
     def counts(self, selected: dict[str, str]) -> dict[str, Counter[str]]:
         """For each facet, how many of the records matching ``selected`` carry each value."""
+        if not selected:
+            return self.totals
         counts: dict[str, Counter[str]] = {spec.key: Counter() for spec in FACETS[self.kind]}
         for rid in self.matching(selected):
             for facet, slugs in self.values[rid].items():
@@ -142,7 +159,7 @@ def build_index(kb: KnowledgeBase) -> BrowseIndex:
             for facet, found in pairs.items():
                 labels[facet].update(found)
         index = KindIndex(kind, list(values), values, labels)
-        totals = index.counts({})
+        totals = index.totals
         index.order = {f: sorted(totals[f], key=lambda v, f=f: (v == UNKNOWN, -totals[f][v], v)) for f in totals}
         kinds[kind] = index
     return BrowseIndex(kb, kinds, places)
@@ -375,8 +392,9 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
         more = ""
         if len(values) > len(shown):
             more = Markup('<li><a href="{}">全部 {} 个</a></li>').format(url(facet_index_path(kind, spec.key), from_page), len(values))
-        groups.append(Markup('<div class="kb-facet" data-facet="{}"><h2 class="kb-facet-label">{}</h2><ul>{}{}</ul></div>').format(
-            spec.key, spec.label, Markup("").join(links), more))
+        # Folded, so that on a phone the records come first; the facet in use is open.
+        groups.append(Markup('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>').format(
+            spec.key, Markup(" open") if facet == spec.key else "", spec.label, Markup("").join(links), more))
     return Markup('<nav class="kb-facets" aria-label="筛选">{}</nav>').format(Markup("").join(groups))
 
 

@@ -12,6 +12,13 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 
+from collections import Counter
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from . import facets, regions
+from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
 from .render import esc, link, record_path
 
@@ -88,19 +95,6 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     return "".join(parts)
 
 
-def _province(region: Region) -> str:
-    return region.province or UNKNOWN_REGION
-
-
-def _region_of(record: Method | Studio | Mentor | Site) -> Region:
-    return record.origin.region if isinstance(record, Method) else record.region
-
-
-def province_anchor(province: str) -> str:
-    """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
-    return "unknown" if province == UNKNOWN_REGION else province
-
-
 def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
     """Methods per theme, most first; each bar links to the theme's tag page."""
     counts: dict[str, int] = defaultdict(int)
@@ -112,13 +106,15 @@ def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
 
 
 def province_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
-    """Records (methods, studios, mentors, sites) per province, most first; bars link to the region tree."""
-    counts: dict[str, int] = defaultdict(int)
-    for kind in KIND_LABELS:
-        for record in kb.of_kind(kind).values():
-            counts[_province(_region_of(record))] += 1  # type: ignore[arg-type]
-    ordered = sorted(counts.items(), key=lambda item: (item[0] == UNKNOWN_REGION, -item[1], item[0]))
-    return [Bar(p, n, page_url(f"regions.md#{province_anchor(p)}", from_page)) for p, n in ordered]
+    """Records (methods, studios, mentors, sites) per province in GB/T 2260, most first; bars link to the region pages."""
+    _, members = _members(kb)
+    std = regions.standard()
+    bars = [Bar(std.divisions[code].name, members.total(code), page_url(facets.region_path(code), from_page))
+            for code in members.by_code if code != facets.UNKNOWN and std.divisions[code].level == "province"]
+    bars.sort(key=lambda bar: (-bar.value, bar.label))
+    if members.total(facets.UNKNOWN):
+        bars.append(Bar(UNKNOWN_REGION, members.total(facets.UNKNOWN), page_url("regions.md#unknown", from_page)))
+    return bars
 
 
 def data_table(bars: list[Bar], header: tuple[str, str]) -> str:
@@ -345,41 +341,148 @@ def lineage(kb: KnowledgeBase, from_page: str) -> str:
 
 
 # ---- regions ---------------------------------------------------------------------
+# The hierarchy is GB/T 2260's (macros/regions.py): a municipality has no city level,
+# a district sits under its real city. The tree and the map show counts only; the
+# records are on one page per province and per city (regions/<code>/), each kind cut
+# to REGION_SHOWN records with a link to its paginated listing.
+
+REGION_SHOWN = 10
+
+
+@dataclass
+class RegionMembers:
+    """Records per region code (and ``unknown``), per kind, in listing order; counted once."""
+
+    by_code: dict[str, dict[str, list[str]]]
+    counties: dict[str, Counter[str]]  # province or city code → county name → records
+    cities: dict[str, Counter[str]]  # province code → city code → records
+
+    def total(self, code: str) -> int:
+        return sum(len(ids) for ids in self.by_code.get(code, {}).values())
+
+
+def region_members(index: facets.BrowseIndex) -> RegionMembers:
+    by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    counties: dict[str, Counter[str]] = defaultdict(Counter)
+    cities: dict[str, Counter[str]] = defaultdict(Counter)
+    for kind, kind_index in index.kinds.items():
+        for rid in kind_index.ids:
+            where = index.places[(kind, rid)]
+            by_code[where.province.code if where.province else facets.UNKNOWN][kind].append(rid)
+            if where.province and where.city:
+                by_code[where.city.code][kind].append(rid)
+                cities[where.province.code][where.city.code] += 1
+            parent = where.city or where.province
+            if parent and where.county:
+                counties[parent.code][where.county.name] += 1
+    return RegionMembers(by_code, counties, cities)
+
+
+def _members(kb: KnowledgeBase) -> tuple[facets.BrowseIndex, RegionMembers]:
+    index = facets.index_for(kb)
+    if not hasattr(index, "regions"):
+        index.regions = region_members(index)  # type: ignore[attr-defined]
+    return index, index.regions  # type: ignore[attr-defined]
+
+
+def province_anchor(province: str) -> str:
+    """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
+    return "unknown" if province == UNKNOWN_REGION else province
+
+
+def _link(target: str, from_page: str, text: str, count: int | None = None, **attributes: str) -> Markup:
+    extra = Markup("").join(Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in attributes.items())
+    number = Markup(' <span class="kb-count">{}</span>').format(count) if count is not None else ""
+    return Markup('<a href="{}"{}>{}{}</a>').format(facets.url(target, from_page), extra, text, number)
 
 
 def region_tree(kb: KnowledgeBase, from_page: str) -> str:
-    """Province → city → district → records, with the number of records at every level.
+    """Provinces (most records first) and under each its cities — or, in a municipality, its districts — with counts.
 
-    Provinces are headings anchored by their name (``#辽宁省``), so charts and
-    other pages can link to them.
+    Each province keeps its name as anchor (``regions/#辽宁省``), as the old tree did.
     """
-    tree: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for kind in KIND_LABELS:
-        for record in kb.of_kind(kind).values():
-            region = _region_of(record)  # type: ignore[arg-type]
-            tree[_province(region)][region.city or "市未载明"][region.district or "区县未载明"].append((kind, record.id))  # type: ignore[attr-defined]
+    index, members = _members(kb)
+    std = regions.standard()
+    items = []
+    for province in sorted(std.provinces(), key=lambda d: (-members.total(d.code), d.code)):
+        if not members.total(province.code):
+            continue
+        if province.code[:2] in regions.MUNICIPALITIES:
+            children = [Markup("<li>{} <span class=\"kb-count\">{}</span></li>").format(name, n)
+                        for name, n in members.counties[province.code].most_common()]
+        else:
+            children = [Markup("<li>{}</li>").format(_link(facets.region_path(code), from_page, std.divisions[code].name, n))
+                        for code, n in members.cities[province.code].most_common()]
+        nested = Markup("<ul>{}</ul>").format(Markup("").join(children)) if children else ""
+        items.append(Markup('<li id="{}">{}{}</li>').format(
+            province_anchor(province.name), _link(facets.region_path(province.code), from_page, province.name, members.total(province.code)), nested))
+    unknown = members.total(facets.UNKNOWN)
+    if unknown:
+        kinds = Markup("、").join(
+            _link(facets.listing_path(kind, "province", facets.UNKNOWN), from_page, KIND_LABELS[kind], len(ids))
+            for kind, ids in members.by_code[facets.UNKNOWN].items())
+        items.append(Markup('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>').format(UNKNOWN_REGION, unknown, kinds))
+    return str(Markup('<ul class="kb-region-tree">{}</ul>\n').format(Markup("").join(items)))
 
-    def count(node: object) -> int:
-        return len(node) if isinstance(node, list) else sum(count(child) for child in node.values())  # type: ignore[attr-defined]
 
-    blocks = []
-    provinces = sorted(tree, key=lambda p: (p == UNKNOWN_REGION, -count(tree[p]), p))
-    for province in provinces:
-        cities = tree[province]
-        per_kind = defaultdict(int)
-        for districts in cities.values():
-            for records in districts.values():
-                for kind, _ in records:
-                    per_kind[kind] += 1
-        summary = "，".join(f"{KIND_LABELS[k]} {per_kind[k]}" for k in KIND_LABELS if per_kind[k])
-        lines = [f"## {esc(province)}（{count(cities)}） {{#{province_anchor(province)}}}\n\n{summary}\n"]
-        for city in sorted(cities, key=lambda c: (c.endswith("未载明"), -count(cities[c]), c)):
-            lines.append(f"- **{esc(city)}**（{count(cities[city])}）")
-            for district in sorted(cities[city], key=lambda d: (d.endswith("未载明"), d)):
-                records = cities[city][district]
-                lines.append(f"    - {esc(district)}（{len(records)}）")
-                for kind, rid in records:
-                    lines.append(f'        - <span class="kb-node-kind">{KIND_LABELS[kind]}</span>{link(kb, kind, rid, from_page)}')
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
+def tile_map(kb: KnowledgeBase, from_page: str) -> str:
+    """The 34 provincial-level divisions as one square each on a grid (no boundaries), each a link with its count.
 
+    An HTML grid, not a picture: every square is a real link with its full name as label,
+    and the list of provinces below (region_tree) says the same in text.
+    """
+    _, members = _members(kb)
+    std = regions.standard()
+    squares = []
+    for code, (column, row) in sorted(regions.TILE_GRID.items(), key=lambda item: (item[1][1], item[1][0])):
+        name = std.divisions[code].name
+        count = members.total(code)
+        squares.append(Markup(
+            '<li style="grid-column:{};grid-row:{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
+            '<span class="kb-tile-count">{}</span></a></li>'
+        ).format(column, row + 1, " kb-tile-empty" if not count else "", facets.url(facets.region_path(code), from_page),
+                 name, count, regions.short_name(name), count))
+    return str(Markup('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n').format(Markup("").join(squares)))
+
+
+def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
+    """A province's or a city's page: where it sits, its cities or districts with counts, and its records by kind."""
+    index, members = _members(kb)
+    std = regions.standard()
+    division = std.divisions[code]
+    province = std.province_of(code)
+    lines = [Markup("---\nrender_macros: false\n---\n\n# {}\n\n").format(division.name)]
+    trail = [_link("regions.md", from_page, "按地区浏览")]
+    if division.code != province.code:
+        trail.append(_link(facets.region_path(province.code), from_page, province.name))
+    lines.append(Markup('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n').format(Markup(" › ").join(trail)))
+    total = members.total(code)
+    if not total:
+        lines.append(Markup("本知识库还没有{}的条目。\n").format(division.name))
+        return str(Markup("").join(lines))
+    if division.level == "province" and code[:2] not in regions.MUNICIPALITIES and members.cities[code]:
+        cities = Markup("").join(Markup("<li>{}</li>").format(_link(facets.region_path(c), from_page, std.divisions[c].name, n))
+                                 for c, n in members.cities[code].most_common())
+        lines.append(Markup('<h2 id="cities">市</h2>\n<ul class="kb-facet-values">{}</ul>\n\n').format(cities))
+    if members.counties[code]:
+        counties = Markup("").join(Markup('<li>{} <span class="kb-count">{}</span></li>').format(name, n)
+                                   for name, n in members.counties[code].most_common())
+        lines.append(Markup('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n').format(counties))
+    facet = "province" if division.level == "province" else "city"
+    for kind, ids in members.by_code[code].items():
+        shown = Markup("").join(Markup("<li>{}</li>").format(
+            _link(facets._record_target(kind, rid), from_page, getattr(kb.of_kind(kind)[rid], "name"))) for rid in ids[:REGION_SHOWN])
+        more = _link(facets.listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{KIND_LABELS[kind]}，可再筛选")
+        lines.append(Markup('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n').format(
+            kind, KIND_LABELS[kind], len(ids), shown, more))
+    return str(Markup("").join(lines))
+
+
+def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+    """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
+    _, members = _members(kb)
+    codes = [d.code for d in regions.standard().provinces()]
+    codes += [code for cities in members.cities.values() for code in cities]
+    for code in codes:
+        path = facets.region_path(code)
+        yield GeneratedPage(path, lambda code=code, path=path: region_page(kb, code, path), "macros/figures.py")

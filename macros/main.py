@@ -58,6 +58,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "theme_table": lambda: render.theme_table(kb, page()),
         "region_table": lambda: render.region_table(kb, page()),
         "region_tree": lambda: figures.region_tree(kb, page()),
+        "tile_map": lambda: figures.tile_map(kb, page()),
         "theme_chart": lambda: figures.bar_chart(figures.theme_bars(kb, page()), "各主题的工作法数量", "个"),
         "theme_chart_table": lambda: figures.data_table(figures.theme_bars(kb, page()), ("主题", "工作法")),
         "province_chart": lambda: figures.bar_chart(figures.province_bars(kb, page()), "各省级行政区的条目数量", "条"),

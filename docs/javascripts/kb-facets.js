@@ -111,8 +111,9 @@
         });
         list.append(element("li", {}, more));
       }
-      panel.append(element("div", { class: "kb-facet", "data-facet": facet.key },
-        element("h2", { class: "kb-facet-label" }, facet.label), list));
+      const open = chosen !== undefined || listing.querySelector('.kb-facet[data-facet="' + facet.key + '"][open]');
+      panel.append(element("details", { class: "kb-facet", "data-facet": facet.key, open: open ? "" : null },
+        element("summary", {}, facet.label), list));
     });
     if (Object.keys(state.selected).length) {
       panel.append(element("p", { class: "kb-facet-clear" },
