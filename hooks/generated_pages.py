@@ -32,7 +32,7 @@ import posixpath  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import facets, figures, generated  # noqa: E402
+from macros import facets, figures, generated, lineage  # noqa: E402
 from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
@@ -41,6 +41,7 @@ REGISTRY: dict[str, generated.Producer] = {
     "培训方案与卡片": generated.training_pages,
     "分面列表": facets.browse_pages,
     "地区页": figures.region_pages,
+    "传承图谱分页": lineage.network_pages,
 }
 
 

@@ -156,17 +156,34 @@ def undated(kb: KnowledgeBase) -> dict[str, int]:
 _MARK = {"studios": "kb-mark-studio", "methods": "kb-mark-method", "sites": "kb-mark-site"}
 
 
+TIMELINE_STACK = 8  # marks (and list entries) per year and kind; the rest are counted and linked
+_SHAPE_NAMES = {"studios": "方块为工作室与项目成立", "methods": "圆点为工作法首次见于报道", "sites": "三角为示范点与阵地启用"}
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    if kind == "studios":
+        return f'<rect class="kb-bar {_MARK[kind]}" x="{x - 7}" y="{y - 7}" width="14" height="14" />'
+    if kind == "methods":
+        return f'<circle class="kb-bar {_MARK[kind]}" cx="{x}" cy="{y}" r="7" />'
+    return f'<polygon class="kb-bar {_MARK[kind]}" points="{x},{y - 8} {x + 8},{y + 6} {x - 8},{y + 6}" />'
+
+
+def _by_year(events: list[Event]) -> dict[int, list[Event]]:
+    per_year: dict[int, list[Event]] = defaultdict(list)
+    for event in events:
+        per_year[event.year].append(event)
+    return per_year
+
+
 def timeline_svg(events: list[Event], from_page: str) -> str:
-    """Years along a line; above each year one linked dot per event, shaped by kind."""
+    """Years along a line; above each year one linked mark per event, shaped by kind, at most TIMELINE_STACK a year."""
     if not events:
         return ""
     first, last = events[0].year, events[-1].year
     years = list(range(first, last + 1))
-    step, left, base = 56, 40, 0
-    per_year: dict[int, list[Event]] = defaultdict(list)
-    for event in events:
-        per_year[event.year].append(event)
-    tallest = max(len(v) for v in per_year.values())
+    step, left = 56, 40
+    per_year = _by_year(events)
+    tallest = min(max(len(v) for v in per_year.values()), TIMELINE_STACK + 1)
     base = 20 + tallest * 22
     width, height = left * 2 + step * (len(years) - 1), base + 40
     parts = [
@@ -180,29 +197,33 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
         parts.append(f'<line class="kb-axis" x1="{x}" y1="{base}" x2="{x}" y2="{base + 5}" />')
         if year in per_year or year in (first, last):
             parts.append(f'<text x="{x}" y="{base + 22}" text-anchor="middle">{year}</text>')
-        for level, event in enumerate(per_year.get(year, [])):
+        shown = per_year.get(year, [])
+        for level, event in enumerate(shown[:TIMELINE_STACK]):
             y = base - 16 - level * 22
             label = f"{event.year}年：{event.name}（{event.what}）"
-            shape = (
-                f'<rect class="kb-bar {_MARK[event.kind]}" x="{x - 7}" y="{y - 7}" width="14" height="14" />'
-                if event.kind == "studios"
-                else f'<circle class="kb-bar {_MARK[event.kind]}" cx="{x}" cy="{y}" r="7" />'
-                if event.kind == "methods"
-                else f'<polygon class="kb-bar {_MARK[event.kind]}" points="{x},{y - 8} {x + 8},{y + 6} {x - 8},{y + 6}" />'
-            )
             href = url_of(event.kind, event.record_id, from_page)
-            parts.append(f'<a href="{_x(href)}" aria-label="{_x(label)}"><title>{_x(label)}</title>{shape}</a>')
+            parts.append(f'<a href="{_x(href)}" aria-label="{_x(label)}"><title>{_x(label)}</title>{_shape(event.kind, x, y)}</a>')
+        if len(shown) > TIMELINE_STACK:
+            y = base - 12 - TIMELINE_STACK * 22
+            more = f"{year}年另有 {len(shown) - TIMELINE_STACK} 件"
+            parts.append(f'<a href="#y{year}" aria-label="{_x(more)}"><title>{_x(more)}</title>'
+                         f'<text x="{x}" y="{y}" text-anchor="middle">+{len(shown) - TIMELINE_STACK}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def timeline_list(kb: KnowledgeBase, events: list[Event], from_page: str) -> str:
-    """The timeline as text: one heading per year, anchored ``#y<year>``."""
+    """The timeline as text: one heading per year (``#y<year>``), at most TIMELINE_STACK records of a kind, then a link to the rest."""
     blocks = []
-    for year in sorted({e.year for e in events}):
+    for year, events_of_year in sorted(_by_year(events).items()):
         lines = [f"### {year}年 {{#y{year}}}\n"]
-        for event in (e for e in events if e.year == year):
-            lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
+        for kind in ("studios", "methods", "sites"):
+            of_kind = [e for e in events_of_year if e.kind == kind]
+            for event in of_kind[:TIMELINE_STACK]:
+                lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
+            if len(of_kind) > TIMELINE_STACK:
+                target = page_url(facets.listing_path(kind, "year", str(year)), from_page)
+                lines.append(f'- <a href="{_x(target)}">这一年的全部 {len(of_kind)} 个{KIND_LABELS[kind]}</a>')
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -211,133 +232,12 @@ def timeline(kb: KnowledgeBase, from_page: str) -> str:
     events = timeline_events(kb)
     missing = undated(kb)
     note = "、".join(f"{KIND_LABELS[k]} {n} 个" for k, n in missing.items() if n)
-    legend = "方块为工作室与项目成立，圆点为工作法首次见于报道，三角为示范点与阵地启用；指向图形可看名称，点击进入详情。"
     tail = f"\n\n来源没有写明年份的条目不在时间线上：{note}。\n" if note else "\n"
     if not events:
         return f"数据里还没有写明年份的条目。{tail}"
+    drawn = [kind for kind in _SHAPE_NAMES if any(e.kind == kind for e in events)]
+    legend = "，".join(_SHAPE_NAMES[kind] for kind in drawn) + "；指向图形可看名称，点击进入详情。"
     return f'<div class="kb-figure-box">{timeline_svg(events, from_page)}</div>\n\n{legend}\n\n{timeline_list(kb, events, from_page)}{tail}'
-
-
-# ---- lineage ----------------------------------------------------------------------
-
-
-def lineage_edges(kb: KnowledgeBase) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-    """(from, to) pairs of (kind, id): studio → its people, studio or person → method, studio → site."""
-    edges: list[tuple[tuple[str, str], tuple[str, str]]] = []
-
-    def add(a: tuple[str, str], b: tuple[str, str]) -> None:
-        if (a, b) not in edges:
-            edges.append((a, b))
-
-    for studio_id in kb.studios:
-        for mentor_id in filter(None, kb.mentors_of_studio.get(studio_id, [])):
-            add(("studios", studio_id), ("mentors", mentor_id))
-        for method_id in kb.methods_of_studio.get(studio_id, []):
-            # A method founded by one of the studio's people hangs from that person, not twice.
-            founders = [m for m in kb.mentors_of_studio.get(studio_id, []) if m and method_id in kb.methods_of_mentor.get(m, [])]
-            if not founders:
-                add(("studios", studio_id), ("methods", method_id))
-        for site_id in kb.sites_of_studio.get(studio_id, []):
-            add(("studios", studio_id), ("sites", site_id))
-    for mentor_id, method_ids in kb.methods_of_mentor.items():
-        for method_id in method_ids:
-            add(("mentors", mentor_id), ("methods", method_id))
-    return edges
-
-
-COLUMNS = ("studios", "mentors", "methods", "sites")
-
-
-def _short(text: str, limit: int = 11) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def lineage_svg(kb: KnowledgeBase, from_page: str) -> str:
-    """Four columns (studios, people, methods, sites) joined by lines; every node links to its record."""
-    edges = lineage_edges(kb)
-    if not edges:
-        return ""
-    used = {node for edge in edges for node in edge}
-    columns = {kind: [rid for rid in kb.of_kind(kind) if (kind, rid) in used] for kind in COLUMNS}
-    # Fewer crossings: each column sorted by the mean row of the nodes it is joined to on its left.
-    for c, kind in enumerate(COLUMNS[1:], start=1):
-        rank = {node: row for k in COLUMNS[:c] for row, node in enumerate((k, rid) for rid in columns[k])}
-        def mean_row(rid: str, kind: str = kind, rank: dict = rank) -> float:
-            rows = [rank[a] for a, b in edges if b == (kind, rid) and a in rank]
-            return sum(rows) / len(rows) if rows else float("inf")
-        columns[kind].sort(key=mean_row)
-    col_width, node_w, node_h, gap, top = 190, 165, 26, 10, 34
-    rows = max(len(ids) for ids in columns.values())
-    width, height = col_width * len(COLUMNS), top + rows * (node_h + gap) + 6
-    position: dict[tuple[str, str], tuple[int, int]] = {}
-    for c, kind in enumerate(COLUMNS):
-        for r, rid in enumerate(columns[kind]):
-            position[(kind, rid)] = (c * col_width + 8, top + r * (node_h + gap))
-    parts = [
-        f'<svg class="kb-chart kb-lineage-graph" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="group" aria-label="传承图谱：工作室与项目、书记与导师、工作法、示范点与阵地之间的关系">',
-        "<title>传承图谱</title>",
-    ]
-    for c, kind in enumerate(COLUMNS):
-        parts.append(f'<text x="{c * col_width + 8}" y="18" font-weight="700">{_x(KIND_LABELS[kind])}</text>')
-    for a, b in edges:
-        (x1, y1), (x2, y2) = position[a], position[b]
-        if x2 < x1:
-            (x1, y1), (x2, y2) = (x2, y2), (x1, y1)
-        start, end = (x1 + node_w, y1 + node_h / 2), (x2, y2 + node_h / 2)
-        middle = (start[0] + end[0]) / 2
-        parts.append(
-            f'<path class="kb-edge" d="M{start[0]},{start[1]} C{middle},{start[1]} {middle},{end[1]} {end[0]},{end[1]}" '
-            'fill="none" aria-hidden="true" />'
-        )
-    for (kind, rid), (x, y) in position.items():
-        name = getattr(kb.of_kind(kind)[rid], "name")
-        parts.append(
-            f'<a href="{_x(url_of(kind, rid, from_page))}" aria-label="{_x(KIND_LABELS[kind])}：{_x(name)}">'
-            f"<title>{_x(name)}</title>"
-            f'<rect class="kb-node kb-node-{kind}" x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="4" />'
-            f'<text x="{x + 8}" y="{y + 17}">{_x(_short(name))}</text></a>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def lineage_tree(kb: KnowledgeBase, from_page: str) -> str:
-    """The same relations as nested lists: studio → people (with how many they trained) → methods → sites."""
-
-    def item(kind: str, rid: str, extra: str = "") -> str:
-        return f'<span class="kb-node-kind">{KIND_LABELS[kind]}</span>{link(kb, kind, rid, from_page)}{extra}'
-
-    lines: list[str] = []
-    for studio in kb.studios.values():
-        lines.append(f"- {item('studios', studio.id)}")
-        for mentor_id in filter(None, kb.mentors_of_studio.get(studio.id, [])):
-            mentor = kb.mentors[mentor_id]
-            trained = f"，带教 {mentor.mentees} 人" if mentor.mentees is not None else ""
-            lines.append(f"    - {item('mentors', mentor_id, f'（{esc(mentor.role)}{trained}）')}")
-            for method_id in kb.methods_of_mentor.get(mentor_id, []):
-                lines.append(f"        - {item('methods', method_id)}")
-        for method_id in kb.methods_of_studio.get(studio.id, []):
-            if not any(method_id in kb.methods_of_mentor.get(m, []) for m in kb.mentors_of_studio.get(studio.id, [])):
-                lines.append(f"    - {item('methods', method_id)}")
-        for site_id in kb.sites_of_studio.get(studio.id, []):
-            where = region_text_plain(kb.sites[site_id].region)
-            lines.append(f"    - {item('sites', site_id, f'（{esc(where)}）' if where else '')}")
-    loose = [m for m in kb.methods.values() if not m.origin.studio and not kb.studios_of_method(m.id)]
-    for method in loose:
-        founder = f"，{link(kb, 'mentors', method.origin.founder, from_page)}提出" if method.origin.founder else ""
-        lines.append(f"- {item('methods', method.id, founder)}")
-    return '<div class="kb-lineage" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
-
-
-def region_text_plain(region: Region) -> str:
-    return " ".join(region.parts()[1:4])
-
-
-def lineage(kb: KnowledgeBase, from_page: str) -> str:
-    svg = lineage_svg(kb, from_page)
-    graph = f'<div class="kb-figure-box kb-scroll">{svg}</div>\n\n' if svg else ""
-    return f"{graph}{lineage_tree(kb, from_page)}"
 
 
 # ---- regions ---------------------------------------------------------------------

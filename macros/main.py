@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, facets, figures, render, training
+from macros import completeness, facets, figures, lineage, render, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -39,11 +39,11 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "method_steps": lambda: render.method_steps(current("methods")),
         "method_roles": lambda: render.method_roles(current("methods")),
         "method_results": lambda: render.method_results(kb, current("methods"), page()),
-        "related_methods": lambda: render.related_methods(kb, current("methods"), page()),
+        "related_methods": lambda: render.related_methods(kb, current("methods"), page()) + lineage.neighbourhood(kb, "methods", current("methods").id, page()),
         "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()) + completeness_mark(),
         "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
         "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
-        "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()),
+        "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()) + lineage.neighbourhood(kb, "studios", current("studios").id, page()),
         "studio_figures": lambda: render.studio_figures(kb, current("studios"), page()),
         "cited_sources": lambda: render.cited_sources(kb, current(render.kind_of_page(page())).sources, page()),
         "method_table": lambda: render.method_table(kb, page()),
@@ -64,7 +64,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "province_chart": lambda: figures.bar_chart(figures.province_bars(kb, page()), "各省级行政区的条目数量", "条"),
         "province_chart_table": lambda: figures.data_table(figures.province_bars(kb, page()), ("省级行政区", "条目")),
         "timeline": lambda: figures.timeline(kb, page()),
-        "lineage": lambda: figures.lineage(kb, page()),
+        "lineage": lambda: lineage.network_page(kb, 1, page()),
+        "neighbourhood": lambda kind=None, record_id=None: lineage.neighbourhood(kb, kind or render.kind_of_page(page()), record_id or current(render.kind_of_page(page())).id, page()),
         "listing": lambda kind: facets.first_page(kb, kind, page()),
         "legacy_anchors": lambda kind: facets.legacy_anchors(kb, kind, published, page()),
         "theme_index": lambda: facets.theme_index(kb, page()),
