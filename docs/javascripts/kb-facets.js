@@ -113,7 +113,7 @@
       }
       const open = chosen !== undefined || listing.querySelector('.kb-facet[data-facet="' + facet.key + '"][open]');
       panel.append(element("details", { class: "kb-facet", "data-facet": facet.key, open: open ? "" : null },
-        element("summary", {}, facet.label), list));
+        element("summary", {}, chosen === undefined ? facet.label : facet.label + "：" + facet.values[chosen][1]), list));
     });
     if (Object.keys(state.selected).length) {
       panel.append(element("p", { class: "kb-facet-clear" },
