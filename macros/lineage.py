@@ -83,7 +83,8 @@ def _studio_group(kb: KnowledgeBase, studio_id: str, from_page: str) -> Markup:
     rows = Markup("").join(Markup("<div><dt>{}</dt><dd>{}</dd></div>").format(relation, _links(kb, target, ids, from_page))
                            for relation, target, ids in neighbours(kb, "studios", studio_id))
     title = Markup('<a href="{}">{}</a>').format(facets.url(facets._record_target("studios", studio_id), from_page), kb.studios[studio_id].name)
-    return Markup('<li class="kb-item"><span class="kb-item-name">{}</span><dl class="kb-neighbourhood">{}</dl></li>').format(title, rows)
+    body = Markup('<dl class="kb-neighbourhood">{}</dl>').format(rows) if rows else Markup("<p>来源没有写到它的导师、工作法或示范点。</p>")
+    return Markup('<li class="kb-item"><span class="kb-item-name">{}</span>{}</li>').format(title, body)
 
 
 def _loose_group(kb: KnowledgeBase, method_ids: list[str], from_page: str) -> Markup:
