@@ -32,6 +32,7 @@ from pypinyin import lazy_pinyin
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Site, Studio
 from .regions import Place, place
+from .render import esc, record_path
 
 PAGE_SIZE = 20
 SHARD_SIZE = 50
@@ -270,9 +271,7 @@ Fact = tuple[str, list[tuple[str, str | None]]]  # label, [(text, docs path or N
 
 
 def _record_target(kind: str, record_id: str) -> str:
-    from .render import record_path  # the record pages' addresses are render's to decide
-
-    return record_path(kind, record_id)
+    return record_path(kind, record_id)  # the record pages' addresses are render's to decide
 
 
 def region_facts(where: Place, kind: str, index: BrowseIndex) -> list[tuple[str, str | None]]:
@@ -409,7 +408,8 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
     label = KIND_LABELS[kind]
     if facet:
         spec = next(s for s in FACETS[kind] if s.key == facet)
-        heading = f"{label}：{spec.label} {kind_index.labels[facet][value]}"  # type: ignore[index]
+        # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
+        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))  # type: ignore[index]
         title = Markup("# {}\n\n").format(heading) if number == 1 else Markup("# {}（第 {} 页）\n\n").format(heading, number)
     else:
         title = Markup("") if number == 1 else Markup("# {}（第 {} 页）\n\n").format(label, number)

@@ -351,7 +351,7 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
     std = regions.standard()
     division = std.divisions[code]
     province = std.province_of(code)
-    lines = [Markup("---\nrender_macros: false\n---\n\n# {}\n\n").format(division.name)]
+    lines = [Markup("---\nrender_macros: false\n---\n\n# {}\n\n").format(Markup(esc(division.name)))]
     trail = [_link("regions.md", from_page, "按地区浏览")]
     if division.code != province.code:
         trail.append(_link(facets.region_path(province.code), from_page, province.name))

