@@ -193,6 +193,18 @@ def listing_path(kind: str, facet: str | None = None, value: str | None = None, 
     return f"{folder}/index.md" if page == 1 else f"{folder}/page-{page}.md"
 
 
+# A studio's own page already lists its methods, people and sites: its facet value leads
+# there without JavaScript, instead of one more listing per studio (thousands at scale).
+RECORD_FACETS = {"studio": "studios"}
+
+
+def value_target(kind: str, facet: str, value: str) -> str:
+    """Where a facet value leads without JavaScript: its listing, or the record it names."""
+    if facet in RECORD_FACETS:
+        return record_path(RECORD_FACETS[facet], value)
+    return listing_path(kind, facet, value)
+
+
 def facet_index_path(kind: str, facet: str, page: int = 1) -> str:
     return f"browse/{kind}/{facet}/index.md" if page == 1 else f"browse/{kind}/{facet}/page-{page}.md"
 
@@ -234,7 +246,7 @@ def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
             for number in range(1, len(paginate(values, VALUES_PER_PAGE)) + 1):
                 path = facet_index_path(kind, spec.key, number)
                 pages[path] = lambda kind=kind, spec=spec, number=number, path=path: facet_values_page(index, kind, spec, number, path)
-            for value in values:
+            for value in values if spec.key not in RECORD_FACETS else ():
                 for number in range(1, len(paginate(list(range(totals[spec.key][value])))) + 1):
                     path = listing_path(kind, spec.key, value, number)
                     pages[path] = (lambda kind=kind, spec=spec, value=value, number=number, path=path:
@@ -387,7 +399,7 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
             label = kind_index.labels[spec.key][slug_]
             current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
             links.append(Markup('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>').format(
-                url(listing_path(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
+                url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
         more = ""
         if len(values) > len(shown):
             more = Markup('<li><a href="{}">全部 {} 个</a></li>').format(url(facet_index_path(kind, spec.key), from_page), len(values))
@@ -437,7 +449,7 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
     pages = paginate(kind_index.order[spec.key], VALUES_PER_PAGE)
     items = Markup("").join(
         Markup('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>').format(
-            url(listing_path(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
+            url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
         for v in pages[number - 1]
     )
     heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(KIND_LABELS[kind], spec.label, number)
