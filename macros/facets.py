@@ -265,7 +265,8 @@ def data_files(index: BrowseIndex) -> dict[str, Callable[[], str]]:
 
 
 SOURCE = "macros/facets.py"  # what an editor changes to change a listing: its rendering, not one record
-GENERATED_HEADER = "---\nrender_macros: false\nhide:\n  - toc\n---\n\n"
+# Listings repeat what record pages say: out of the search index, or they would crowd out the records.
+GENERATED_HEADER = "---\nrender_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
 
 
 def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)

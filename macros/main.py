@@ -31,7 +31,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         kind = render.kind_of_page(page())
         return completeness.mark(completeness.of_record(kb, kind, current(kind).id, env.page.file.content_string), page())
 
-    published = (root / "data" / "published-paths.txt").read_text(encoding="utf-8").splitlines()
+    published_list = root / "data" / "published-paths.txt"
+    published = published_list.read_text(encoding="utf-8").splitlines() if published_list.is_file() else []
 
     macros = {
         "title": lambda: render.title(current(render.kind_of_page(page()))),
