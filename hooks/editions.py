@@ -84,8 +84,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if _converter:
         docs = Path(config.docs_dir).resolve()
         for file in files:
-            if (not file.is_documentation_page() and file.abs_src_path and file.src_uri.endswith(TEXT_FILE_SUFFIXES)
-                    and Path(file.abs_src_path).resolve().is_relative_to(docs)):
+            # Generated text files (the listings' JSON, hooks/generated_pages.py) are converted like docs/ files.
+            from_docs = file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs)
+            if not file.is_documentation_page() and file.src_uri.endswith(TEXT_FILE_SUFFIXES) and (file.generated_by or from_docs):
                 _static_text.append(Path(file.abs_dest_path))
     return files
 

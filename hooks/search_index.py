@@ -63,7 +63,8 @@ def _skip_materials_segmentation() -> None:
 
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
 def on_post_page(output, page, config):  # noqa: ANN001, ANN201
-    if _enabled():
+    # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
+    if _enabled() and not (page.meta.get("search") or {}).get("exclude"):
         found = search_index.page_from_html(output, page.url)
         if found is not None:
             _pages[page.url] = found if found.title else search_index.Page(

@@ -11,6 +11,13 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 
+from collections import Counter
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from . import facets, regions
+from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
 from .render import anchor, esc, link, record_path
 
@@ -82,19 +89,6 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     return "".join(parts)
 
 
-def _province(region: Region) -> str:
-    return region.province or UNKNOWN_REGION
-
-
-def _region_of(record: Method | Studio | Mentor | Site) -> Region:
-    return record.origin.region if isinstance(record, Method) else record.region
-
-
-def province_anchor(province: str) -> str:
-    """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
-    return "unknown" if province == UNKNOWN_REGION else str(anchor(province))
-
-
 def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
     """Methods per theme, most first; each bar links to the theme's tag page."""
     counts: dict[str, int] = defaultdict(int)
@@ -106,13 +100,15 @@ def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
 
 
 def province_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
-    """Records (methods, studios, mentors, sites) per province, most first; bars link to the region tree."""
-    counts: dict[str, int] = defaultdict(int)
-    for kind in KIND_LABELS:
-        for record in kb.of_kind(kind).values():
-            counts[_province(_region_of(record))] += 1  # type: ignore[arg-type]
-    ordered = sorted(counts.items(), key=lambda item: (item[0] == UNKNOWN_REGION, -item[1], item[0]))
-    return [Bar(p, n, page_url(f"regions.md#{province_anchor(p)}", from_page)) for p, n in ordered]
+    """Records (methods, studios, mentors, sites) per province in GB/T 2260, most first; bars link to the region pages."""
+    _, members = _members(kb)
+    std = regions.standard()
+    bars = [Bar(std.divisions[code].name, members.total(code), page_url(facets.region_path(code), from_page))
+            for code in members.by_code if code != facets.UNKNOWN and std.divisions[code].level == "province"]
+    bars.sort(key=lambda bar: (-bar.value, bar.label))
+    if members.total(facets.UNKNOWN):
+        bars.append(Bar(UNKNOWN_REGION, members.total(facets.UNKNOWN), page_url("regions.md#unknown", from_page)))
+    return bars
 
 
 def data_table(bars: list[Bar], header: tuple[str, str]) -> str:
@@ -154,17 +150,34 @@ def undated(kb: KnowledgeBase) -> dict[str, int]:
 _MARK = {"studios": "kb-mark-studio", "methods": "kb-mark-method", "sites": "kb-mark-site"}
 
 
+TIMELINE_STACK = 8  # marks (and list entries) per year and kind; the rest are counted and linked
+_SHAPE_NAMES = {"studios": "方块为工作室与项目成立", "methods": "圆点为工作法首次见于报道", "sites": "三角为示范点与阵地启用"}
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    if kind == "studios":
+        return f'<rect class="kb-bar {_MARK[kind]}" x="{x - 7}" y="{y - 7}" width="14" height="14" />'
+    if kind == "methods":
+        return f'<circle class="kb-bar {_MARK[kind]}" cx="{x}" cy="{y}" r="7" />'
+    return f'<polygon class="kb-bar {_MARK[kind]}" points="{x},{y - 8} {x + 8},{y + 6} {x - 8},{y + 6}" />'
+
+
+def _by_year(events: list[Event]) -> dict[int, list[Event]]:
+    per_year: dict[int, list[Event]] = defaultdict(list)
+    for event in events:
+        per_year[event.year].append(event)
+    return per_year
+
+
 def timeline_svg(events: list[Event], from_page: str) -> str:
-    """Years along a line; above each year one linked dot per event, shaped by kind."""
+    """Years along a line; above each year one linked mark per event, shaped by kind, at most TIMELINE_STACK a year."""
     if not events:
         return ""
     first, last = events[0].year, events[-1].year
     years = list(range(first, last + 1))
-    step, left, base = 56, 40, 0
-    per_year: dict[int, list[Event]] = defaultdict(list)
-    for event in events:
-        per_year[event.year].append(event)
-    tallest = max(len(v) for v in per_year.values())
+    step, left = 56, 40
+    per_year = _by_year(events)
+    tallest = min(max(len(v) for v in per_year.values()), TIMELINE_STACK + 1)
     base = 20 + tallest * 22
     width, height = left * 2 + step * (len(years) - 1), base + 40
     parts = [
@@ -178,29 +191,33 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
         parts.append(f'<line class="kb-axis" x1="{x}" y1="{base}" x2="{x}" y2="{base + 5}" />')
         if year in per_year or year in (first, last):
             parts.append(f'<text x="{x}" y="{base + 22}" text-anchor="middle">{year}</text>')
-        for level, event in enumerate(per_year.get(year, [])):
+        shown = per_year.get(year, [])
+        for level, event in enumerate(shown[:TIMELINE_STACK]):
             y = base - 16 - level * 22
             label = f"{event.year}年：{event.name}（{event.what}）"
-            shape = (
-                f'<rect class="kb-bar {_MARK[event.kind]}" x="{x - 7}" y="{y - 7}" width="14" height="14" />'
-                if event.kind == "studios"
-                else f'<circle class="kb-bar {_MARK[event.kind]}" cx="{x}" cy="{y}" r="7" />'
-                if event.kind == "methods"
-                else f'<polygon class="kb-bar {_MARK[event.kind]}" points="{x},{y - 8} {x + 8},{y + 6} {x - 8},{y + 6}" />'
-            )
             href = url_of(event.kind, event.record_id, from_page)
-            parts.append(f'<a href="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{shape}</a>')
+            parts.append(f'<a href="{_x(href)}" aria-label="{_x(label)}"><title>{_x(label)}</title>{_shape(event.kind, x, y)}</a>')
+        if len(shown) > TIMELINE_STACK:
+            y = base - 12 - TIMELINE_STACK * 22
+            more = f"{year}年另有 {len(shown) - TIMELINE_STACK} 件"
+            parts.append(f'<a href="#y{year}" aria-label="{_x(more)}"><title>{_x(more)}</title>'
+                         f'<text x="{x}" y="{y}" text-anchor="middle">+{len(shown) - TIMELINE_STACK}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def timeline_list(kb: KnowledgeBase, events: list[Event], from_page: str) -> str:
-    """The timeline as text: one heading per year, anchored ``#y<year>``."""
+    """The timeline as text: one heading per year (``#y<year>``), at most TIMELINE_STACK records of a kind, then a link to the rest."""
     blocks = []
-    for year in sorted({e.year for e in events}):
+    for year, events_of_year in sorted(_by_year(events).items()):
         lines = [f"### {year}年 {{#y{year}}}\n"]
-        for event in (e for e in events if e.year == year):
-            lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
+        for kind in ("studios", "methods", "sites"):
+            of_kind = [e for e in events_of_year if e.kind == kind]
+            for event in of_kind[:TIMELINE_STACK]:
+                lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
+            if len(of_kind) > TIMELINE_STACK:
+                target = page_url(facets.listing_path(kind, "year", str(year)), from_page)
+                lines.append(f'- <a href="{_x(target)}">这一年的全部 {len(of_kind)} 个{KIND_LABELS[kind]}</a>')
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -209,171 +226,157 @@ def timeline(kb: KnowledgeBase, from_page: str) -> str:
     events = timeline_events(kb)
     missing = undated(kb)
     note = "、".join(f"{KIND_LABELS[k]} {n} 个" for k, n in missing.items() if n)
-    legend = "方块为工作室与项目成立，圆点为工作法首次见于报道，三角为示范点与阵地启用；指向图形可看名称，点击进入详情。"
     tail = f"\n\n来源没有写明年份的条目不在时间线上：{note}。\n" if note else "\n"
     if not events:
         return f"数据里还没有写明年份的条目。{tail}"
+    drawn = [kind for kind in _SHAPE_NAMES if any(e.kind == kind for e in events)]
+    legend = "，".join(_SHAPE_NAMES[kind] for kind in drawn) + "；指向图形可看名称，点击进入详情。"
     return f'<div class="kb-figure-box">{timeline_svg(events, from_page)}</div>\n\n{legend}\n\n{timeline_list(kb, events, from_page)}{tail}'
 
 
-# ---- lineage ----------------------------------------------------------------------
-
-
-def lineage_edges(kb: KnowledgeBase) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-    """(from, to) pairs of (kind, id): studio → its people, studio or person → method, studio → site."""
-    edges: list[tuple[tuple[str, str], tuple[str, str]]] = []
-
-    def add(a: tuple[str, str], b: tuple[str, str]) -> None:
-        if (a, b) not in edges:
-            edges.append((a, b))
-
-    for studio_id in kb.studios:
-        for mentor_id in filter(None, kb.mentors_of_studio.get(studio_id, [])):
-            add(("studios", studio_id), ("mentors", mentor_id))
-        for method_id in kb.methods_of_studio.get(studio_id, []):
-            # A method founded by one of the studio's people hangs from that person, not twice.
-            founders = [m for m in kb.mentors_of_studio.get(studio_id, []) if m and method_id in kb.methods_of_mentor.get(m, [])]
-            if not founders:
-                add(("studios", studio_id), ("methods", method_id))
-        for site_id in kb.sites_of_studio.get(studio_id, []):
-            add(("studios", studio_id), ("sites", site_id))
-    for mentor_id, method_ids in kb.methods_of_mentor.items():
-        for method_id in method_ids:
-            add(("mentors", mentor_id), ("methods", method_id))
-    return edges
-
-
-COLUMNS = ("studios", "mentors", "methods", "sites")
-
-
-def _short(text: str, limit: int = 11) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def lineage_svg(kb: KnowledgeBase, from_page: str) -> str:
-    """Four columns (studios, people, methods, sites) joined by lines; every node links to its record."""
-    edges = lineage_edges(kb)
-    if not edges:
-        return ""
-    used = {node for edge in edges for node in edge}
-    columns = {kind: [rid for rid in kb.of_kind(kind) if (kind, rid) in used] for kind in COLUMNS}
-    # Fewer crossings: each column sorted by the mean row of the nodes it is joined to on its left.
-    for c, kind in enumerate(COLUMNS[1:], start=1):
-        rank = {node: row for k in COLUMNS[:c] for row, node in enumerate((k, rid) for rid in columns[k])}
-        def mean_row(rid: str, kind: str = kind, rank: dict = rank) -> float:
-            rows = [rank[a] for a, b in edges if b == (kind, rid) and a in rank]
-            return sum(rows) / len(rows) if rows else float("inf")
-        columns[kind].sort(key=mean_row)
-    col_width, node_w, node_h, gap, top = 190, 165, 26, 10, 34
-    rows = max(len(ids) for ids in columns.values())
-    width, height = col_width * len(COLUMNS), top + rows * (node_h + gap) + 6
-    position: dict[tuple[str, str], tuple[int, int]] = {}
-    for c, kind in enumerate(COLUMNS):
-        for r, rid in enumerate(columns[kind]):
-            position[(kind, rid)] = (c * col_width + 8, top + r * (node_h + gap))
-    parts = [
-        f'<svg class="kb-chart kb-lineage-graph" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="group" aria-label="传承图谱：工作室与项目、书记与导师、工作法、示范点与阵地之间的关系">',
-        "<title>传承图谱</title>",
-    ]
-    for c, kind in enumerate(COLUMNS):
-        parts.append(f'<text x="{c * col_width + 8}" y="18" font-weight="700">{esc(KIND_LABELS[kind])}</text>')
-    for a, b in edges:
-        (x1, y1), (x2, y2) = position[a], position[b]
-        if x2 < x1:
-            (x1, y1), (x2, y2) = (x2, y2), (x1, y1)
-        start, end = (x1 + node_w, y1 + node_h / 2), (x2, y2 + node_h / 2)
-        middle = (start[0] + end[0]) / 2
-        parts.append(
-            f'<path class="kb-edge" d="M{start[0]},{start[1]} C{middle},{start[1]} {middle},{end[1]} {end[0]},{end[1]}" '
-            'fill="none" aria-hidden="true" />'
-        )
-    for (kind, rid), (x, y) in position.items():
-        name = getattr(kb.of_kind(kind)[rid], "name")
-        parts.append(
-            f'<a href="{esc(url_of(kind, rid, from_page))}" aria-label="{esc(KIND_LABELS[kind])}：{esc(name)}">'
-            f"<title>{esc(name)}</title>"
-            f'<rect class="kb-node kb-node-{kind}" x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="4" />'
-            f'<text x="{x + 8}" y="{y + 17}">{esc(_short(name))}</text></a>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def lineage_tree(kb: KnowledgeBase, from_page: str) -> str:
-    """The same relations as nested lists: studio → people (with how many they trained) → methods → sites."""
-
-    def item(kind: str, rid: str, extra: str = "") -> str:
-        return f'<span class="kb-node-kind">{KIND_LABELS[kind]}</span>{link(kb, kind, rid, from_page)}{extra}'
-
-    lines: list[str] = []
-    for studio in kb.studios.values():
-        lines.append(f"- {item('studios', studio.id)}")
-        for mentor_id in filter(None, kb.mentors_of_studio.get(studio.id, [])):
-            mentor = kb.mentors[mentor_id]
-            trained = f"，带教 {mentor.mentees} 人" if mentor.mentees is not None else ""
-            lines.append(f"    - {item('mentors', mentor_id, f'（{esc(mentor.role)}{trained}）')}")
-            for method_id in kb.methods_of_mentor.get(mentor_id, []):
-                lines.append(f"        - {item('methods', method_id)}")
-        for method_id in kb.methods_of_studio.get(studio.id, []):
-            if not any(method_id in kb.methods_of_mentor.get(m, []) for m in kb.mentors_of_studio.get(studio.id, [])):
-                lines.append(f"    - {item('methods', method_id)}")
-        for site_id in kb.sites_of_studio.get(studio.id, []):
-            where = region_text_plain(kb.sites[site_id].region)
-            lines.append(f"    - {item('sites', site_id, f'（{esc(where)}）' if where else '')}")
-    loose = [m for m in kb.methods.values() if not m.origin.studio and not kb.studios_of_method(m.id)]
-    for method in loose:
-        founder = f"，{link(kb, 'mentors', method.origin.founder, from_page)}提出" if method.origin.founder else ""
-        lines.append(f"- {item('methods', method.id, founder)}")
-    return '<div class="kb-lineage" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
-
-
-def region_text_plain(region: Region) -> str:
-    return " ".join(region.parts()[1:4])
-
-
-def lineage(kb: KnowledgeBase, from_page: str) -> str:
-    svg = lineage_svg(kb, from_page)
-    graph = f'<div class="kb-figure-box kb-scroll">{svg}</div>\n\n' if svg else ""
-    return f"{graph}{lineage_tree(kb, from_page)}"
-
-
 # ---- regions ---------------------------------------------------------------------
+# The hierarchy is GB/T 2260's (macros/regions.py): a municipality has no city level,
+# a district sits under its real city. The tree and the map show counts only; the
+# records are on one page per province and per city (regions/<code>/), each kind cut
+# to REGION_SHOWN records with a link to its paginated listing.
+
+REGION_SHOWN = 10
+
+
+@dataclass
+class RegionMembers:
+    """Records per region code (and ``unknown``), per kind, in listing order; counted once."""
+
+    by_code: dict[str, dict[str, list[str]]]
+    counties: dict[str, Counter[str]]  # province or city code → county name → records
+    cities: dict[str, Counter[str]]  # province code → city code → records
+
+    def total(self, code: str) -> int:
+        return sum(len(ids) for ids in self.by_code.get(code, {}).values())
+
+
+def region_members(index: facets.BrowseIndex) -> RegionMembers:
+    by_code: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    counties: dict[str, Counter[str]] = defaultdict(Counter)
+    cities: dict[str, Counter[str]] = defaultdict(Counter)
+    for kind, kind_index in index.kinds.items():
+        for rid in kind_index.ids:
+            where = index.places[(kind, rid)]
+            by_code[where.province.code if where.province else facets.UNKNOWN][kind].append(rid)
+            if where.province and where.city:
+                by_code[where.city.code][kind].append(rid)
+                cities[where.province.code][where.city.code] += 1
+            parent = where.city or where.province
+            if parent and where.county:
+                counties[parent.code][where.county.name] += 1
+    return RegionMembers(by_code, counties, cities)
+
+
+def _members(kb: KnowledgeBase) -> tuple[facets.BrowseIndex, RegionMembers]:
+    index = facets.index_for(kb)
+    if not hasattr(index, "regions"):
+        index.regions = region_members(index)  # type: ignore[attr-defined]
+    return index, index.regions  # type: ignore[attr-defined]
+
+
+def province_anchor(province: str) -> str:
+    """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
+    return "unknown" if province == UNKNOWN_REGION else province
+
+
+def _link(target: str, from_page: str, text: str, count: int | None = None, **attributes: str) -> Markup:
+    extra = Markup("").join(Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in attributes.items())
+    number = Markup(' <span class="kb-count">{}</span>').format(count) if count is not None else ""
+    return Markup('<a href="{}"{}>{}{}</a>').format(facets.url(target, from_page), extra, text, number)
 
 
 def region_tree(kb: KnowledgeBase, from_page: str) -> str:
-    """Province → city → district → records, with the number of records at every level.
+    """Provinces (most records first) and under each its cities — or, in a municipality, its districts — with counts.
 
-    Provinces are headings anchored by their name (``#辽宁省``), so charts and
-    other pages can link to them.
+    Each province keeps its name as anchor (``regions/#辽宁省``), as the old tree did.
     """
-    tree: dict[str, dict[str, dict[str, list[tuple[str, str]]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for kind in KIND_LABELS:
-        for record in kb.of_kind(kind).values():
-            region = _region_of(record)  # type: ignore[arg-type]
-            tree[_province(region)][region.city or "市未载明"][region.district or "区县未载明"].append((kind, record.id))  # type: ignore[attr-defined]
+    index, members = _members(kb)
+    std = regions.standard()
+    items = []
+    for province in sorted(std.provinces(), key=lambda d: (-members.total(d.code), d.code)):
+        if not members.total(province.code):
+            continue
+        if province.code[:2] in regions.MUNICIPALITIES:
+            children = [Markup("<li>{} <span class=\"kb-count\">{}</span></li>").format(name, n)
+                        for name, n in members.counties[province.code].most_common()]
+        else:
+            children = [Markup("<li>{}</li>").format(_link(facets.region_path(code), from_page, std.divisions[code].name, n))
+                        for code, n in members.cities[province.code].most_common()]
+        nested = Markup("<ul>{}</ul>").format(Markup("").join(children)) if children else ""
+        items.append(Markup('<li id="{}">{}{}</li>').format(
+            province_anchor(province.name), _link(facets.region_path(province.code), from_page, province.name, members.total(province.code)), nested))
+    unknown = members.total(facets.UNKNOWN)
+    if unknown:
+        kinds = Markup("、").join(
+            _link(facets.listing_path(kind, "province", facets.UNKNOWN), from_page, KIND_LABELS[kind], len(ids))
+            for kind, ids in members.by_code[facets.UNKNOWN].items())
+        items.append(Markup('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>').format(UNKNOWN_REGION, unknown, kinds))
+    return str(Markup('<ul class="kb-region-tree">{}</ul>\n').format(Markup("").join(items)))
 
-    def count(node: object) -> int:
-        return len(node) if isinstance(node, list) else sum(count(child) for child in node.values())  # type: ignore[attr-defined]
 
-    blocks = []
-    provinces = sorted(tree, key=lambda p: (p == UNKNOWN_REGION, -count(tree[p]), p))
-    for province in provinces:
-        cities = tree[province]
-        per_kind = defaultdict(int)
-        for districts in cities.values():
-            for records in districts.values():
-                for kind, _ in records:
-                    per_kind[kind] += 1
-        summary = "，".join(f"{KIND_LABELS[k]} {per_kind[k]}" for k in KIND_LABELS if per_kind[k])
-        lines = [f"## {esc(province)}（{count(cities)}） {{#{province_anchor(province)}}}\n\n{summary}\n"]
-        for city in sorted(cities, key=lambda c: (c.endswith("未载明"), -count(cities[c]), c)):
-            lines.append(f"- **{esc(city)}**（{count(cities[city])}）")
-            for district in sorted(cities[city], key=lambda d: (d.endswith("未载明"), d)):
-                records = cities[city][district]
-                lines.append(f"    - {esc(district)}（{len(records)}）")
-                for kind, rid in records:
-                    lines.append(f'        - <span class="kb-node-kind">{KIND_LABELS[kind]}</span>{link(kb, kind, rid, from_page)}')
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
+def tile_map(kb: KnowledgeBase, from_page: str) -> str:
+    """The 34 provincial-level divisions as one square each on a grid (no boundaries), each a link with its count.
 
+    An HTML grid, not a picture: every square is a real link with its full name as label,
+    and the list of provinces below (region_tree) says the same in text.
+    """
+    _, members = _members(kb)
+    std = regions.standard()
+    squares = []
+    for code, (column, row) in sorted(regions.TILE_GRID.items(), key=lambda item: (item[1][1], item[1][0])):
+        name = std.divisions[code].name
+        count = members.total(code)
+        squares.append(Markup(
+            '<li style="grid-column:{};grid-row:{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
+            '<span class="kb-tile-count">{}</span></a></li>'
+        ).format(column, row + 1, " kb-tile-empty" if not count else "", facets.url(facets.region_path(code), from_page),
+                 name, count, regions.short_name(name), count))
+    return str(Markup('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n').format(Markup("").join(squares)))
+
+
+def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
+    """A province's or a city's page: where it sits, its cities or districts with counts, and its records by kind."""
+    index, members = _members(kb)
+    std = regions.standard()
+    division = std.divisions[code]
+    province = std.province_of(code)
+    lines = [Markup("---\nrender_macros: false\n---\n\n# {}\n\n").format(Markup(esc(division.name)))]
+    trail = [_link("regions.md", from_page, "按地区浏览")]
+    if division.code != province.code:
+        trail.append(_link(facets.region_path(province.code), from_page, province.name))
+    lines.append(Markup('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n').format(Markup(" › ").join(trail)))
+    total = members.total(code)
+    if not total:
+        lines.append(Markup("本知识库还没有{}的条目。\n").format(division.name))
+        return str(Markup("").join(lines))
+    if division.level == "province" and code[:2] not in regions.MUNICIPALITIES and members.cities[code]:
+        cities = Markup("").join(Markup("<li>{}</li>").format(_link(facets.region_path(c), from_page, std.divisions[c].name, n))
+                                 for c, n in members.cities[code].most_common())
+        lines.append(Markup('<h2 id="cities">市</h2>\n<ul class="kb-facet-values">{}</ul>\n\n').format(cities))
+    if members.counties[code]:
+        counties = Markup("").join(Markup('<li>{} <span class="kb-count">{}</span></li>').format(name, n)
+                                   for name, n in members.counties[code].most_common())
+        lines.append(Markup('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n').format(counties))
+    facet = "province" if division.level == "province" else "city"
+    for kind, ids in members.by_code[code].items():
+        shown = Markup("").join(Markup("<li>{}</li>").format(
+            _link(facets._record_target(kind, rid), from_page, getattr(kb.of_kind(kind)[rid], "name"))) for rid in ids[:REGION_SHOWN])
+        more = _link(facets.listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{KIND_LABELS[kind]}，可再筛选")
+        lines.append(Markup('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n').format(
+            kind, KIND_LABELS[kind], len(ids), shown, more))
+    return str(Markup("").join(lines))
+
+
+def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+    """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
+    _, members = _members(kb)
+    codes = [d.code for d in regions.standard().provinces()]
+    codes += [code for cities in members.cities.values() for code in cities]
+    for code in codes:
+        path = facets.region_path(code)
+        yield GeneratedPage(path, lambda code=code, path=path: region_page(kb, code, path), "macros/figures.py")

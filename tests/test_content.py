@@ -38,6 +38,18 @@ def links_from(site: Path, url: str) -> set[str]:
     return found
 
 
+def section_links(site: Path, kind: str, record_id: str) -> set[str]:
+    """What the listing's card of an anchored record (a mentor, a site) links to (pages of 20: kind/, browse/kind/page-N/)."""
+    pages = [site / kind / "index.html", *sorted((site / "browse" / kind).glob("page-*/index.html"))]
+    for page in pages:
+        tree = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for card in tree.select("li.kb-item"):
+            if urlsplit(card.select_one("a.kb-item-name")["href"]).fragment == record_id:
+                folder = Path("/", page.parent.relative_to(site))
+                return {str((folder / unquote(urlsplit(a["href"]).path)).resolve()).lstrip("/") + "/" for a in card.select("dd a[href]")}
+    return set()
+
+
 def test_every_record_is_reachable_from_the_home_page(built_site: Path) -> None:
     seen: set[str] = set()
     queue = deque([""])

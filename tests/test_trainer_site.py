@@ -151,17 +151,9 @@ def test_timeline_and_lineage_are_drawn_from_the_data(built_site: Path) -> None:
     labels = " ".join(a["aria-label"] for a in timeline.select("svg a"))
     assert all(e.name in labels for e in figures.timeline_events(KB))
     lineage = soup(built_site, "explore/lineage/index.html")
-    nodes = {a["href"] for a in lineage.select("svg.kb-lineage-graph a")}
+    assert lineage.select_one("svg.kb-lineage-graph") is None  # never one picture of everything
     studio = next(s for s in KB.studios if KB.methods_of_studio.get(s))
-    assert f"../../studios/{studio}/" in nodes
-
-
-def test_region_tree_has_every_record_under_its_province(built_site: Path) -> None:
-    page = soup(built_site, "regions/index.html")
-    for province, counts in render.count_by_province(KB).items():
-        anchor = figures.province_anchor(province)
-        heading = page.find(id=anchor)
-        assert heading is not None and f"（{sum(counts.values())}）" in heading.get_text(), province
+    assert f"../../studios/{studio}/" in {a["href"] for a in lineage.select(".kb-network a")}
 
 
 def test_internal_links_print_as_addresses(built_site: Path) -> None:

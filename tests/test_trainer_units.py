@@ -173,7 +173,7 @@ def test_theme_and_province_counts(kb: KnowledgeBase) -> None:
     assert [(b.label, b.value) for b in figures.theme_bars(kb, "explore/charts.md")] == [("矛盾调解", 1)]
     bars = figures.province_bars(kb, "explore/charts.md")
     assert [(b.label, b.value) for b in bars] == [("北京市", 1), ("地区未载明", 3)]
-    assert bars[0].href == "../../regions/#北京市" and bars[1].href == "../../regions/#unknown"
+    assert bars[0].href == "../../regions/110000/" and bars[1].href == "../../regions/#unknown"
 
 
 def test_timeline_lists_dated_records_and_counts_the_undated(kb: KnowledgeBase) -> None:
@@ -185,29 +185,11 @@ def test_timeline_lists_dated_records_and_counts_the_undated(kb: KnowledgeBase) 
     assert "来源没有写明年份的条目不在时间线上：工作法 1 个、示范点与阵地 1 个。" in out
 
 
-def test_lineage_joins_studio_people_methods_and_sites(kb: KnowledgeBase) -> None:
-    edges = figures.lineage_edges(kb)
-    assert (("studios", "demo-studio"), ("mentors", "demo-mentor")) in edges
-    assert (("studios", "demo-studio"), ("methods", "demo-method")) in edges
-    assert (("studios", "demo-studio"), ("sites", "demo-site")) in edges
-    svg = figures.lineage_svg(kb, "explore/lineage.md")
-    ET.fromstring(svg)
-    assert 'href="../../methods/demo-method/"' in svg
-    tree = html_of(figures.lineage_tree(kb, "explore/lineage.md"))
-    assert tree.index("示例工作室") < tree.index("王示例") < tree.index("示例工作法")
-
-
-def test_lineage_skips_a_studio_without_a_leader() -> None:
-    studio = Studio(id="s", name="S", type="社区书记工作室", sources=["x"])
-    kb = KnowledgeBase(studios={"s": studio}, methods={"m": Method(id="m", name="M", sources=["x"], origin={"studio": "s"})})
-    assert figures.lineage_edges(kb) == [(("studios", "s"), ("methods", "m"))]
-
-
-def test_region_tree_nests_province_city_district_with_counts(kb: KnowledgeBase) -> None:
-    out = html_of(figures.region_tree(kb, "regions.md"))
-    assert '<h2 id="北京市">北京市（1）</h2>' in out
-    assert "<strong>市未载明</strong>（1）" in out and "朝阳区（1）" in out
-    assert '<h2 id="unknown">地区未载明（3）</h2>' in out
+def test_region_tree_follows_the_standard_with_counts(kb: KnowledgeBase) -> None:
+    out = figures.region_tree(kb, "regions.md")
+    # 北京市 is a municipality: its district sits directly under it, with no "city" level.
+    assert '<li id="北京市"><a href="110000/">北京市 <span class="kb-count">1</span></a><ul><li>朝阳区 <span class="kb-count">1</span></li></ul></li>' in out
+    assert "市未载明" not in out and '<li id="unknown">地区未载明 <span class="kb-count">3</span>' in out
     assert out.index("北京市") < out.index("地区未载明")
 
 

@@ -1,0 +1,528 @@
+"""Browsing by facets: which records carry which facet values, counts, pages, and the listings.
+
+Pure functions. :func:`build_index` reads the records once per build; every
+listing page, facet page and JSON shard is rendered from that index, so no
+page scans the records and no page grows with their number: a listing shows
+at most ``PAGE_SIZE`` records and at most ``FACET_SHOWN`` values per facet.
+
+Addresses (docs-relative paths; MkDocs serves them as directories):
+
+- ``<kind>/index.md`` — page 1 of every record of a kind (the hand-kept page);
+- ``browse/<kind>/page-<n>.md`` — its further pages;
+- ``browse/<kind>/<facet>/<value>/index.md`` and ``…/page-<n>.md`` — one facet value;
+- ``browse/<kind>/<facet>/index.md`` — every value of a facet with its count;
+- ``browse/<kind>/facets.json`` and ``browse/<kind>/shard-<n>.json`` — what
+  overrides/assets/javascripts/kb-facets.js combines in the browser.
+
+Values in addresses are ASCII slugs: region codes (GB/T 2260), record ids,
+years, and the pinyin of themes and types.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from pypinyin import lazy_pinyin
+
+from .generated import GeneratedPage, Reader
+from .models import KnowledgeBase, Method, Mentor, Site, Studio
+from .regions import Place, place
+from .render import esc, record_path
+
+PAGE_SIZE = 20
+SHARD_SIZE = 50
+FACET_SHOWN = 10
+VALUES_PER_PAGE = 200
+KINDS = ("methods", "studios", "mentors", "sites")
+KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
+UNKNOWN = "unknown"
+UNKNOWN_LABEL = "地区未载明"
+
+
+def slug(text: str) -> str:
+    """物业管理 → ``wuyeguanli``: a theme's or type's name as an address."""
+    return "".join(lazy_pinyin(text)).lower()
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    key: str
+    label: str
+
+
+FACETS: dict[str, tuple[FacetSpec, ...]] = {
+    "methods": (FacetSpec("theme", "主题"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
+                FacetSpec("studio", "工作室与项目"), FacetSpec("year", "首次报道年份")),
+    "studios": (FacetSpec("type", "类型"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
+                FacetSpec("year", "成立年份")),
+    "mentors": (FacetSpec("province", "省级行政区"), FacetSpec("city", "市"), FacetSpec("studio", "工作室与项目")),
+    "sites": (FacetSpec("type", "类型"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
+              FacetSpec("studio", "工作室与项目"), FacetSpec("year", "启用年份")),
+}
+
+
+def region_of(record: object) -> object:
+    return record.origin.region if isinstance(record, Method) else record.region  # type: ignore[attr-defined]
+
+
+def year_of(record: object) -> str | None:
+    if isinstance(record, Method):
+        return str(record.year) if record.year else None
+    when = getattr(record, "founded", None) or getattr(record, "opened", None)
+    return when[:4] if when else None
+
+
+@dataclass
+class KindIndex:
+    """One kind's records in listing order, each with its facet values (slugs)."""
+
+    kind: str
+    ids: list[str]
+    values: dict[str, dict[str, tuple[str, ...]]]  # record id → facet → value slugs
+    labels: dict[str, dict[str, str]]  # facet → value slug → label
+    order: dict[str, list[str]] = field(default_factory=dict)  # facet → value slugs, most records first
+
+    def __post_init__(self) -> None:
+        # Built once: a page of one facet value looks its records up instead of scanning them.
+        self.members: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for rid in self.ids:
+            for facet, slugs in self.values[rid].items():
+                for value in slugs:
+                    self.members[(facet, value)].append(rid)
+        self.totals: dict[str, Counter[str]] = {spec.key: Counter() for spec in FACETS[self.kind]}
+        for (facet, value), ids in self.members.items():
+            self.totals[facet][value] = len(ids)
+
+    def matching(self, selected: dict[str, str]) -> list[str]:
+        """Records carrying every selected value, in listing order."""
+        if not selected:
+            return list(self.ids)
+        if len(selected) == 1:
+            return list(self.members.get(next(iter(selected.items())), []))
+        return [rid for rid in self.ids if all(v in self.values[rid].get(f, ()) for f, v in selected.items())]
+
+    def counts(self, selected: dict[str, str]) -> dict[str, Counter[str]]:
+        """For each facet, how many of the records matching ``selected`` carry each value."""
+        if not selected:
+            return self.totals
+        counts: dict[str, Counter[str]] = {spec.key: Counter() for spec in FACETS[self.kind]}
+        for rid in self.matching(selected):
+            for facet, slugs in self.values[rid].items():
+                counts[facet].update(slugs)
+        return counts
+
+
+@dataclass
+class BrowseIndex:
+    kb: KnowledgeBase
+    kinds: dict[str, KindIndex]
+    places: dict[tuple[str, str], Place]  # (kind, id) → place in GB/T 2260
+
+
+def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -> dict[str, list[tuple[str, str]]]:
+    """Facet → [(slug, label)] of one record."""
+    values: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if isinstance(record, Method):
+        values["theme"] = [(slug(t), t) for t in record.themes]
+        values["studio"] = [(s, kb.studios[s].name) for s in kb.studios_of_method(record.id)]
+    if isinstance(record, (Studio, Site)):
+        values["type"] = [(slug(record.type), record.type)]
+    if isinstance(record, Mentor):
+        values["studio"] = [(s, kb.studios[s].name) for s in kb.studios_of_mentor.get(record.id, [])]
+    if isinstance(record, Site):
+        values["studio"] = [(s, kb.studios[s].name) for s in kb.studios_of_site(record.id)]
+    values["province"] = [(where.province.code, where.province.name)] if where.province else [(UNKNOWN, UNKNOWN_LABEL)]
+    if where.city:
+        values["city"] = [(where.city.code, where.city.name)]
+    year = year_of(record)
+    if year and any(spec.key == "year" for spec in FACETS[kind]):
+        values["year"] = [(year, f"{year}年")]
+    return values
+
+
+def build_index(kb: KnowledgeBase) -> BrowseIndex:
+    """Every record's facet values and place, read once."""
+    kinds: dict[str, KindIndex] = {}
+    places: dict[tuple[str, str], Place] = {}
+    for kind in KINDS:
+        values: dict[str, dict[str, tuple[str, ...]]] = {}
+        labels: dict[str, dict[str, str]] = {spec.key: {} for spec in FACETS[kind]}
+        for record in kb.of_kind(kind).values():
+            rid = record.id  # type: ignore[attr-defined]
+            places[(kind, rid)] = where = place(region_of(record))  # type: ignore[arg-type]
+            pairs = _record_values(kb, kind, record, where)
+            values[rid] = {facet: tuple(dict.fromkeys(s for s, _ in found)) for facet, found in pairs.items() if found}
+            for facet, found in pairs.items():
+                labels[facet].update(found)
+        index = KindIndex(kind, list(values), values, labels)
+        totals = index.totals
+        index.order = {f: sorted(totals[f], key=lambda v, f=f: (v == UNKNOWN, -totals[f][v], v)) for f in totals}
+        kinds[kind] = index
+    return BrowseIndex(kb, kinds, places)
+
+
+_indexes: dict[int, tuple[KnowledgeBase, BrowseIndex]] = {}
+
+
+def index_for(kb: KnowledgeBase) -> BrowseIndex:
+    """The index of ``kb``, built once per loaded base (the macros and the page producers share it)."""
+    cached = _indexes.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        _indexes.clear()
+        cached = _indexes[id(kb)] = (kb, build_index(kb))
+    return cached[1]
+
+
+# ---- pages and addresses ---------------------------------------------------------------
+
+
+def paginate(items: list, size: int = PAGE_SIZE) -> list[list]:
+    """Items in pages of ``size``; no items make one empty page (a listing always has page 1)."""
+    return [items[start:start + size] for start in range(0, len(items), size)] or [[]]
+
+
+def listing_path(kind: str, facet: str | None = None, value: str | None = None, page: int = 1) -> str:
+    if facet is None:
+        return f"{kind}/index.md" if page == 1 else f"browse/{kind}/page-{page}.md"
+    folder = f"browse/{kind}/{facet}/{value}"
+    return f"{folder}/index.md" if page == 1 else f"{folder}/page-{page}.md"
+
+
+# A studio's own page already lists its methods, people and sites: its facet value leads
+# there without JavaScript, instead of one more listing per studio (thousands at scale).
+RECORD_FACETS = {"studio": "studios"}
+
+
+def value_target(kind: str, facet: str, value: str) -> str:
+    """Where a facet value leads without JavaScript: its listing, or the record it names."""
+    if facet in RECORD_FACETS:
+        return record_path(RECORD_FACETS[facet], value)
+    return listing_path(kind, facet, value)
+
+
+def facet_index_path(kind: str, facet: str, page: int = 1) -> str:
+    return f"browse/{kind}/{facet}/index.md" if page == 1 else f"browse/{kind}/{facet}/page-{page}.md"
+
+
+def region_path(code: str) -> str:
+    return f"regions/{code}.md"
+
+
+def served(docs_path: str) -> str:
+    """``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``: the URL MkDocs serves a page at, from the site root."""
+    path, _, anchor = docs_path.partition("#")
+    folder = posixpath.dirname(path) if posixpath.basename(path) == "index.md" else posixpath.splitext(path)[0]
+    return (folder + "/" if folder else "") + (f"#{anchor}" if anchor else "")
+
+
+def url(target: str, from_page: str) -> str:
+    """URL of docs page ``target`` relative to the URL of ``from_page`` (raw HTML is not rewritten by MkDocs)."""
+    path, _, anchor = served(target).partition("#")
+    relative = posixpath.relpath(path or ".", served(from_page) or ".")
+    return ("./" if relative == "." else relative + "/") + (f"#{anchor}" if anchor else "")
+
+
+def root_of(from_page: str) -> str:
+    """The site root relative to the URL of ``from_page`` (``../`` from ``methods/``)."""
+    depth = served(from_page).count("/")
+    return "../" * depth or "./"
+
+
+def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
+    """Every generated listing page (docs path → function rendering its Markdown)."""
+    pages: dict[str, Callable[[], str]] = {}
+    for kind, kind_index in index.kinds.items():
+        for number in range(2, len(paginate(kind_index.ids)) + 1):
+            path = listing_path(kind, page=number)
+            pages[path] = lambda kind=kind, number=number, path=path: listing(index, kind, None, None, number, path)
+        totals = kind_index.counts({})
+        for spec in FACETS[kind]:
+            values = kind_index.order[spec.key]
+            for number in range(1, len(paginate(values, VALUES_PER_PAGE)) + 1):
+                path = facet_index_path(kind, spec.key, number)
+                pages[path] = lambda kind=kind, spec=spec, number=number, path=path: facet_values_page(index, kind, spec, number, path)
+            for value in values if spec.key not in RECORD_FACETS else ():
+                for number in range(1, len(paginate(list(range(totals[spec.key][value])))) + 1):
+                    path = listing_path(kind, spec.key, value, number)
+                    pages[path] = (lambda kind=kind, spec=spec, value=value, number=number, path=path:
+                                   listing(index, kind, spec.key, value, number, path))
+    return pages
+
+
+def data_files(index: BrowseIndex) -> dict[str, Callable[[], str]]:
+    """The JSON the browser combines facets from: one index and record shards per kind."""
+    files: dict[str, Callable[[], str]] = {}
+    for kind, kind_index in index.kinds.items():
+        files[f"browse/{kind}/facets.json"] = lambda kind=kind: facets_json(index, kind)
+        for number in range(len(paginate(kind_index.ids, SHARD_SIZE))):
+            files[f"browse/{kind}/shard-{number}.json"] = lambda kind=kind, number=number: shard_json(index, kind, number)
+    return files
+
+
+SOURCE = "macros/facets.py"  # what an editor changes to change a listing: its rendering, not one record
+# Listings repeat what record pages say: out of the search index, or they would crowd out the records.
+GENERATED_HEADER = "---\nrender_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
+
+
+def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+    """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
+    index = index_for(kb)
+    for path, render in listing_pages(index).items():
+        yield GeneratedPage(path, lambda render=render: GENERATED_HEADER + render(), SOURCE)
+    for path, render in data_files(index).items():
+        yield GeneratedPage(path, render, SOURCE)
+
+
+# ---- cards ---------------------------------------------------------------------------
+
+Fact = tuple[str, list[tuple[str, str | None]]]  # label, [(text, docs path or None)]
+
+
+def _record_target(kind: str, record_id: str) -> str:
+    return record_path(kind, record_id)  # the record pages' addresses are render's to decide
+
+
+def region_facts(where: Place, kind: str, index: BrowseIndex) -> list[tuple[str, str | None]]:
+    """The place as linked parts: province and city to their region pages, the county as text."""
+    parts: list[tuple[str, str | None]] = []
+    if where.province:
+        parts.append((where.province.name, region_path(where.province.code)))
+    if where.city:
+        parts.append((where.city.name, region_path(where.city.code)))
+    if where.county:
+        parts.append((where.county.name, None))
+    parts += [(name, None) for name in where.unplaced]
+    return parts
+
+
+def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
+    """What a listing says of a record besides its name and summary; empty facts are left out."""
+    kb = index.kb
+    record = kb.of_kind(kind)[record_id]
+    where = index.places[(kind, record_id)]
+    facts: list[Fact] = []
+
+    def studios(ids: Iterable[str]) -> list[tuple[str, str | None]]:
+        return [(kb.studios[s].name, _record_target("studios", s)) for s in ids]
+
+    if isinstance(record, Method):
+        facts.append(("主题", [(t, listing_path("methods", "theme", slug(t))) for t in record.themes]))
+        facts.append(("出处", studios(kb.studios_of_method(record_id))))
+    if isinstance(record, (Studio, Site)):
+        facts.append(("类型", [(record.type, listing_path(kind, "type", slug(record.type)))]))
+    if isinstance(record, Studio):
+        facts.append(("负责人", [(kb.mentors[record.leader].name, _record_target("mentors", record.leader))] if record.leader else []))
+    if isinstance(record, Mentor):
+        facts.append(("职务", [(record.role, None)]))
+        facts.append(("社区或单位", [(record.community, None)] if record.community else []))
+        facts.append(("工作室与项目", studios(kb.studios_of_mentor.get(record_id, []))))
+    if isinstance(record, Site):
+        facts.append(("所属工作室", studios(kb.studios_of_site(record_id))))
+    facts.append(("地区", region_facts(where, kind, index)))
+    year = year_of(record)
+    if year:
+        label = {"methods": "首次报道", "studios": "成立", "sites": "启用"}[kind]
+        facts.append((label, [(f"{year}年", listing_path(kind, "year", year))]))
+    return [(label, parts) for label, parts in facts if parts]
+
+
+def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
+    rendered = [Markup('<a href="{}">{}</a>').format(url(target, from_page), text) if target else escape(text) for text, target in parts]
+    return Markup("、").join(rendered)
+
+
+def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Markup:
+    """A record in a listing: its name (a link), its summary and its facts as a definition list."""
+    record = index.kb.of_kind(kind)[record_id]
+    summary = getattr(record, "summary", None)
+    facts = Markup("").join(
+        Markup("<div><dt>{}</dt><dd>{}</dd></div>").format(label, _parts_html(parts, from_page))
+        for label, parts in card_facts(index, kind, record_id)
+    )
+    return Markup(
+        '<li class="kb-item"><a class="kb-item-name" href="{}">{}</a>{}<dl class="kb-item-facts">{}</dl></li>'
+    ).format(
+        url(_record_target(kind, record_id), from_page),
+        record.name,  # type: ignore[attr-defined]
+        Markup('<p class="kb-item-summary">{}</p>').format(summary) if summary else "",
+        facts,
+    )
+
+
+# ---- listing pages ---------------------------------------------------------------------
+
+
+def pager(count: int, current: int, path_of: Callable[[int], str], from_page: str) -> Markup:
+    """Previous, next, first, last and the pages around the current one: at most nine links."""
+    if count <= 1:
+        return Markup("")
+    shown = sorted({1, count, *range(max(1, current - 2), min(count, current + 2) + 1)})
+    items: list[Markup] = []
+    if current > 1:
+        items.append(Markup('<li><a href="{}" rel="prev">上一页</a></li>').format(url(path_of(current - 1), from_page)))
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            items.append(Markup('<li aria-hidden="true">…</li>'))
+        if number == current:
+            items.append(Markup('<li><span aria-current="page">{}</span></li>').format(number))
+        else:
+            items.append(Markup('<li><a href="{}">{}</a></li>').format(url(path_of(number), from_page), number))
+        previous = number
+    if current < count:
+        items.append(Markup('<li><a href="{}" rel="next">下一页</a></li>').format(url(path_of(current + 1), from_page)))
+    return Markup('<nav class="kb-pager" aria-label="分页"><ul>{}</ul></nav>').format(Markup("").join(items))
+
+
+def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | None, from_page: str) -> Markup:
+    """Each facet's most frequent values with their counts, linking to their listing pages.
+
+    Without JavaScript these are the ways in; kb-facets.js replaces the panel with
+    the same facets combined (counts then follow the chosen values).
+    """
+    kind_index = index.kinds[kind]
+    totals = kind_index.counts({})
+    groups: list[Markup] = []
+    for spec in FACETS[kind]:
+        values = kind_index.order[spec.key]
+        if not values:
+            continue
+        shown = values[:FACET_SHOWN]
+        if facet == spec.key and value in values and value not in shown:
+            shown = [*shown[:-1], value]
+        links: list[Markup] = []
+        for slug_ in shown:
+            label = kind_index.labels[spec.key][slug_]
+            current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
+            links.append(Markup('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>').format(
+                url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
+        more = ""
+        if len(values) > len(shown):
+            more = Markup('<li><a href="{}">全部 {} 个</a></li>').format(url(facet_index_path(kind, spec.key), from_page), len(values))
+        # Folded, so that on a phone the records come first; the facet in use is open.
+        groups.append(Markup('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>').format(
+            spec.key, Markup(" open") if facet == spec.key else "",
+            Markup("{}：{}").format(spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
+            Markup("").join(links), more))
+    return Markup('<nav class="kb-facets" aria-label="筛选">{}</nav>').format(Markup("").join(groups))
+
+
+def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None, number: int, from_page: str) -> str:
+    """One page of a listing: the facets, the records of that page as cards, the pager."""
+    kind_index = index.kinds[kind]
+    ids = kind_index.matching({facet: value} if facet and value else {})
+    pages = paginate(ids)
+    number = min(number, len(pages))
+    label = KIND_LABELS[kind]
+    if facet:
+        spec = next(s for s in FACETS[kind] if s.key == facet)
+        # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
+        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))  # type: ignore[index]
+        title = Markup("# {}\n\n").format(heading) if number == 1 else Markup("# {}（第 {} 页）\n\n").format(heading, number)
+    else:
+        title = Markup("") if number == 1 else Markup("# {}（第 {} 页）\n\n").format(label, number)
+    first = (number - 1) * PAGE_SIZE + 1
+    shown = Markup('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>').format(
+        len(ids), first if ids else 0, first + len(pages[number - 1]) - 1 if ids else 0)
+    cards = Markup("").join(card(index, kind, rid, from_page) for rid in pages[number - 1])
+    root = root_of(from_page)
+    state = json.dumps({facet: value} if facet else {}, separators=(",", ":"))
+    body = Markup(
+        '<div class="kb-listing" data-kind="{kind}" data-root="{root}" data-base="{base}" data-state="{state}">'
+        '{panel}<div class="kb-listing-body">{shown}<ol class="kb-items" start="{first}">{cards}</ol>{pager}</div></div>\n'
+    ).format(
+        kind=kind, root=root, base=url(listing_path(kind), from_page), state=state,
+        panel=facet_panel(index, kind, facet, value, from_page), shown=shown, first=first, cards=cards,
+        pager=pager(len(pages), number, lambda n: listing_path(kind, facet, value, n), from_page),
+    )
+    return str(title + body)
+
+
+def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: int, from_page: str) -> str:
+    """Every value of one facet with its count, in pages of ``VALUES_PER_PAGE``."""
+    kind_index = index.kinds[kind]
+    totals = kind_index.counts({})
+    pages = paginate(kind_index.order[spec.key], VALUES_PER_PAGE)
+    items = Markup("").join(
+        Markup('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>').format(
+            url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
+        for v in pages[number - 1]
+    )
+    heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(KIND_LABELS[kind], spec.label, number)
+    back = Markup('<p><a href="{}">全部{}</a></p>').format(url(listing_path(kind), from_page), KIND_LABELS[kind])
+    body = Markup('<ul class="kb-facet-values">{}</ul>{}\n').format(
+        items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
+    return str(heading + back + body)
+
+
+# ---- JSON for the browser --------------------------------------------------------------
+
+
+def facets_json(index: BrowseIndex, kind: str) -> str:
+    """Facet values and, per record (listing order), the indices of its values: what the browser counts."""
+    kind_index = index.kinds[kind]
+    facets = []
+    for spec in FACETS[kind]:
+        values = kind_index.order[spec.key]
+        facets.append({"key": spec.key, "label": spec.label,
+                       "values": [[v, kind_index.labels[spec.key][v]] for v in values]})
+    position = {spec.key: {v: i for i, v in enumerate(kind_index.order[spec.key])} for spec in FACETS[kind]}
+    records = [[[position[s.key][v] for v in kind_index.values[rid].get(s.key, ())] for s in FACETS[kind]]
+               for rid in kind_index.ids]
+    data = {"kind": kind, "pageSize": PAGE_SIZE, "shardSize": SHARD_SIZE, "facets": facets, "records": records}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
+    """Cards of ``SHARD_SIZE`` records as data (addresses from the site root); the browser escapes nothing: it sets text."""
+    ids = paginate(index.kinds[kind].ids, SHARD_SIZE)[number]
+    cards = []
+    for rid in ids:
+        record = index.kb.of_kind(kind)[rid]
+        facts = [[label, [[text, served(target) if target else None] for text, target in parts]]
+                 for label, parts in card_facts(index, kind, rid)]
+        cards.append({"name": record.name, "url": served(_record_target(kind, rid)),  # type: ignore[attr-defined]
+                      "summary": getattr(record, "summary", None) or "", "facts": facts})
+    return json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- pages written by hand that call these ------------------------------------------------
+
+
+def first_page(kb: KnowledgeBase, kind: str, from_page: str) -> str:
+    """Page 1 of a kind's listing, on the kind's hand-kept index page."""
+    return listing(index_for(kb), kind, None, None, 1, from_page)
+
+
+def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_page: str) -> str:
+    """The anchors that records had on this list page once (``mentors/#fu-zhuo``), each leading on to the record.
+
+    ``published`` is data/published-paths.txt; only anchors listed there are kept, so the
+    block is fixed in size however many records are added later.
+    """
+    prefix = served(from_page) + "#"
+    ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
+    records = kb.of_kind(kind)
+    links = [Markup('<li id="{}"><a href="{}">{}</a></li>').format(rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
+             for rid in ids if rid in records]
+    if not links:
+        return ""
+    return str(Markup('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n').format(
+        Markup("").join(links)))
+
+
+def theme_index(kb: KnowledgeBase, from_page: str) -> str:
+    """Every theme with its number of methods, each linking to the theme's paginated listing."""
+    kind_index = index_for(kb).kinds["methods"]
+    totals = kind_index.counts({})["theme"]
+    items = Markup("").join(
+        Markup('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>').format(
+            url(listing_path("methods", "theme", v), from_page), kind_index.labels["theme"][v], totals[v])
+        for v in kind_index.order["theme"]
+    )
+    return str(Markup('<ul class="kb-facet-values kb-theme-index">{}</ul>\n').format(items))

@@ -1,0 +1,81 @@
+"""Browsing in the built site: every listing page exists, is paginated, counts what the data hold, and is link-checked."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from macros import facets, regions
+from macros.models import load_or_raise
+from scripts.check_links import html_pages, internal_problems, report_internal
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.build
+
+KB = load_or_raise(ROOT / "data")
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+def served(path: str) -> str:
+    return facets.served(path)
+
+
+def test_every_kind_is_listed_in_pages_of_twenty(built_site: Path) -> None:
+    for kind in facets.KINDS:
+        records = list(KB.of_kind(kind))
+        pages = math.ceil(len(records) / facets.PAGE_SIZE)
+        shown = []
+        for number in range(1, pages + 1):
+            page = soup(built_site, served(facets.listing_path(kind, page=number)))
+            items = page.select(".kb-listing ol.kb-items > li.kb-item")
+            assert len(items) <= facets.PAGE_SIZE
+            shown += [li.select_one("a.kb-item-name").get_text() for li in items]
+        assert shown == [KB.of_kind(kind)[r].name for r in records], kind  # type: ignore[attr-defined]
+        assert not (built_site / served(facets.listing_path(kind, page=pages + 1))).exists()
+
+
+def test_theme_pages_count_what_the_data_hold(built_site: Path) -> None:
+    themes = Counter(t for m in KB.methods.values() for t in m.themes)
+    index = soup(built_site, "themes")
+    shown = {a.contents[0].strip(): int(a.select_one(".kb-count").get_text()) for a in index.select(".kb-theme-index a")}
+    assert shown == dict(themes)
+    for theme, count in themes.items():
+        listed = []
+        for number in range(1, math.ceil(count / facets.PAGE_SIZE) + 1):
+            page = soup(built_site, served(facets.listing_path("methods", "theme", facets.slug(theme), number)))
+            listed += [a.get_text() for a in page.select("ol.kb-items a.kb-item-name")]
+        assert sorted(listed) == sorted(m.name for m in KB.methods.values() if theme in m.themes), theme
+
+
+def test_province_facet_and_region_pages_agree_with_the_standard(built_site: Path) -> None:
+    expected: Counter[str] = Counter()
+    for method in KB.methods.values():
+        where = regions.place(method.origin.region)
+        expected[where.province.code if where.province else facets.UNKNOWN] += 1
+    values = soup(built_site, served(facets.facet_index_path("methods", "province")))
+    shown = {a["href"].strip("/").split("/")[-1]: int(a.select_one(".kb-count").get_text()) for a in values.select(".kb-facet-values a")}
+    assert shown == dict(expected)
+    beijing = soup(built_site, "regions/110000")
+    assert beijing.find(id="cities") is None  # a municipality: districts straight under it
+    assert (built_site / "regions/330500/index.html").is_file()  # 湖州市, whose province the source left out
+
+
+def test_old_list_anchors_lead_on_to_the_record(built_site: Path) -> None:
+    page = soup(built_site, "mentors")
+    for mentor_id in KB.mentors:
+        assert page.find(id=mentor_id) is not None, mentor_id
+
+
+def test_link_check_covers_every_listing_and_region_page(built_site: Path) -> None:
+    checked = {p.relative_to(built_site).as_posix() for p in html_pages(built_site)}
+    generated = [p for p in checked if p.startswith(("browse/", "regions/", "explore/lineage/"))]
+    assert "browse/methods/theme/index.html" in checked and "regions/210000/index.html" in checked
+    problems = [p for p in internal_problems(built_site, "/") if p.page in generated and "zh-Hant" not in p.href]
+    assert not problems, report_internal(problems)
