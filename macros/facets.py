@@ -32,7 +32,7 @@ from pypinyin import lazy_pinyin
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Site, Studio
 from .regions import Place, place
-from .render import esc, record_path
+from .render import esc, html_of, record_path
 
 PAGE_SIZE = 20
 SHARD_SIZE = 50
@@ -332,7 +332,9 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
 
 
 def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
-    rendered = [Markup('<a href="{}">{}</a>').format(url(target, from_page), text) if target else escape(text) for text, target in parts]
+    # esc, not plain HTML escaping: generated pages pass through the macros plugin and Markdown,
+    # so braces and Markdown specials in data must not survive as themselves.
+    rendered = [html_of('<a href="{}">{}</a>', url(target, from_page), text) if target else esc(text) for text, target in parts]
     return Markup("、").join(rendered)
 
 
@@ -341,7 +343,7 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     record = index.kb.of_kind(kind)[record_id]
     summary = getattr(record, "summary", None)
     facts = Markup("").join(
-        Markup("<div><dt>{}</dt><dd>{}</dd></div>").format(label, _parts_html(parts, from_page))
+        html_of("<div><dt>{}</dt><dd>{}</dd></div>", label, _parts_html(parts, from_page))
         for label, parts in card_facts(index, kind, record_id)
     )
     return Markup(
@@ -349,7 +351,7 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     ).format(
         url(_record_target(kind, record_id), from_page),
         record.name,  # type: ignore[attr-defined]
-        Markup('<p class="kb-item-summary">{}</p>').format(summary) if summary else "",
+        html_of('<p class="kb-item-summary">{}</p>', summary) if summary else "",
         facts,
     )
 
@@ -364,19 +366,19 @@ def pager(count: int, current: int, path_of: Callable[[int], str], from_page: st
     shown = sorted({1, count, *range(max(1, current - 2), min(count, current + 2) + 1)})
     items: list[Markup] = []
     if current > 1:
-        items.append(Markup('<li><a href="{}" rel="prev">上一页</a></li>').format(url(path_of(current - 1), from_page)))
+        items.append(html_of('<li><a href="{}" rel="prev">上一页</a></li>', url(path_of(current - 1), from_page)))
     previous = 0
     for number in shown:
         if number - previous > 1:
             items.append(Markup('<li aria-hidden="true">…</li>'))
         if number == current:
-            items.append(Markup('<li><span aria-current="page">{}</span></li>').format(number))
+            items.append(html_of('<li><span aria-current="page">{}</span></li>', number))
         else:
-            items.append(Markup('<li><a href="{}">{}</a></li>').format(url(path_of(number), from_page), number))
+            items.append(html_of('<li><a href="{}">{}</a></li>', url(path_of(number), from_page), number))
         previous = number
     if current < count:
-        items.append(Markup('<li><a href="{}" rel="next">下一页</a></li>').format(url(path_of(current + 1), from_page)))
-    return Markup('<nav class="kb-pager" aria-label="分页"><ul>{}</ul></nav>').format(Markup("").join(items))
+        items.append(html_of('<li><a href="{}" rel="next">下一页</a></li>', url(path_of(current + 1), from_page)))
+    return html_of('<nav class="kb-pager" aria-label="分页"><ul>{}</ul></nav>', Markup("").join(items))
 
 
 def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | None, from_page: str) -> Markup:
@@ -399,17 +401,17 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
         for slug_ in shown:
             label = kind_index.labels[spec.key][slug_]
             current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
-            links.append(Markup('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>').format(
+            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>', 
                 url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
         more = ""
         if len(values) > len(shown):
-            more = Markup('<li><a href="{}">全部 {} 个</a></li>').format(url(facet_index_path(kind, spec.key), from_page), len(values))
+            more = html_of('<li><a href="{}">全部 {} 个</a></li>', url(facet_index_path(kind, spec.key), from_page), len(values))
         # Folded, so that on a phone the records come first; the facet in use is open.
-        groups.append(Markup('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>').format(
+        groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>', 
             spec.key, Markup(" open") if facet == spec.key else "",
-            Markup("{}：{}").format(spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
+            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
             Markup("").join(links), more))
-    return Markup('<nav class="kb-facets" aria-label="筛选">{}</nav>').format(Markup("").join(groups))
+    return html_of('<nav class="kb-facets" aria-label="筛选">{}</nav>', Markup("").join(groups))
 
 
 def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None, number: int, from_page: str) -> str:
@@ -423,11 +425,11 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
         spec = next(s for s in FACETS[kind] if s.key == facet)
         # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
         heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))  # type: ignore[index]
-        title = Markup("# {}\n\n").format(heading) if number == 1 else Markup("# {}（第 {} 页）\n\n").format(heading, number)
+        title = html_of("# {}\n\n", heading) if number == 1 else html_of("# {}（第 {} 页）\n\n", heading, number)
     else:
-        title = Markup("") if number == 1 else Markup("# {}（第 {} 页）\n\n").format(label, number)
+        title = Markup("") if number == 1 else html_of("# {}（第 {} 页）\n\n", label, number)
     first = (number - 1) * PAGE_SIZE + 1
-    shown = Markup('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>').format(
+    shown = html_of('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>', 
         len(ids), first if ids else 0, first + len(pages[number - 1]) - 1 if ids else 0)
     cards = Markup("").join(card(index, kind, rid, from_page) for rid in pages[number - 1])
     root = root_of(from_page)
@@ -449,13 +451,13 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
     totals = kind_index.counts({})
     pages = paginate(kind_index.order[spec.key], VALUES_PER_PAGE)
     items = Markup("").join(
-        Markup('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>').format(
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
             url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
         for v in pages[number - 1]
     )
     heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(KIND_LABELS[kind], spec.label, number)
-    back = Markup('<p><a href="{}">全部{}</a></p>').format(url(listing_path(kind), from_page), KIND_LABELS[kind])
-    body = Markup('<ul class="kb-facet-values">{}</ul>{}\n').format(
+    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), KIND_LABELS[kind])
+    body = html_of('<ul class="kb-facet-values">{}</ul>{}\n', 
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)
 
@@ -508,11 +510,11 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
     prefix = served(from_page) + "#"
     ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
     records = kb.of_kind(kind)
-    links = [Markup('<li id="{}"><a href="{}">{}</a></li>').format(rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
+    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
              for rid in ids if rid in records]
     if not links:
         return ""
-    return str(Markup('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n').format(
+    return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n', 
         Markup("").join(links)))
 
 
@@ -521,8 +523,8 @@ def theme_index(kb: KnowledgeBase, from_page: str) -> str:
     kind_index = index_for(kb).kinds["methods"]
     totals = kind_index.counts({})["theme"]
     items = Markup("").join(
-        Markup('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>').format(
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
             url(listing_path("methods", "theme", v), from_page), kind_index.labels["theme"][v], totals[v])
         for v in kind_index.order["theme"]
     )
-    return str(Markup('<ul class="kb-facet-values kb-theme-index">{}</ul>\n').format(items))
+    return str(html_of('<ul class="kb-facet-values kb-theme-index">{}</ul>\n', items))

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import facets, regions
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
-from .render import anchor, esc, link, record_path
+from .render import anchor, esc, html_of, link, record_path
 
 KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN_REGION = "地区未载明"
@@ -196,11 +196,11 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
             y = base - 16 - level * 22
             label = f"{event.year}年：{event.name}（{event.what}）"
             href = url_of(event.kind, event.record_id, from_page)
-            parts.append(f'<a href="{_x(href)}" aria-label="{_x(label)}"><title>{_x(label)}</title>{_shape(event.kind, x, y)}</a>')
+            parts.append(f'<a href="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{_shape(event.kind, x, y)}</a>')
         if len(shown) > TIMELINE_STACK:
             y = base - 12 - TIMELINE_STACK * 22
             more = f"{year}年另有 {len(shown) - TIMELINE_STACK} 件"
-            parts.append(f'<a href="#y{year}" aria-label="{_x(more)}"><title>{_x(more)}</title>'
+            parts.append(f'<a href="#y{year}" aria-label="{esc(more)}"><title>{esc(more)}</title>'
                          f'<text x="{x}" y="{y}" text-anchor="middle">+{len(shown) - TIMELINE_STACK}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
@@ -217,7 +217,7 @@ def timeline_list(kb: KnowledgeBase, events: list[Event], from_page: str) -> str
                 lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
             if len(of_kind) > TIMELINE_STACK:
                 target = page_url(facets.listing_path(kind, "year", str(year)), from_page)
-                lines.append(f'- <a href="{_x(target)}">这一年的全部 {len(of_kind)} 个{KIND_LABELS[kind]}</a>')
+                lines.append(f'- <a href="{esc(target)}">这一年的全部 {len(of_kind)} 个{KIND_LABELS[kind]}</a>')
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -285,9 +285,9 @@ def province_anchor(province: str) -> str:
 
 
 def _link(target: str, from_page: str, text: str, count: int | None = None, **attributes: str) -> Markup:
-    extra = Markup("").join(Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in attributes.items())
-    number = Markup(' <span class="kb-count">{}</span>').format(count) if count is not None else ""
-    return Markup('<a href="{}"{}>{}{}</a>').format(facets.url(target, from_page), extra, text, number)
+    extra = Markup("").join(html_of(' {}="{}"', k.replace("_", "-"), v) for k, v in attributes.items())
+    number = html_of(' <span class="kb-count">{}</span>', count) if count is not None else ""
+    return html_of('<a href="{}"{}>{}{}</a>', facets.url(target, from_page), extra, text, number)
 
 
 def region_tree(kb: KnowledgeBase, from_page: str) -> str:
@@ -305,18 +305,18 @@ def region_tree(kb: KnowledgeBase, from_page: str) -> str:
             children = [Markup("<li>{} <span class=\"kb-count\">{}</span></li>").format(name, n)
                         for name, n in members.counties[province.code].most_common()]
         else:
-            children = [Markup("<li>{}</li>").format(_link(facets.region_path(code), from_page, std.divisions[code].name, n))
+            children = [html_of("<li>{}</li>", _link(facets.region_path(code), from_page, std.divisions[code].name, n))
                         for code, n in members.cities[province.code].most_common()]
-        nested = Markup("<ul>{}</ul>").format(Markup("").join(children)) if children else ""
-        items.append(Markup('<li id="{}">{}{}</li>').format(
+        nested = html_of("<ul>{}</ul>", Markup("").join(children)) if children else ""
+        items.append(html_of('<li id="{}">{}{}</li>', 
             province_anchor(province.name), _link(facets.region_path(province.code), from_page, province.name, members.total(province.code)), nested))
     unknown = members.total(facets.UNKNOWN)
     if unknown:
         kinds = Markup("、").join(
             _link(facets.listing_path(kind, "province", facets.UNKNOWN), from_page, KIND_LABELS[kind], len(ids))
             for kind, ids in members.by_code[facets.UNKNOWN].items())
-        items.append(Markup('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>').format(UNKNOWN_REGION, unknown, kinds))
-    return str(Markup('<ul class="kb-region-tree">{}</ul>\n').format(Markup("").join(items)))
+        items.append(html_of('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>', UNKNOWN_REGION, unknown, kinds))
+    return str(html_of('<ul class="kb-region-tree">{}</ul>\n', Markup("").join(items)))
 
 
 def tile_map(kb: KnowledgeBase, from_page: str) -> str:
@@ -336,7 +336,7 @@ def tile_map(kb: KnowledgeBase, from_page: str) -> str:
             '<span class="kb-tile-count">{}</span></a></li>'
         ).format(column, row + 1, " kb-tile-empty" if not count else "", facets.url(facets.region_path(code), from_page),
                  name, count, regions.short_name(name), count))
-    return str(Markup('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n').format(Markup("").join(squares)))
+    return str(html_of('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n', Markup("").join(squares)))
 
 
 def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
@@ -345,29 +345,29 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
     std = regions.standard()
     division = std.divisions[code]
     province = std.province_of(code)
-    lines = [Markup("---\nrender_macros: false\n---\n\n# {}\n\n").format(Markup(esc(division.name)))]
+    lines = [html_of("---\nrender_macros: false\n---\n\n# {}\n\n", Markup(esc(division.name)))]
     trail = [_link("regions.md", from_page, "按地区浏览")]
     if division.code != province.code:
         trail.append(_link(facets.region_path(province.code), from_page, province.name))
-    lines.append(Markup('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n').format(Markup(" › ").join(trail)))
+    lines.append(html_of('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n', Markup(" › ").join(trail)))
     total = members.total(code)
     if not total:
-        lines.append(Markup("本知识库还没有{}的条目。\n").format(division.name))
+        lines.append(html_of("本知识库还没有{}的条目。\n", division.name))
         return str(Markup("").join(lines))
     if division.level == "province" and code[:2] not in regions.MUNICIPALITIES and members.cities[code]:
-        cities = Markup("").join(Markup("<li>{}</li>").format(_link(facets.region_path(c), from_page, std.divisions[c].name, n))
+        cities = Markup("").join(html_of("<li>{}</li>", _link(facets.region_path(c), from_page, std.divisions[c].name, n))
                                  for c, n in members.cities[code].most_common())
-        lines.append(Markup('<h2 id="cities">市</h2>\n<ul class="kb-facet-values">{}</ul>\n\n').format(cities))
+        lines.append(html_of('<h2 id="cities">市</h2>\n<ul class="kb-facet-values">{}</ul>\n\n', cities))
     if members.counties[code]:
-        counties = Markup("").join(Markup('<li>{} <span class="kb-count">{}</span></li>').format(name, n)
+        counties = Markup("").join(html_of('<li>{} <span class="kb-count">{}</span></li>', name, n)
                                    for name, n in members.counties[code].most_common())
-        lines.append(Markup('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n').format(counties))
+        lines.append(html_of('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n', counties))
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
-        shown = Markup("").join(Markup("<li>{}</li>").format(
+        shown = Markup("").join(html_of("<li>{}</li>", 
             _link(facets._record_target(kind, rid), from_page, getattr(kb.of_kind(kind)[rid], "name"))) for rid in ids[:REGION_SHOWN])
         more = _link(facets.listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{KIND_LABELS[kind]}，可再筛选")
-        lines.append(Markup('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n').format(
+        lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n', 
             kind, KIND_LABELS[kind], len(ids), shown, more))
     return str(Markup("").join(lines))
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from . import facets
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Site, Studio
+from .render import html_of
 
 NEIGHBOURS_SHOWN = 8
 STUDIOS_PER_PAGE = 10
@@ -26,9 +27,9 @@ KIND_LABELS = facets.KIND_LABELS
 
 def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> Markup:
     ids = list(dict.fromkeys(i for i in ids if i))
-    shown = [Markup('<a href="{}">{}</a>').format(facets.url(facets._record_target(kind, i), from_page), getattr(kb.of_kind(kind)[i], "name"))
+    shown = [html_of('<a href="{}">{}</a>', facets.url(facets._record_target(kind, i), from_page), getattr(kb.of_kind(kind)[i], "name"))
              for i in ids[:NEIGHBOURS_SHOWN]]
-    rest = Markup("等 {} 个").format(len(ids)) if len(ids) > NEIGHBOURS_SHOWN else ""
+    rest = html_of("等 {} 个", len(ids)) if len(ids) > NEIGHBOURS_SHOWN else ""
     return Markup("、").join(shown) + rest
 
 
@@ -62,14 +63,14 @@ def neighbours(kb: KnowledgeBase, kind: str, record_id: str) -> list[tuple[str, 
 
 def neighbourhood(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) -> str:
     """The ``#lineage`` section of a record's page: its neighbours by relation, or nothing when it has none."""
-    rows = [Markup("<div><dt>{}</dt><dd>{}</dd></div>").format(relation, _links(kb, target, ids, from_page))
+    rows = [html_of("<div><dt>{}</dt><dd>{}</dd></div>", relation, _links(kb, target, ids, from_page))
             for relation, target, ids in neighbours(kb, kind, record_id)]
     record = kb.of_kind(kind)[record_id]
     if isinstance(record, Mentor) and record.mentees is not None:
-        rows.append(Markup("<div><dt>带教</dt><dd>{} 人（来源只写了人数）</dd></div>").format(record.mentees))
+        rows.append(html_of("<div><dt>带教</dt><dd>{} 人（来源只写了人数）</dd></div>", record.mentees))
     if not rows:
         return ""
-    return str(Markup('\n## 传承关系 {{#lineage}}\n\n<dl class="kb-neighbourhood">{}</dl>\n').format(Markup("").join(rows)))
+    return str(html_of('\n## 传承关系 {{#lineage}}\n\n<dl class="kb-neighbourhood">{}</dl>\n', Markup("").join(rows)))
 
 
 # ---- the whole network, a studio at a time ------------------------------------------------
@@ -80,20 +81,20 @@ def network_path(number: int) -> str:
 
 
 def _studio_group(kb: KnowledgeBase, studio_id: str, from_page: str) -> Markup:
-    rows = Markup("").join(Markup("<div><dt>{}</dt><dd>{}</dd></div>").format(relation, _links(kb, target, ids, from_page))
+    rows = Markup("").join(html_of("<div><dt>{}</dt><dd>{}</dd></div>", relation, _links(kb, target, ids, from_page))
                            for relation, target, ids in neighbours(kb, "studios", studio_id))
-    title = Markup('<a href="{}">{}</a>').format(facets.url(facets._record_target("studios", studio_id), from_page), kb.studios[studio_id].name)
-    body = Markup('<dl class="kb-neighbourhood">{}</dl>').format(rows) if rows else Markup("<p>来源没有写到它的导师、工作法或示范点。</p>")
-    return Markup('<li class="kb-item"><span class="kb-item-name">{}</span>{}</li>').format(title, body)
+    title = html_of('<a href="{}">{}</a>', facets.url(facets._record_target("studios", studio_id), from_page), kb.studios[studio_id].name)
+    body = html_of('<dl class="kb-neighbourhood">{}</dl>', rows) if rows else Markup("<p>来源没有写到它的导师、工作法或示范点。</p>")
+    return html_of('<li class="kb-item"><span class="kb-item-name">{}</span>{}</li>', title, body)
 
 
 def _loose_group(kb: KnowledgeBase, method_ids: list[str], from_page: str) -> Markup:
     items = Markup("").join(
-        Markup("<li>{}{}</li>").format(
-            Markup('<a href="{}">{}</a>').format(facets.url(facets._record_target("methods", m), from_page), kb.methods[m].name),
-            Markup("，{}提出").format(_links(kb, "mentors", [kb.methods[m].origin.founder], from_page)) if kb.methods[m].origin.founder else "")
+        html_of("<li>{}{}</li>", 
+            html_of('<a href="{}">{}</a>', facets.url(facets._record_target("methods", m), from_page), kb.methods[m].name),
+            html_of("，{}提出", _links(kb, "mentors", [kb.methods[m].origin.founder], from_page)) if kb.methods[m].origin.founder else "")
         for m in method_ids)
-    return Markup('<li class="kb-item"><span class="kb-item-name">不属于任何工作室的工作法</span><ul>{}</ul></li>').format(items)
+    return html_of('<li class="kb-item"><span class="kb-item-name">不属于任何工作室的工作法</span><ul>{}</ul></li>', items)
 
 
 def network_groups(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
@@ -109,7 +110,7 @@ def network_page(kb: KnowledgeBase, number: int, from_page: str) -> str:
     items = Markup("").join(_studio_group(kb, ids[0], from_page) if what == "studio" else _loose_group(kb, ids, from_page)
                             for what, ids in pages[number - 1])
     pager = facets.pager(len(pages), number, network_path, from_page)
-    return str(Markup('<ol class="kb-items kb-network">{}</ol>{}\n').format(items, pager))
+    return str(html_of('<ol class="kb-items kb-network">{}</ol>{}\n', items, pager))
 
 
 def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
