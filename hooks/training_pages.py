@@ -1,5 +1,7 @@
 """Generates the 培训资源 pages: a session plan ``training/<id>.md`` and a one-page card
-``training/cards/<id>.md`` for every method, from its data and its page's 案例 and 培训使用 sections.
+``training/cards/<id>.md`` for every method, from its data and its page's 案例 and 培训使用 sections;
+a visit sheet ``training/visits/<id>.md`` for every site; ``training/session.json`` that the session
+builder (``training/session.md``) assembles plans from; and the trainer's links under each method page.
 
 Switch off: remove ``hooks/training_pages.py`` from ``hooks:`` in mkdocs.yml (and the
 培训资源 entry from ``nav``). The pages' text comes from the pure module ``macros/training.py``.
@@ -12,24 +14,41 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
+import json  # noqa: E402
 import logging  # noqa: E402
 
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros import training  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros.models import KnowledgeBase, load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
+_kb: KnowledgeBase | None = None
 
 
 def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    global _kb
     kb, problems = load_project(Path(config.config_file_path).parent)
+    _kb = None if problems else kb
     if problems:
         return files  # the macros plugin reports them and stops the build
+    pages = {}
     for method in kb.methods.values():
         source = files.get_file_from_path(f"methods/{method.id}.md")
-        markdown = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
-        files.append(File.generated(config, training.plan_path(method.id), content=training.session_plan(kb, method, markdown)))
+        pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
+        files.append(File.generated(config, training.plan_path(method.id), content=training.session_plan(kb, method, pages[method.id])))
         files.append(File.generated(config, training.card_path(method.id), content=training.method_card(kb, method)))
-    log.info("培训资源：%d 个工作法的培训方案与卡片", len(kb.methods))
+    for site in kb.sites.values():
+        files.append(File.generated(config, training.visit_path(site.id), content=training.visit_plan(kb, site)))
+    data = training.session_data(kb, pages, config.site_url or "/")
+    files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+    log.info("培训资源：%d 个工作法的培训方案与卡片，%d 个观摩单", len(kb.methods), len(kb.sites))
     return files
+
+
+def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    """A method page ends with its plan, card, a session with it, and 我用过这个方法."""
+    kind, _, name = page.file.src_uri.partition("/")
+    method_id = name.removesuffix(".md")
+    method = _kb.methods.get(method_id) if _kb and kind == "methods" else None
+    return markdown + training.method_links(_kb, method, config.repo_url) if method else markdown
