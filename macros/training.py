@@ -415,7 +415,8 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str)
     """What the session builder assembles plans from (``training/session.json``).
 
     Plain text only: kb-session.js puts every string into the page with ``textContent``.
-    Addresses are site-relative directory URLs; QR codes carry the absolute address of the card.
+    Addresses are site-relative directory URLs; a printed card or visit sheet carries its published
+    address (``address``) and that address's QR code.
     """
     root = site_url.rstrip("/") + "/"
 
@@ -437,6 +438,7 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str)
             "case": _blocks(case),
             "exercise": _blocks(training),
             "sources": [kb.sources[source_id].title for source_id in method.sources],
+            "address": root + url(card_path(method.id)),
             "qr": qr_rows(root + url(card_path(method.id))),
         }
     sites = {}
@@ -450,6 +452,7 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str)
             "page": visit,
             "questions": [plain_text(q) for q in visit_questions(kb, site, visit_path(site.id))],
             "sources": [kb.sources[source_id].title for source_id in site.sources],
+            "address": root + visit,
             "qr": qr_rows(root + visit),
             "part": _part(Part("visit", "实地观摩", VISIT_WEIGHT, f"到{site.name}观摩，按观摩单提问", "实地观摩")),
         }

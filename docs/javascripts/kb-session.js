@@ -127,6 +127,8 @@
     });
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("width", String(size * 4));
+    svg.setAttribute("height", String(size * 4));
     svg.setAttribute("class", "kb-qr-code");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", label);
@@ -180,7 +182,7 @@
     return section;
   }
 
-  function cardSection(data, id, root) {
+  function cardSection(data, id) {
     var method = data.methods[id];
     var section = el("section", null, "kb-pack-page kb-pack-card");
     section.appendChild(el("h2", "工作法卡片：" + method.name));
@@ -195,7 +197,7 @@
     }
     section.appendChild(el("h3", "来源"));
     section.appendChild(list("ul", method.sources));
-    section.appendChild(footer(method.qr, new URL(method.card, root).href));
+    section.appendChild(footer(method.qr, method.address));
     return section;
   }
 
@@ -214,7 +216,7 @@
     return section.childNodes.length > 1 ? section : null;
   }
 
-  function visitSection(data, id, root) {
+  function visitSection(data, id) {
     var site = data.sites[id];
     var section = el("section", null, "kb-pack-page kb-pack-visit");
     section.appendChild(el("h2", "观摩单：" + site.name));
@@ -227,7 +229,7 @@
     section.appendChild(list("ul", site.questions));
     section.appendChild(el("h3", "来源"));
     section.appendChild(list("ul", site.sources));
-    section.appendChild(footer(site.qr, new URL(site.page, root).href));
+    section.appendChild(footer(site.qr, site.address));
     return section;
   }
 
@@ -248,7 +250,6 @@
   }
 
   function start(widget, data) {
-    var root = new URL("../", new URL(widget.getAttribute("data-src"), window.location.href));
     var form = widget.querySelector("form");
     var status = widget.querySelector("#kb-session-status");
     var planBox = widget.querySelector("[data-plan]");
@@ -312,11 +313,11 @@
       pack.appendChild(planSection(data, choices, rows));
       pack.lastChild.appendChild(el("p", "重新打开这份方案：" + address, "kb-session-share"));
       choices.methods.forEach(function (id) {
-        pack.appendChild(cardSection(data, id, root));
+        pack.appendChild(cardSection(data, id));
         var handout = handoutSection(data, id);
         if (handout) pack.appendChild(handout);
       });
-      choices.sites.forEach(function (id) { pack.appendChild(visitSection(data, id, root)); });
+      choices.sites.forEach(function (id) { pack.appendChild(visitSection(data, id)); });
     }
 
     buttons.forEach(function (button) {
