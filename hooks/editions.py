@@ -51,7 +51,7 @@ from macros.editions import (
 log = logging.getLogger("mkdocs.hooks.editions")
 
 _converter: Converter | None = None
-_static_text: list[Path] = []  # text files copied from docs/, converted after the build
+_static_text: list[Path] = []  # text files copied from docs/ or generated, converted after the build
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -83,8 +83,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if _converter:
         docs = Path(config.docs_dir).resolve()
         for file in files:
-            if (not file.is_documentation_page() and file.abs_src_path and file.src_uri.endswith(TEXT_FILE_SUFFIXES)
-                    and Path(file.abs_src_path).resolve().is_relative_to(docs)):
+            # Text files from docs/ and those other hooks generate (e.g. training/session.json).
+            if (not file.is_documentation_page() and file.src_uri.endswith(TEXT_FILE_SUFFIXES)
+                    and (file.generated_by or (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs)))):
                 _static_text.append(Path(file.abs_dest_path))
     return files
 
