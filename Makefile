@@ -10,7 +10,7 @@ PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
+.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-pr preview-publish preview-comment
 
 setup: $(STAMP)
 
@@ -64,17 +64,20 @@ test: setup browser
 linkcheck: setup
 	$(PYTHON) -m scripts.check_external_links site
 
-# Pull-request previews: the PR workflow bundles the built site with the PR number,
-# a separate workflow_run job publishes the bundle (see .github/workflows/preview.yml);
-# publish reads PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
+# Pull-request previews: the PR workflow bundles the built site, a separate workflow_run job
+# finds the PR of the triggering run and publishes the bundle (see .github/workflows/preview.yml);
+# publish and comment read PR_NUMBER, PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
 preview-bundle:
-	python3 -m scripts.publish_preview bundle --site site --pr "$(PR)" --out preview
+	python3 -m scripts.publish_preview bundle --site site --out preview
+
+preview-pr:
+	python3 -m scripts.publish_preview pr
 
 preview-publish:
 	python3 -m scripts.publish_preview publish --bundle preview
 
 preview-comment:
-	python3 -m scripts.publish_preview comment --bundle preview
+	python3 -m scripts.publish_preview comment
 
 clean:
 	rm -rf site $(VENV)

@@ -57,6 +57,10 @@ _KEEP = re.compile(
 )
 
 
+# A glossary phrase is put into every page as it is (HTML, JSON, scripts): words only, no markup.
+_GLOSSARY_CHAR = re.compile(r"[\w·・ ]")
+
+
 class GlossaryError(ValueError):
     """The glossary file is malformed; the message is Chinese and names the file and entry."""
 
@@ -102,6 +106,12 @@ def parse_glossary(text: str, source: str = "glossary.yml") -> Glossary:
         for simplified, traditional in entries.items():
             if not isinstance(simplified, str) or not isinstance(traditional, str) or not simplified.strip() or not traditional.strip():
                 raise GlossaryError(f"{source}：分组“{group}”的条目“{simplified}”应为非空文字“简体: 繁体”")
+            unsafe = sorted({char for char in simplified + traditional if not _GLOSSARY_CHAR.match(char)})
+            if unsafe:
+                raise GlossaryError(
+                    f"{source}：分组“{group}”的条目“{simplified}: {traditional}”含有不允许的字符"
+                    f"（{' '.join(unsafe)}）：词表只能写汉字、字母、数字、间隔号和空格，转换结果直接进入网页"
+                )
             if len(simplified) != len(traditional):
                 raise GlossaryError(
                     f"{source}：分组“{group}”的条目“{simplified}”与“{traditional}”字数不同，繁简转换应逐字对应"

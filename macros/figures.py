@@ -7,21 +7,15 @@ for screen readers and for print.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
-from .render import esc, link, record_path
+from .render import anchor, esc, link, record_path
 
 KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN_REGION = "地区未载明"
-
-
-def _x(text: object) -> str:
-    """Text escaped for SVG/HTML (no Markdown escapes: SVG is raw HTML in the page)."""
-    return html.escape(str(text), quote=True)
 
 
 def _directory_url(docs_path: str) -> str:
@@ -67,8 +61,8 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     height = top * 2 + row * len(bars)
     parts = [
         f'<svg class="kb-chart" viewBox="0 0 {label_width + bar_width + 60} {height}" width="{label_width + bar_width + 60}" '
-        f'height="{height}" role="group" aria-label="{_x(title)}">',
-        f"<title>{_x(title)}</title>",
+        f'height="{height}" role="group" aria-label="{esc(title)}">',
+        f"<title>{esc(title)}</title>",
         f'<line class="kb-axis" x1="{label_width}" y1="{top - 2}" x2="{label_width}" y2="{height - top + 2}" />',
     ]
     for index, bar in enumerate(bars):
@@ -76,14 +70,14 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
         length = max(2, round(bar_width * bar.value / largest))
         text = f"{bar.label}：{bar.value}{unit}"
         shapes = (
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{_x(bar.label)}</text>'
+            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{esc(bar.label)}</text>'
             f'<rect class="kb-bar" x="{label_width}" y="{y + 4}" width="{length}" height="{row - 8}" />'
             f'<text x="{label_width + length + 6}" y="{y + 17}">{bar.value}</text>'
         )
         if bar.href:
-            parts.append(f'<a href="{_x(bar.href)}" aria-label="{_x(text)}"><title>{_x(text)}</title>{shapes}</a>')
+            parts.append(f'<a href="{esc(bar.href)}" aria-label="{esc(text)}"><title>{esc(text)}</title>{shapes}</a>')
         else:
-            parts.append(f'<g role="img" aria-label="{_x(text)}"><title>{_x(text)}</title>{shapes}</g>')
+            parts.append(f'<g role="img" aria-label="{esc(text)}"><title>{esc(text)}</title>{shapes}</g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -98,7 +92,7 @@ def _region_of(record: Method | Studio | Mentor | Site) -> Region:
 
 def province_anchor(province: str) -> str:
     """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
-    return "unknown" if province == UNKNOWN_REGION else province
+    return "unknown" if province == UNKNOWN_REGION else str(anchor(province))
 
 
 def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
@@ -195,7 +189,7 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
                 else f'<polygon class="kb-bar {_MARK[event.kind]}" points="{x},{y - 8} {x + 8},{y + 6} {x - 8},{y + 6}" />'
             )
             href = url_of(event.kind, event.record_id, from_page)
-            parts.append(f'<a href="{_x(href)}" aria-label="{_x(label)}"><title>{_x(label)}</title>{shape}</a>')
+            parts.append(f'<a href="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{shape}</a>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -283,7 +277,7 @@ def lineage_svg(kb: KnowledgeBase, from_page: str) -> str:
         "<title>传承图谱</title>",
     ]
     for c, kind in enumerate(COLUMNS):
-        parts.append(f'<text x="{c * col_width + 8}" y="18" font-weight="700">{_x(KIND_LABELS[kind])}</text>')
+        parts.append(f'<text x="{c * col_width + 8}" y="18" font-weight="700">{esc(KIND_LABELS[kind])}</text>')
     for a, b in edges:
         (x1, y1), (x2, y2) = position[a], position[b]
         if x2 < x1:
@@ -297,10 +291,10 @@ def lineage_svg(kb: KnowledgeBase, from_page: str) -> str:
     for (kind, rid), (x, y) in position.items():
         name = getattr(kb.of_kind(kind)[rid], "name")
         parts.append(
-            f'<a href="{_x(url_of(kind, rid, from_page))}" aria-label="{_x(KIND_LABELS[kind])}：{_x(name)}">'
-            f"<title>{_x(name)}</title>"
+            f'<a href="{esc(url_of(kind, rid, from_page))}" aria-label="{esc(KIND_LABELS[kind])}：{esc(name)}">'
+            f"<title>{esc(name)}</title>"
             f'<rect class="kb-node kb-node-{kind}" x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="4" />'
-            f'<text x="{x + 8}" y="{y + 17}">{_x(_short(name))}</text></a>'
+            f'<text x="{x + 8}" y="{y + 17}">{esc(_short(name))}</text></a>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,16 +1,26 @@
-"""Registers the knowledge base's macros with mkdocs-macros; the logic lives in render.py."""
+"""Registers the knowledge base's macros with mkdocs-macros; the logic lives in render.py.
+
+Pages reach these macros and nothing else: before a page is rendered,
+``on_pre_page_macros`` refuses any template code but ``{{ macro(literal, …) }}``
+(macros/template_check.py), and the page is rendered in a sandboxed Jinja
+environment whose only names are these macros (no filter but ``indent``, no file loader).
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.exceptions import Abort
 
-from macros import completeness, figures, render, training
+from macros import completeness, figures, render, template_check, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
+
+# The macros this module registers: the only names a page may use.
+REGISTERED: set[str] = set()
 
 
 def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
@@ -68,3 +78,34 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     }
     for name, function in macros.items():
         env.macro(function, name)
+    REGISTERED.clear()
+    REGISTERED.update(macros)
+
+
+def on_pre_page_macros(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
+    """Before a page is rendered: sandbox the engine, then refuse anything but calls of our macros."""
+    _sandbox(env)
+    page = env.page
+    if page.meta.get("render_macros") is False:
+        return  # not rendered: its text stays text
+    source = page.file.content_string
+    offset = source[: len(source) - len(env.markdown)].count("\n") if source.endswith(env.markdown) else 0
+    problems = [(problem.line + offset, problem.message) for problem in template_check.template_problems(env.markdown, REGISTERED)]
+    if page.title and env.has_j2(page.title):
+        problems += [(1, f"标题：{problem.message}") for problem in template_check.template_problems(page.title, REGISTERED)]
+    if problems:
+        for line, message in problems:
+            log.error("docs/%s:%d  %s", page.file.src_uri, line, message)
+        raise Abort(f"页面 docs/{page.file.src_uri} 有 {len(problems)} 处不允许的模板写法，见上。"
+                    "页面里只能调用本站的宏，参数只能是直接写出的文字或数字，例如 {{ method_steps() }}。")
+
+
+def _sandbox(env) -> None:  # noqa: ANN001
+    """Swap mkdocs-macros' Jinja environment for a sandbox holding only our macros (defence in depth)."""
+    if isinstance(env.env, ImmutableSandboxedEnvironment):
+        return
+    sandbox = ImmutableSandboxedEnvironment(undefined=env.env.undefined, loader=None, autoescape=False)  # noqa: S701 (Markdown out)
+    sandbox.globals = {name: env.env.globals[name] for name in REGISTERED}
+    sandbox.filters = {name: env.env.filters[name] for name in template_check.ALLOWED_FILTERS}
+    sandbox.tests = {}
+    env._env = sandbox  # mkdocs-macros 1.5 keeps its environment here; tests/test_hardening_macros.py checks

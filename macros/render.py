@@ -8,11 +8,14 @@ build and rewrites them for either URL style.
 
 from __future__ import annotations
 
-import html
+import json
 import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
 
 from .models import Figure, KnowledgeBase, Method, Mentor, Region, Site, Source, Studio
 
@@ -21,12 +24,74 @@ UNKNOWN = "来源未载明"
 PAGE_OF_KIND = {"methods": "methods/{id}.md", "studios": "studios/{id}.md"}
 ANCHOR_PAGE_OF_KIND = {"mentors": "mentors/index.md", "sites": "sites/index.md", "sources": "sources.md"}
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}|#~])")
+# Characters HTML and Markdown (with its extensions: attr_list, abbr, tables, tildes) give a
+# meaning to, written as character references. References read the same in Markdown text,
+# in raw HTML blocks, in inline SVG and in quoted attribute values, so ``esc`` is right in all of them.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+_ENTITIES.update({char: f"&#{ord(char)};" for char in "\\`*_[]{}|#~!"})
+_SPECIALS = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 
 
-def esc(text: object) -> str:
-    """Text from data, safe in Markdown and in the HTML it becomes."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(text), quote=True))
+def esc(text: object) -> Markup:
+    """Text from data, safe as Markdown text, as HTML text and as a quoted attribute value.
+
+    Returns :class:`markupsafe.Markup`, the type of text that is already safe:
+    a ``Markup`` is passed through unchanged, so escaping twice is harmless, and
+    anything else is escaped. Line breaks become spaces: data fields are inline
+    text and must not start a block (a list, a raw HTML block, a definition).
+    """
+    if isinstance(text, Markup):
+        return text
+    flat = _LINE_BREAKS.sub(" ", str(text))
+    return Markup(_SPECIALS.sub(lambda m: _ENTITIES[m.group()], flat))
+
+
+def html_of(template: str, *args: object, **kwargs: object) -> Markup:
+    """HTML (or Markdown) from a trusted template and untrusted values: ``html_of("<b>{}</b>", name)``.
+
+    Every value goes through :func:`esc` unless it is already ``Markup``.
+    """
+    return Markup(template).format(*(esc(a) for a in args), **{k: esc(v) for k, v in kwargs.items()})
+
+
+def join(separator: str, parts: Iterable[object]) -> Markup:
+    """``separator.join(parts)`` with each part escaped unless it is already ``Markup``."""
+    return Markup(separator).join(esc(part) for part in parts)
+
+
+_SAFE_SCHEMES = ("", "http", "https", "mailto")
+
+
+def url_attr(url: str) -> Markup:
+    """A URL for an ``href``/``src`` attribute of raw HTML: relative or http(s) only, escaped.
+
+    ``javascript:``, ``data:`` and every other scheme raise ``ValueError``.
+    """
+    text = str(url).strip()
+    scheme = urlsplit(text).scheme.lower()
+    if scheme not in _SAFE_SCHEMES:
+        raise ValueError(f"不允许的链接地址：{text[:80]}")
+    return Markup(escape(text))
+
+
+_NOT_IN_ANCHOR = re.compile(r"[^\w-]+")
+
+
+def anchor(text: str) -> Markup:
+    """An ``id`` / ``{#anchor}`` from text (e.g. a province name): letters, digits, CJK and hyphens only."""
+    cleaned = _NOT_IN_ANCHOR.sub("-", str(text)).strip("-")
+    return Markup(cleaned or "x")
+
+
+def json_for_script(value: object) -> Markup:
+    """JSON for an inline ``<script>`` (e.g. ``type="application/json"``): ``<``, ``>``, ``&``
+    and quotes as ``\\uXXXX`` escapes, so no value can close the script or open a comment."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        encoded = encoded.replace(char, escaped)
+    return Markup(encoded)
 
 
 def record_path(kind: str, record_id: str) -> str:
@@ -45,7 +110,7 @@ def link(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) -> str:
     if relative == posixpath.basename(from_page) and anchor:
         relative = ""
     href = relative + (f"#{anchor}" if anchor else "")
-    return f"[{esc(getattr(record, 'name', getattr(record, 'title', record_id)))}]({href})"
+    return html_of("[{}](" + href + ")", getattr(record, "name", getattr(record, "title", record_id)))
 
 
 def links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> str:
@@ -221,7 +286,7 @@ def source_line(source: Source) -> str:
     if source.author:
         parts.append(f"作者 {esc(source.author)}")
     parts.append(date_text(source.date) if source.date else "日期未载明")
-    parts.append(f"原文为{esc(source.script)}中文，文件 `{html.escape(source.file)}`")
+    parts.append(f"原文为{esc(source.script)}中文，文件 <code>{esc(source.file)}</code>")
     return "，".join(parts)
 
 
@@ -391,7 +456,7 @@ def site_figures(kb: KnowledgeBase, page: str) -> str:
     cells = []
     for label, count in count_by_kind(kb).items():
         href = posixpath.relpath(index[label], posixpath.dirname(page) or ".")
-        cells.append(f'<a class="kb-figure" href="{html.escape(_md_to_url(href))}"><span class="kb-figure-value">{count}</span> <span class="kb-figure-label">{label}</span></a>')
+        cells.append(f'<a class="kb-figure" href="{url_attr(_md_to_url(href))}"><span class="kb-figure-value">{count}</span> <span class="kb-figure-label">{label}</span></a>')
     sources = len(kb.sources)
     return f'<div class="kb-figures">\n{chr(10).join(cells)}\n</div>\n\n以上数字由数据自动统计，全部出自 {sources} 篇来源文章。\n'
 

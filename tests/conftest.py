@@ -107,3 +107,35 @@ def data_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     return tmp_path
+
+
+def copy_project(root: Path) -> Path:
+    """A buildable copy of the project at ``root``: data/ and docs/ copied (to change), the
+    configs, templates, macros and hooks linked (to test as they are)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("data", "docs"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("mkdocs.yml", "mkdocs.zh-Hant.yml", "overrides", "macros", "hooks"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
+    return root
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """Both editions of a copy whose records, front matter and glossary carry hostile payloads
+    (tests/hostile.py), built strictly once: (project, site folder)."""
+    from tests.hostile import make_project
+
+    project = make_project(tmp_path_factory.mktemp("hostile") / "project")
+    site = project.root / "site"
+    for config, out in (("mkdocs.yml", site), ("mkdocs.zh-Hant.yml", site / "zh-Hant")):
+        result = build_site(project.root, out, config)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output, output[-3000:]
+        assert result.returncode == 0, f"{config}: the hostile copy does not build:\n{output[-3000:]}"
+    return project, site
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site) -> Iterator[str]:  # noqa: ANN001
+    yield from _serve(hostile_site[1])

@@ -70,18 +70,55 @@ def test_every_internal_link_and_anchor_resolves(editions_site: Path) -> None:
     assert not problems, report_internal(problems)
 
 
-OFF_SITE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1)""")
+# An address on another host: with a scheme (https://, ftp://) or protocol-relative (//host).
+OFF_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+# What the browser fetches by itself when a page loads (links are only followed on a click).
+LOADED = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"), "video": ("src", "poster"),
+          "audio": ("src",), "track": ("src",), "iframe": ("src",), "embed": ("src",), "object": ("data",),
+          "input": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
+LOADING_LINKS = {"stylesheet", "preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload", "icon", "manifest"}
 
 
 def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
-    for page in html_pages(built_site):
+    pages = html_pages(built_site)
+    checked = 0
+    for page in pages:
         tree = soup(built_site, str(page.relative_to(built_site)))
-        for tag in tree.select("script[src], link[rel=stylesheet], img[src], iframe, link[rel=preconnect]"):
-            url = tag.get("src") or tag.get("href") or ""
-            assert not urlsplit(url).netloc, f"{page}: {tag}"
+        for tag in tree.find_all(list(LOADED) + ["link"]):
+            if tag.name == "link":
+                names = ("href",) if LOADING_LINKS & set(tag.get("rel", [])) else ()
+            else:
+                names = LOADED[tag.name]
+            for name in names:
+                for url in str(tag.get(name, "")).split(","):
+                    checked += 1
+                    assert not OFF_SITE.match(url.strip()), f"{page}: {tag}"
+        for styled in tree.select("[style]"):
+            assert not re.search(r"url\(\s*['\"]?\s*(?:[a-z]+:)?//", styled["style"]), f"{page}: {styled}"
+    assert checked > len(pages)  # every page loads the theme's script and stylesheet at least
     css = "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.css"))
     remote = re.findall(r"""(?:url\(|@import)\s*['"]?(?:https?:)?//[^'")\s]+""", css)
     assert not remote, remote  # web fonts or stylesheets from another host
+
+
+def test_every_page_has_a_policy_allowing_only_the_site(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        tree = soup(built_site, str(page.relative_to(built_site)))
+        meta = tree.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert meta is not None, page
+        policy = dict(part.strip().split(" ", 1) for part in meta["content"].split(";"))
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'", page
+        assert all(source == "'self'" or source.startswith("'sha256-") for source in policy["script-src"].split()), page
+
+
+def test_links_that_leave_the_site_do_not_pass_the_page_on(built_site: Path) -> None:
+    outbound = 0
+    for page in html_pages(built_site):
+        for link in soup(built_site, str(page.relative_to(built_site))).select("a[href]"):
+            if OFF_SITE.match(link["href"]):
+                outbound += 1
+                assert {"noopener", "noreferrer"} <= set(link.get("rel", [])), f"{page}: {link}"
+    assert outbound > 0  # the repository link in the header, at least
 
 
 def test_pages_declare_chinese(built_site: Path) -> None:

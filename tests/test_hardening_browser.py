@@ -1,0 +1,149 @@
+"""In Chromium: every kind of page loads under its Content Security Policy without a request to
+another host, and pages full of hostile payloads run none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from macros.models import load_or_raise
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+KB = load_or_raise(ROOT / "data")
+METHOD, STUDIO = next(iter(KB.methods)), next(iter(KB.studios))
+MENTOR, SITE = next(iter(KB.mentors)), next(iter(KB.sites))
+
+# One page of every type, in both editions.
+PAGE_TYPES = [
+    "", "methods/", f"methods/{METHOD}/", "studios/", f"studios/{STUDIO}/", f"mentors/#{MENTOR}", f"sites/#{SITE}",
+    "training/", f"training/{METHOD}/", f"training/cards/{METHOD}/", "tags/", "themes/", "regions/",
+    "explore/", "explore/timeline/", "explore/charts/", "explore/lineage/", "sources/", "about/",
+    "editing/", "editing/completeness/", "404.html", f"m/{METHOD}/", f"s/{STUDIO}/",
+]
+
+# Records every CSP violation and every call of the payloads' sentinel, across navigations.
+WATCH = """
+window.__kbPwned = n => { (window.__kbCalls = window.__kbCalls || []).push(n); };
+document.addEventListener('securitypolicyviolation',
+  e => (window.__kbViolations = window.__kbViolations || []).push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@dataclass
+class Visit:
+    off_site: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    executed: list[object] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    pages: int = 0
+    host: str = ""  # the local server's host:port, the only one allowed
+
+
+@pytest.fixture
+def visit(browser) -> Iterator[tuple[object, Visit]]:  # noqa: ANN001
+    context = browser.new_context()
+    context.add_init_script(WATCH)
+    seen = Visit()
+    page = context.new_page()
+    def on_request(request) -> None:  # noqa: ANN001
+        host = urlsplit(request.url).netloc
+        if urlsplit(request.url).scheme in ("http", "https", "ws", "wss") and host != seen.host:
+            seen.off_site.append(request.url)
+
+    context.on("request", on_request)
+    page.on("console", lambda message: "Content Security Policy" in message.text and seen.violations.append(message.text))
+
+    def on_dialog(dialog) -> None:  # noqa: ANN001
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page, seen
+    context.close()
+
+
+def load(page, seen: Visit, url: str) -> None:  # noqa: ANN001
+    page.goto(url, wait_until="networkidle")
+    # Fire the events an injected handler would wait for, on every element.
+    page.evaluate("""() => { for (const el of document.querySelectorAll('*'))
+        for (const type of ['mouseover', 'focus', 'error', 'load', 'toggle', 'animationstart'])
+          el.dispatchEvent(new Event(type)); }""")
+    found = page.evaluate("() => [window.__kbViolations || [], window.__kbCalls || []]")
+    seen.violations += found[0]
+    seen.executed += found[1]
+    seen.pages += 1
+
+
+def search(page, seen: Visit, url: str, query: str) -> int:  # noqa: ANN001
+    """Type a query into the site's search box (its worker runs under the CSP); the number of results."""
+    load(page, seen, url)
+    box = page.locator("input.md-search__input")
+    box.click()
+    results = page.locator(".md-search-result__item")
+    for _ in range(8):  # the worker may still be loading its index: type again until it answers
+        box.fill(query)
+        box.press("End")  # the theme searches on key-up
+        try:
+            results.first.wait_for(timeout=1000)
+            break
+        except PlaywrightTimeout:
+            box.fill("")
+    found = page.evaluate("() => [window.__kbViolations || [], window.__kbCalls || []]")
+    seen.violations += found[0]
+    seen.executed += found[1]
+    return results.count()
+
+
+def test_every_page_type_in_both_editions_stays_on_the_site_under_its_policy(visit, editions_url: str) -> None:  # noqa: ANN001
+    page, seen = visit
+    seen.host = urlsplit(editions_url).netloc
+    for edition in ("", "zh-Hant/"):
+        for path in PAGE_TYPES:
+            load(page, seen, editions_url + edition + path)
+        assert search(page, seen, editions_url + edition, KB.methods[METHOD].name[:3]) > 0
+    policy = page.evaluate("() => document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    print(f"\n{seen.pages} pages loaded in Chromium: {len(seen.off_site)} off-site requests, "
+          f"{len(seen.violations)} CSP violations")
+    assert seen.pages == 2 * (len(PAGE_TYPES) + 1)
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert not seen.off_site, seen.off_site
+    assert not seen.violations, seen.violations
+
+
+def test_a_script_the_page_did_not_ship_is_refused_by_the_policy(visit, site_url: str) -> None:  # noqa: ANN001
+    """The policy is live: a script added after the build (as an injection would be) does not run."""
+    page, seen = visit
+    seen.host = urlsplit(site_url).netloc
+    page.goto(site_url, wait_until="networkidle")
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = '__kbPwned(1)'; document.body.append(s);
+        const img = document.createElement('img'); img.src = 'https://example.invalid/x.png'; document.body.append(img); }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__kbCalls || []") == []
+    assert any("script-src" in v for v in page.evaluate("() => window.__kbViolations || []"))
+
+
+def test_no_payload_runs_in_pages_that_carry_them(visit, hostile_site, hostile_url: str) -> None:  # noqa: ANN001
+    project, site = hostile_site
+    page, seen = visit
+    seen.host = urlsplit(hostile_url).netloc
+    clone = METHOD  # every free-text field of every record carries a payload
+    paths = ["", "methods/", f"methods/{clone}/", f"methods/{METHOD}/", "studios/", f"studios/{STUDIO}/", "mentors/",
+             "sites/", "sources/", "regions/", "tags/", "themes/", "explore/timeline/", "explore/charts/",
+             "explore/lineage/", "explore/", f"training/{clone}/", f"training/cards/{clone}/", f"m/{clone}/"]
+    for edition in ("", "zh-Hant/"):
+        for path in paths:
+            load(page, seen, hostile_url + edition + path)
+        assert search(page, seen, hostile_url + edition, "kbPwned") > 0  # results show payloads as text
+    print(f"\n{len(project.planted)} payloads planted; {seen.pages} hostile pages loaded: {len(seen.executed)} executed, "
+          f"{len(seen.dialogs)} dialogs, {len(seen.violations)} CSP violations, {len(seen.off_site)} off-site requests")
+    assert not seen.executed, seen.executed
+    assert not seen.dialogs, seen.dialogs
+    assert not seen.violations, seen.violations
+    assert not seen.off_site, seen.off_site
