@@ -51,7 +51,7 @@ from macros.editions import (
 log = logging.getLogger("mkdocs.hooks.editions")
 
 _converter: Converter | None = None
-_static_text: list[Path] = []  # text files copied from docs/, converted after the build
+_static_text: list[Path] = []  # text files copied from docs/ or generated, converted after the build
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

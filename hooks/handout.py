@@ -1,9 +1,11 @@
-"""Makes pages print as handouts: appends the block with QR code, short link and cite-this-version
-links to record pages (and to the training plans and cards, pointing to their method), and gives every internal link the address to print.
+"""Makes pages print as handouts: appends the block with QR code, short link and the files the page
+is built from to record pages (methods, studios, mentors, sites), training plans, cards and visit
+sheets (each with its own address), and gives every internal link the address to print.
 
 Switch off: remove ``hooks/handout.py`` from ``hooks:`` in mkdocs.yml, or set
 ``extra: {handout: false}``. The commit is ``GITHUB_SHA`` when set, else
-``git rev-parse HEAD`` of the checkout; outside git no version link is shown.
+``git rev-parse HEAD`` of the checkout; outside git no version link is shown. The short link is
+printed with ``extra.short_host`` (the published host, e.g. a short domain) when set.
 The markup comes from the pure module ``macros/handout.py``.
 """
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
+import dataclasses  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
@@ -45,14 +48,12 @@ def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201,
     target = handout.handout_target(page.file.src_uri)
     if target is None:
         return markdown
-    kind, record_id = target
-    docs = Path(config.docs_dir).name
-    # A record page generated from the data (no Markdown file of its own) is built from the data file alone.
-    page_file = [f"{docs}/{kind}/{record_id}.md"] if (Path(config.docs_dir) / kind / f"{record_id}.md").is_file() else []
-    files = [*page_file, f"data/{kind}/{record_id}.yml"]
+    # A record page generated from the data has no Markdown file: cite only the files that exist.
+    project = Path(config.config_file_path).parent
+    target = dataclasses.replace(target, files=tuple(name for name in target.files if (project / name).is_file()))
     return markdown + handout.handout_block(
-        kind=kind, record_id=record_id, site_url=config.site_url or "/",
-        repo_url=config.repo_url, commit=_commit, files=files,
+        handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
+        repo_url=config.repo_url, commit=_commit,
     )
 
 
@@ -60,4 +61,4 @@ def on_page_content(html, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG0
     """On paper a link shows its address: internal links get it in ``data-print`` (see kb.css)."""
     if not config.extra.get("handout", True):
         return html
-    return handout.mark_print_addresses(html, config.site_url or "/", page.url)
+    return handout.mark_print_addresses(html, config.site_url or "/", page.url, config.extra.get("short_host"))

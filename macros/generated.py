@@ -60,9 +60,12 @@ def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
 
 
 def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """A session plan and a one-page card for every method (text from macros/training.py)."""
+    """A session plan and a one-page card for every method, a visit sheet for every site
+    (text from macros/training.py)."""
     for method in kb.methods.values():
         source = f"data/methods/{method.id}.yml"
         yield GeneratedPage(training.plan_path(method.id),
                             lambda m=method: training.session_plan(kb, m, read(f"methods/{m.id}.md") or ""), source)
         yield GeneratedPage(training.card_path(method.id), lambda m=method: training.method_card(kb, m), source)
+    for site in kb.sites.values():
+        yield GeneratedPage(training.visit_path(site.id), lambda s=site: training.visit_plan(kb, s), f"data/sites/{site.id}.yml")

@@ -13,6 +13,7 @@ import io
 import os
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -47,18 +48,60 @@ def short_redirects(ids_by_kind: dict[str, list[str]]) -> dict[str, str]:
     return maps
 
 
-_HANDOUT_PAGE = re.compile(r"^(?:(methods|studios|mentors|sites)|training(?:/cards)?)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_HANDOUT_PAGE = re.compile(r"^(methods|studios|mentors|sites|training|training/cards|training/visits)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+# The repository files a printable page is built from, by the folder of its source (a record page
+# generated from the data has no Markdown file: the hook keeps only the files that exist).
+_BUILT_FROM = {
+    "methods": ("docs/methods/{id}.md", "data/methods/{id}.yml"),
+    "studios": ("docs/studios/{id}.md", "data/studios/{id}.yml"),
+    "mentors": ("docs/mentors/{id}.md", "data/mentors/{id}.yml"),
+    "sites": ("docs/sites/{id}.md", "data/sites/{id}.yml"),
+    "training": ("docs/methods/{id}.md", "data/methods/{id}.yml"),
+    "training/cards": ("data/methods/{id}.yml",),
+    "training/visits": ("data/sites/{id}.yml",),
+}
+_NOT_HANDOUTS = {"index", "session"}
 
 
-def handout_target(src_uri: str) -> tuple[str, str] | None:
-    """(kind, id) of the record whose address a page's QR code carries, or ``None``.
+@dataclass(frozen=True)
+class Handout:
+    """A printable page: its own address, the short link printed for it, the files it is built from."""
 
-    A record's page carries its own; a training plan or card carries its method's.
+    page: str
+    short: str
+    files: tuple[str, ...]
+
+
+def handout_target(src_uri: str) -> Handout | None:
+    """The printable page a source file becomes, or ``None`` for pages that are not handouts.
+
+    Method and studio pages have short links (``m/<id>/``, ``s/<id>/``); a training plan, card
+    or visit sheet is printed with its own address as its short link.
     """
     match = _HANDOUT_PAGE.match(src_uri)
-    if not match or match.group(2) == "index":
+    if not match or match.group(2) in _NOT_HANDOUTS:
         return None
-    return (match.group(1) or "methods", match.group(2))
+    folder, record_id = match.groups()
+    page = f"{folder}/{record_id}/"
+    short = short_path(folder, record_id) if folder in SHORT_PREFIX else page
+    return Handout(page, short, tuple(name.format(id=record_id) for name in _BUILT_FROM[folder]))
+
+
+# A short link is printed whole when host and path fit in this many characters; else as the path
+# to type after the site's address.
+SHORT_LINK_LIMIT = 30
+
+
+def host_of(site_url: str) -> str:
+    """``https://example.org/kb/`` → ``example.org/kb``."""
+    parts = urlsplit(site_url)
+    return (parts.netloc + parts.path).rstrip("/")
+
+
+def short_link_text(short_host: str, path: str) -> str:
+    """The short link as printed: ``host/path`` when short enough to type, else the path form."""
+    whole = f"{short_host.rstrip('/')}/{path}"
+    return whole if len(whole) <= SHORT_LINK_LIMIT else f"{path}（接在 {short_host.rstrip('/')}/ 之后）"
 
 
 def version_links(repo_url: str | None, commit: str | None, files: list[str]) -> list[tuple[str, str]]:
@@ -84,19 +127,22 @@ def qr_svg(url: str, label: str, cache_dir: Path | None = QR_CACHE) -> str:
     there across builds (segno's choice of the best mask is most of a code's cost).
     """
     svg = _qr_code(url, cache_dir)
-    # Name the picture for screen readers; the address itself is printed beside it.
+    # The picture is named for screen readers; the address itself is printed beside it.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label, quote=True)}" ', 1)
 
 
 @functools.lru_cache(maxsize=8192)  # a method's page, training plan and card carry the same code
 def _qr_code(url: str, cache_dir: Path | None) -> str:
-    key = hashlib.sha256(repr((segno.__version__, _QR_MAKE, _QR_SVG, url)).encode("utf-8")).hexdigest()
+    key = hashlib.sha256(repr((segno.__version__, _QR_MAKE, _QR_SVG, "viewBox", url)).encode("utf-8")).hexdigest()
     cached = cache_dir / key[:2] / f"{key}.svg" if cache_dir else None
     if cached and cached.is_file():
         return cached.read_text(encoding="ascii")
+    code = segno.make(url, **_QR_MAKE)
     buffer = io.BytesIO()
-    segno.make(url, **_QR_MAKE).save(buffer, **_QR_SVG)
-    svg = buffer.getvalue().decode("ascii")
+    code.save(buffer, **_QR_SVG)
+    # A viewBox lets CSS size the code (without one, a smaller box crops it).
+    width, height = code.symbol_size(scale=_QR_SVG["scale"], border=_QR_SVG["border"])
+    svg = buffer.getvalue().decode("ascii").replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_name(f"{cached.name}.{os.getpid()}")  # both editions may build at once
@@ -105,65 +151,79 @@ def _qr_code(url: str, cache_dir: Path | None) -> str:
     return svg
 
 
-def handout_block(*, kind: str, record_id: str, site_url: str, repo_url: str | None,
-                  commit: str | None, files: list[str], qr_cache: Path | None = QR_CACHE) -> str:
-    """The end of a method or studio page: QR code and short link (folded on screen, shown on paper)
-    and links to the files the page was built from at the published commit."""
-    canonical = absolute(site_url, page_path(kind, record_id))
-    short = absolute(site_url, short_path(kind, record_id))
+def handout_block(*, handout: Handout, site_url: str, short_host: str | None, repo_url: str | None,
+                  commit: str | None, qr_cache: Path | None = QR_CACHE) -> str:
+    """The end of a printable page: on screen a QR code and short link to open it on a phone, with
+    the files it was built from in small type; on paper a footer with its own address, short link and QR code."""
+    canonical = absolute(site_url, handout.page)
+    short = absolute(site_url, handout.short)
+    short_text = short_link_text(short_host or host_of(site_url), handout.short)
+    # A page without a short link of its own is printed with its address only.
+    short_line = f"<br>短链接：{html.escape(short_text)}" if handout.short != handout.page else ""
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
     svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
-    links = version_links(repo_url, commit, files)
+    links = version_links(repo_url, commit, list(handout.files))
     if links:
-        version = (f'<p class="kb-version">引用此版本（{esc(commit[:7])}）：'  # type: ignore[index]
+        version = ('<p class="kb-version">本页依据的文件：'
                    + "、".join(f'<a href="{esc(url)}">{esc(posixpath.basename(name))}</a>' for name, url in links)
-                   + "</p>")
+                   + f'<span class="kb-version-id">（版本 {esc(commit[:7])}）</span></p>')  # type: ignore[index]
         version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'  # type: ignore[index]
     else:
-        version = '<p class="kb-version">本次构建没有记录版本号。</p>'
-        version_print = ""
+        version, version_print = "", ""
     return (
-        '\n\n<details class="kb-qr" markdown="0" data-search-exclude>\n'
-        "<summary>二维码、短链接与引用版本</summary>\n"
-        f'<div class="kb-qr-body">{svg}<div>'
-        f'<p>扫码在手机上打开本页。短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short)}</a></p>'
-        f"{version}</div></div>\n"
-        "</details>\n\n"
+        '\n\n<aside class="kb-qr" markdown="0" data-search-exclude>'
+        f'{svg}<div><p>用手机扫码，在手机上打开本页。</p>'
+        f'<p>短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short_text)}</a></p>'
+        f"{version}</div></aside>\n\n"
         '<div class="kb-print-footer" aria-hidden="true" markdown="0" data-search-exclude>'
-        f"{svg}<p>本页网址：{esc(canonical)}<br>短链接：{esc(short)}<br>{version_print}</p>"
+        f"{svg}<p>本页网址：{esc(canonical)}{short_line}<br>{version_print}</p>"
         "</div>\n"
     )
 
 
-_LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"')
+_LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 _RECORD_PAGE = re.compile(r"^(methods|studios|mentors|sites)/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
+# Links into the list of sources: the line they stand on already names the article and its file.
+_SOURCES_PAGE = re.compile(r"^sources/(#.*)?$")
 
 
-def print_address(site_url: str, page_url: str, href: str) -> str | None:
-    """The address a printed page shows for a link: the short link for a record's page,
-    else the absolute URL; ``None`` for links to other hosts (CSS prints their href as is)."""
+def print_address(site_url: str, page_url: str, href: str, short_host: str | None = None) -> str | None:
+    """The address a printed page shows for a link, or ``None`` when none is printed.
+
+    A record page: its short link (the path alone when the host is long; the page's
+    footer says which host it follows). Another page of the site: its absolute URL. Another host:
+    the link as written. A link into the sources list: nothing.
+    """
     href = html.unescape(href)
     if urlsplit(href).scheme or href.startswith("//"):
-        return None
+        return href
     base = absolute(site_url, page_url)
     target = urljoin(base, href)
     root = absolute(site_url, "")
     if not target.startswith(root):
         return target
     relative = target[len(root):]
+    if _SOURCES_PAGE.match(relative):
+        return None
     match = _RECORD_PAGE.match(relative)
     if match and not match.group(3):
-        return absolute(site_url, short_path(match.group(1), match.group(2)))
+        path = short_path(match.group(1), match.group(2))
+        whole = f"{(short_host or host_of(site_url)).rstrip('/')}/{path}"
+        return whole if len(whole) <= SHORT_LINK_LIMIT else path
     return target
 
 
-def mark_print_addresses(page_html: str, site_url: str, page_url: str) -> str:
-    """Adds ``data-print`` (the address to print) to every link inside the site."""
+def mark_print_addresses(page_html: str, site_url: str, page_url: str, short_host: str | None = None) -> str:
+    """Adds ``data-print`` (the address to print after it) to every link whose words do not
+    already say where it goes."""
 
     def replace(match: re.Match[str]) -> str:
-        address = print_address(site_url, page_url, match.group(2))
-        if address is None or "data-print=" in match.group(1):
+        before, href, after, text = match.groups()
+        address = print_address(site_url, page_url, href, short_host)
+        words = html.unescape(_TAG.sub("", text))
+        if address is None or "data-print=" in before + after or address in words or html.unescape(href) in words:
             return match.group(0)
-        return f'<a{match.group(1)} data-print="{html.escape(address, quote=True)}" href="{match.group(2)}"'
+        return f'<a{before} data-print="{html.escape(address, quote=True)}" href="{href}"{after}>{text}</a>'
 
     return _LINK.sub(replace, page_html)

@@ -12,13 +12,16 @@ import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
 from mkdocs.config import load_config
 
+from macros import handout
 from macros.models import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 KB = load_or_raise(ROOT / "data")
-SITE_URL = load_config(str(ROOT / "mkdocs.yml"))["site_url"]
+CONFIG = load_config(str(ROOT / "mkdocs.yml"))
+SITE_URL = CONFIG["site_url"]
+SHORT_HOST = CONFIG["extra"]["short_host"]
 METHOD = next(m for m in KB.methods.values() if len(m.steps) >= 2)
 STUDIO = next(iter(KB.studios.values()))
 
@@ -47,13 +50,12 @@ def decode_qr(page, selector: str) -> str:  # noqa: ANN001
 
 
 def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:  # noqa: ANN001
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 390, "height": 800})
     for kind, record_id in (("methods", METHOD.id), ("studios", STUDIO.id)):
         page.goto(f"{site_url}{kind}/{record_id}/", wait_until="networkidle")
-        assert not page.locator("details.kb-qr svg").is_visible()  # folded until opened
-        page.locator("details.kb-qr summary").click()
-        assert page.locator("details.kb-qr svg").is_visible()
-        assert decode_qr(page, "details.kb-qr svg") == f"{SITE_URL}{kind}/{record_id}/"
+        assert page.locator(".kb-qr svg").is_visible()  # in plain sight, not folded away
+        assert "引用此版本" not in page.locator("article").inner_text()
+        assert decode_qr(page, ".kb-qr svg") == f"{SITE_URL}{kind}/{record_id}/"
     page.close()
 
 
@@ -83,9 +85,9 @@ def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_pa
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert METHOD.name in flat and all(step.name in flat for step in METHOD.steps)
-    short = f"短链接：{SITE_URL}m/{METHOD.id}/"
+    short = f"短链接：{handout.short_link_text(SHORT_HOST, f'm/{METHOD.id}/')}".replace(" ", "")
     assert short in flat and flat.rfind(short) > flat.rfind("来源")  # the handout ends with its short link
-    for screen_only in ("搜索", "二维码、短链接与引用版本", "代码以MIT许可发布", "目录"):
+    for screen_only in ("搜索", "用手机扫码", "本页依据的文件", "代码以MIT许可发布", "目录", "我用过这个方法"):
         assert screen_only not in flat, screen_only  # no search, folded block, footer or table of contents
     # Steps are kept together and links show their address on paper.
     page.emulate_media(media="print")
@@ -93,7 +95,9 @@ def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_pa
     assert page.locator(".kb-print-footer svg").is_visible() and not page.locator(".md-header").is_visible()
     internal = page.locator("article a[data-print]").first
     after = internal.evaluate("e => getComputedStyle(e, '::after').content")
-    assert internal.get_attribute("data-print").startswith(SITE_URL) and internal.get_attribute("data-print") in after
+    assert internal.get_attribute("data-print") in after
+    source = page.locator("#sources ~ ul a").first  # its line names the article: no address after it
+    assert source.evaluate("e => getComputedStyle(e, '::after').content") in ("none", "normal")
     page.close()
 
 
@@ -102,7 +106,7 @@ def test_method_card_prints_on_one_page_with_qr(browser, site_url: str, tmp_path
     _, info = print_to_pdf(page, f"{site_url}training/cards/{METHOD.id}/", tmp_path / "card.pdf")
     assert "Pages:           1" in info
     page.emulate_media(media="print")
-    assert decode_qr(page, ".kb-print-footer svg") == f"{SITE_URL}methods/{METHOD.id}/"
+    assert decode_qr(page, ".kb-print-footer svg") == f"{SITE_URL}training/cards/{METHOD.id}/"
     page.close()
 
 
@@ -110,6 +114,7 @@ PAGE_TYPES = [
     "", "methods/", f"methods/{METHOD.id}/", "studios/", f"studios/{STUDIO.id}/", "mentors/", "sites/",
     "regions/", "themes/", "tags/", "sources/", "about/", "explore/", "explore/timeline/", "explore/charts/",
     "explore/lineage/", "training/", f"training/{METHOD.id}/", f"training/cards/{METHOD.id}/", f"m/{METHOD.id}/",
+    f"training/visits/{next(iter(KB.sites))}/", f"training/session/?methods={METHOD.id}",
 ]
 
 

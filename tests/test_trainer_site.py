@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from macros import figures, render
+from macros import figures, handout, render, training
 from macros.models import load_or_raise
 from scripts.published_paths import read_list
 from tests.conftest import ROOT
@@ -48,21 +50,29 @@ def resolve(site: Path, path: str) -> Path | None:
     return None
 
 
-def test_every_method_and_studio_page_ends_with_qr_short_link_and_version(built_site: Path) -> None:
+def test_every_printable_page_ends_with_its_own_address_qr_and_files(built_site: Path) -> None:
     commit = os.environ.get("GITHUB_SHA") or subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    short_host = CONFIG["extra"]["short_host"]
     for kind, prefix in (("methods", "m"), ("studios", "s")):
         for record_id in KB.of_kind(kind):
             page = soup(built_site, f"{kind}/{record_id}/index.html")
-            details = page.select_one("details.kb-qr")
-            assert details is not None and details.select_one("svg.kb-qr-code[role=img]"), (kind, record_id)
-            short = f"{SITE_URL}{prefix}/{record_id}/"
-            assert details.select_one("a.kb-short-link")["href"] == short
-            versions = [a["href"] for a in details.select(".kb-version a")]
+            block = page.select_one("aside.kb-qr")
+            assert block is not None and block.select_one("svg.kb-qr-code[role=img][viewBox]"), (kind, record_id)
+            short_text = handout.short_link_text(short_host, f"{prefix}/{record_id}/")
+            link = block.select_one("a.kb-short-link")
+            assert link["href"] == f"{SITE_URL}{prefix}/{record_id}/" and link.get_text() == short_text
+            versions = [a["href"] for a in block.select(".kb-version a")]
             assert versions == [f"{CONFIG['repo_url']}/blob/{commit}/docs/{kind}/{record_id}.md",
                                 f"{CONFIG['repo_url']}/blob/{commit}/data/{kind}/{record_id}.yml"]
+            assert commit[:7] in block.select_one(".kb-version-id").get_text()
             footer = page.select_one(".kb-print-footer").get_text()
-            assert short in footer and f"{SITE_URL}{kind}/{record_id}/" in footer
+            assert f"短链接：{short_text}" in footer and f"本页网址：{SITE_URL}{kind}/{record_id}/" in footer
+    for path in ([f"training/{i}/" for i in KB.methods] + [f"training/cards/{i}/" for i in KB.methods]
+                 + [f"training/visits/{i}/" for i in KB.sites]):
+        footer = soup(built_site, f"{path}index.html").select_one(".kb-print-footer")
+        assert f"本页网址：{SITE_URL}{path}" in footer.get_text(), path
+        assert footer.select_one("svg")["aria-label"] == f"本页网址的二维码：{SITE_URL}{path}"
 
 
 def test_short_links_lead_to_their_pages(built_site: Path) -> None:
@@ -122,15 +132,48 @@ def test_training_plan_and_card_for_every_method(built_site: Path) -> None:
         assert method.name in index
         plan = soup(built_site, f"training/{method.id}/index.html")
         assert plan.h1.get_text(strip=True).startswith(f"{method.name}：培训方案")
-        for anchor in ("agenda", "case", "exercise"):
-            assert plan.find(id=anchor) is not None, (method.id, anchor)
+        assert "还没有" not in plan.article.get_text()  # a plan never tells the trainer what the page lacks
+        minutes = [int(re.match(r"(\d+) 分钟", row.select("td")[1].get_text()).group(1))
+                   for row in plan.find(id="agenda").find_next("table").select("tbody tr")]
+        assert sum(minutes) in training.LENGTHS and f"{sum(minutes)} 分钟" in plan.select_one(".kb-plan-block").get_text()
         page_md = (ROOT / "docs/methods" / f"{method.id}.md").read_text(encoding="utf-8")
         case = re.search(r"^## 案例\n+(.+)$", page_md, re.MULTILINE)
+        assert (plan.find(id="case") is not None) == bool(case), method.id
         if case:  # the case told on the method page is the case the plan retells
             first_words = BeautifulSoup(case.group(1), "lxml").get_text()[:12]
             assert first_words in plan.find(id="case").find_next("p").get_text(), method.id
+        assert (plan.find(id="how") is not None) == bool(method.steps)
         card = soup(built_site, f"training/cards/{method.id}/index.html")
         assert [li["id"] for li in card.select(".kb-steps li")] == [f"step-{n}" for n in range(1, len(method.steps) + 1)]
+
+
+def test_a_method_page_links_its_plan_card_session_and_feedback_form(built_site: Path) -> None:
+    for method in KB.methods.values():
+        links = soup(built_site, f"methods/{method.id}/index.html").select(".kb-training-links a")
+        hrefs = {a.get_text(): a["href"] for a in links}
+        assert hrefs["培训方案"] == f"../../training/{method.id}/"
+        assert hrefs["工作法卡片"] == f"../../training/cards/{method.id}/"
+        assert hrefs["用它组一堂课"] == f"../../training/session/?methods={method.id}"
+        feedback = urlsplit(hrefs["我用过这个方法"])
+        assert f"{feedback.scheme}://{feedback.netloc}{feedback.path}" == f"{CONFIG['repo_url']}/issues/new"
+        query = parse_qs(feedback.query)
+        assert query["template"] == ["used-method.yml"] and query["method"] == [f"{method.name}（{method.id}）"]
+    form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/used-method.yml").read_text(encoding="utf-8"))
+    fields = {item["id"]: item["attributes"]["label"] for item in form["body"] if "id" in item}
+    assert set(fields) == {"method", "community", "when", "worked", "did-not-work"}
+    assert "不问任何个人信息" in form["body"][0]["attributes"]["value"]
+
+
+def test_a_visit_sheet_for_every_site_and_the_session_data(built_site: Path) -> None:
+    for site in KB.sites.values():
+        sheet = soup(built_site, f"training/visits/{site.id}/index.html")
+        assert sheet.h1.get_text(strip=True).startswith(f"观摩：{site.name}")
+        questions = sheet.find(id="ask").find_next("ul").select("li")
+        assert len(questions) >= 2
+        assert (sheet.find(id="look") is not None) == bool(site.shows)
+        assert not re.search(r"1[3-9]\d{9}", sheet.article.get_text())  # never a person's phone
+    data = json.loads((built_site / "training/session.json").read_text(encoding="utf-8"))
+    assert set(data["methods"]) == set(KB.methods) and set(data["sites"]) == set(KB.sites)
 
 
 def test_charts_count_what_the_data_holds(built_site: Path) -> None:
@@ -163,3 +206,43 @@ def test_internal_links_print_as_addresses(built_site: Path) -> None:
     for a in studio_links:
         studio_id = unquote(a["href"]).rstrip("/").rsplit("/", 1)[1]
         assert a["data-print"] == f"{SITE_URL}s/{studio_id}/"
+
+
+HEADING = re.compile(r"^h([1-6])$")
+
+
+def empty_headings(article) -> list[str]:  # noqa: ANN001
+    """Headings with nothing under them: no text, picture or table before the next heading of the
+    same or a higher level (or the end of the article)."""
+    tokens: list[tuple[int, str] | None] = []  # (level, heading text) for a heading, None for content
+    for node in article.descendants:
+        if getattr(node, "name", None) and HEADING.match(node.name):
+            tokens.append((int(node.name[1]), node.get_text(" ", strip=True).rstrip("¶").strip()))
+        elif getattr(node, "name", None) in ("svg", "img", "table", "input"):
+            tokens.append(None)
+        elif node.name is None and node.strip() and not node.find_parent(HEADING):
+            tokens.append(None)
+    empty = []
+    for index, token in enumerate(tokens):
+        if token is None:
+            continue
+        level, text = token
+        following = next((t for t in tokens[index + 1:] if t is None or t[0] <= level), "end")
+        if following is not None:
+            empty.append(text)
+    return empty
+
+
+def test_no_generated_page_has_a_heading_with_nothing_under_it(built_site: Path) -> None:
+    problems = {}
+    for page in sorted(built_site.rglob("index.html")):
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article.md-content__inner")
+        if article is not None and (empty := empty_headings(article)):
+            problems[str(page.relative_to(built_site))] = empty
+    assert not problems, problems
+
+
+def test_the_empty_heading_check_finds_what_it_looks_for() -> None:
+    article = BeautifulSoup('<article><h1>T</h1><p>x</p><h2>A</h2><h2>B</h2><h3>B1</h3><svg></svg>'
+                            '<h2>C ¶</h2></article>', "lxml").article
+    assert empty_headings(article) == ["A", "C"]

@@ -50,33 +50,60 @@ def test_qr_code_encodes_the_address_it_is_given() -> None:
 
 
 def test_handout_block_carries_address_short_link_and_version() -> None:
-    block = handout.handout_block(kind="studios", record_id="hongyan", site_url=SITE, repo_url="https://github.com/o/r",
-                                  commit="0123456789abcdef", files=["docs/studios/hongyan.md", "data/studios/hongyan.yml"])
-    assert '<details class="kb-qr"' in block and "<summary>" in block
-    assert "https://example.org/kb/s/hongyan/" in block and "https://example.org/kb/studios/hongyan/" in block
+    studio = handout.handout_target("studios/hongyan.md")
+    block = handout.handout_block(handout=studio, site_url=SITE, short_host="ex.org/kb",
+                                  repo_url="https://github.com/o/r", commit="0123456789abcdef")
+    # On screen the QR code is in plain sight, not folded; the commit only in small type.
+    assert '<aside class="kb-qr"' in block and "<details" not in block and "引用此版本" not in block
+    assert 'href="https://example.org/kb/s/hongyan/">ex.org/kb/s/hongyan/</a>' in block
+    assert "本页网址：https://example.org/kb/studios/hongyan/<br>短链接：ex.org/kb/s/hongyan/" in block
     assert 'href="https://github.com/o/r/blob/0123456789abcdef/data/studios/hongyan.yml"' in block
-    assert "版本 0123456" in block
-    without_git = handout.handout_block(kind="methods", record_id="x", site_url=SITE, repo_url="https://github.com/o/r",
-                                        commit=None, files=["docs/methods/x.md"])
-    assert "/blob/" not in without_git and "没有记录版本号" in without_git
+    assert '<span class="kb-version-id">（版本 0123456）</span>' in block
+    without_git = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
+                                        repo_url="https://github.com/o/r", commit=None)
+    assert "/blob/" not in without_git and "版本" not in without_git
 
 
-def test_handout_target_names_the_record_whose_address_is_printed() -> None:
-    assert handout.handout_target("methods/a-b.md") == ("methods", "a-b")
-    assert handout.handout_target("studios/c.md") == ("studios", "c")
-    assert handout.handout_target("training/a-b.md") == ("methods", "a-b")
-    assert handout.handout_target("training/cards/a-b.md") == ("methods", "a-b")
-    assert handout.handout_target("methods/index.md") is None
-    assert handout.handout_target("regions.md") is None
+def test_a_plan_card_or_visit_sheet_prints_its_own_address() -> None:
+    for source, page in (("training/a-b.md", "training/a-b/"), ("training/cards/a-b.md", "training/cards/a-b/"),
+                         ("training/visits/c.md", "training/visits/c/")):
+        target = handout.handout_target(source)
+        block = handout.handout_block(handout=target, site_url=SITE, short_host=None, repo_url=None, commit=None)
+        footer = block[block.index('class="kb-print-footer"'):]
+        assert f"本页网址：{SITE}{page}<br>" in footer and "methods/a-b/" not in footer and "短链接" not in footer
+        assert f'aria-label="本页网址的二维码：{SITE}{page}"' in footer
 
 
-def test_printed_links_show_short_links_or_absolute_addresses() -> None:
-    page = '<a href="../../studios/c/">C</a> <a href="../other/#step-2">O</a> <a href="../../sources/#s1">S</a> <a href="https://x.org/">X</a> <a href="#how">H</a>'
-    out = handout.mark_print_addresses(page, SITE, "methods/a/")
-    assert '<a data-print="https://example.org/kb/s/c/" href="../../studios/c/">' in out
+def test_short_link_is_printed_whole_only_when_short_enough_to_type() -> None:
+    assert handout.short_link_text("kb.example.cn", "m/sanbu-tiaojie/") == "kb.example.cn/m/sanbu-tiaojie/"
+    long_host = "shequ-gongzuofa.github.io/kb"
+    assert handout.short_link_text(long_host, "m/sanbu-tiaojie/") == "m/sanbu-tiaojie/（接在 shequ-gongzuofa.github.io/kb/ 之后）"
+    assert handout.host_of("https://shequ-gongzuofa.github.io/kb/") == long_host
+
+
+def test_handout_target_names_the_page_its_short_link_and_files() -> None:
+    assert handout.handout_target("methods/a-b.md") == handout.Handout(
+        "methods/a-b/", "m/a-b/", ("docs/methods/a-b.md", "data/methods/a-b.yml"))
+    assert handout.handout_target("studios/c.md").short == "s/c/"
+    assert handout.handout_target("training/a-b.md").files == ("docs/methods/a-b.md", "data/methods/a-b.yml")
+    assert handout.handout_target("training/visits/c.md").files == ("data/sites/c.yml",)
+    for not_a_handout in ("methods/index.md", "training/index.md", "training/session.md", "regions.md"):
+        assert handout.handout_target(not_a_handout) is None
+
+
+def test_printed_links_show_addresses_only_where_their_words_do_not() -> None:
+    page = ('<a href="../../studios/c/">C</a> <a href="../other/#step-2">O</a> <a href="../../sources/#s1">S</a> '
+            '<a href="https://x.org/">X</a> <a href="https://x.org/a">https://x.org/a</a> <a href="#how">H</a> '
+            '<a class="kb-short-link" href="https://example.org/kb/m/a/">https://example.org/kb/m/a/</a>')
+    out = handout.mark_print_addresses(page, SITE, "methods/a/", "ex.org")
+    assert '<a data-print="ex.org/s/c/" href="../../studios/c/">C</a>' in out
     assert 'data-print="https://example.org/kb/methods/other/#step-2"' in out
-    assert 'data-print="https://example.org/kb/sources/#s1"' in out
-    assert '<a href="https://x.org/">' in out and '<a href="#how">' in out
+    assert '<a href="../../sources/#s1">S</a>' in out  # the source line names the article already
+    assert '<a data-print="https://x.org/" href="https://x.org/">X</a>' in out
+    assert '<a href="https://x.org/a">https://x.org/a</a>' in out and '<a href="#how">' in out
+    assert '<a class="kb-short-link" href="https://example.org/kb/m/a/">' in out
+    # A long host: the record's short path alone (the footer says which host it follows).
+    assert 'data-print="s/c/"' in handout.mark_print_addresses(page, SITE, "methods/a/", "shequ-gongzuofa.github.io/kb")
 
 
 # ---- related methods ---------------------------------------------------------------
@@ -129,6 +156,20 @@ def test_links_in_reused_sections_still_lead_to_the_same_pages() -> None:
     assert "(../../studios/x.md)" in out and "(../../methods/other.md#step-1)" in out and "(https://x.org/a.md)" in out
 
 
+def headings_with_nothing_under_them(page_html: str) -> list[str]:
+    """Headings followed directly by another heading of the same or a higher level, or by nothing."""
+    from bs4 import BeautifulSoup
+
+    empty = []
+    headings = BeautifulSoup(page_html, "lxml").find_all(re.compile(r"^h[1-6]$"))
+    for heading in headings:
+        level = int(heading.name[1])
+        following = heading.find_next(lambda tag: tag is not heading and (tag.name in {"p", "ul", "ol", "table", "dl", "div", "li", "svg"} or re.match(r"^h[1-6]$", tag.name or "")))
+        if following is None or (re.match(r"^h[1-6]$", following.name) and int(following.name[1]) <= level):
+            empty.append(heading.get_text(strip=True))
+    return empty
+
+
 def test_session_plan_reuses_the_case_and_exercises_and_adds_no_facts(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
     plan = training.session_plan(kb, method, PAGE)
@@ -136,16 +177,89 @@ def test_session_plan_reuses_the_case_and_exercises_and_adds_no_facts(kb: Knowle
     assert "# 示例工作法：培训方案" in plan
     assert "某社区的事例" in plan and "讨论题：为什么先听？" in plan
     assert "{{" not in plan  # the page's macro calls are not copied
-    minutes = sum(m for _, m, _ in training.agenda(method))
-    assert f"约 {minutes} 分钟" in plan and minutes == 10 + 5 * 2 + 15 + 20 + 25 + 5
-    assert "第1步“倾听”" in plan and "第2步“解决”" in plan
+    case, exercises = training.method_sections(PAGE)
+    parts = training.agenda(method, case, exercises)
+    assert [part.key for part, _ in parts] == ["intro", "steps", "case", "exercise", "closing"]
+    total = sum(minutes for _, minutes in parts)
+    assert total in training.LENGTHS and f"时间\n:   {total} 分钟" in plan
+    assert all(minutes % training.BLOCK == 0 and minutes > 0 for _, minutes in parts)
     html = html_of(plan.split("---", 2)[2])
     assert 'id="agenda"' in html and 'id="case"' in html and 'id="exercise"' in html
+    assert "?methods=demo-method" in plan
+    assert not headings_with_nothing_under_them(html)
 
 
-def test_session_plan_without_page_sections_says_what_is_missing(kb: KnowledgeBase) -> None:
-    plan = training.session_plan(kb, kb.methods["demo-method"], "# x\n")
-    assert "方法页还没有案例" in plan and "方法页还没有培训建议" in plan
+def test_a_plan_uses_only_the_parts_the_method_has(kb: KnowledgeBase) -> None:
+    method = kb.methods["demo-method"]
+    plan = training.session_plan(kb, method, "# x\n")  # no case, no training section on the page
+    assert "还没有" not in plan and "## 要复述的案例" not in plan
+    assert [part.key for part, _ in training.agenda(method, "", "")] == ["intro", "steps", "prompts", "closing"]
+    assert "第1步“倾听”" in plan and "第2步“解决”" in plan  # the step prompts are the exercise
+    assert not headings_with_nothing_under_them(html_of(plan.split("---", 2)[2]))
+
+
+def test_a_method_without_steps_or_case_is_planned_as_a_discussion_of_how_it_spread(kb: KnowledgeBase) -> None:
+    bare = kb.methods["demo-method"].model_copy(update={"steps": [], "roles": []})
+    plan = training.session_plan(kb, bare, "# x\n")
+    assert [part.key for part, _ in training.agenda(bare, "", "")] == ["intro", "origin", "spread", "closing"]
+    assert "## 讨论：一个做法怎么传开 {#spread}" in plan and "## 怎么做" not in plan and "按步骤" not in plan
+    assert "还没有" not in plan and "没有" not in plan.split("## 流程", 1)[1].split("## 来源", 1)[0]
+    assert not headings_with_nothing_under_them(html_of(plan.split("---", 2)[2]))
+
+
+@pytest.mark.parametrize("weights", [[10, 20, 15, 30, 5], [10, 10, 5], [10] * 12, [1, 100]])
+@pytest.mark.parametrize("total", training.LENGTHS)
+def test_allocated_minutes_add_up_to_the_chosen_length(weights: list[int], total: int) -> None:
+    minutes = training.allocate(weights, total)
+    assert sum(minutes) == total and all(m >= training.BLOCK and m % training.BLOCK == 0 for m in minutes)
+    heaviest = max(range(len(weights)), key=weights.__getitem__)
+    assert minutes[heaviest] == max(minutes)  # in proportion to the weights
+
+
+def test_a_length_too_short_for_the_parts_is_refused() -> None:
+    with pytest.raises(ValueError, match="60 分钟排不下 13 个环节"):
+        training.allocate([10] * 13, 60)
+
+
+def test_session_data_is_plain_text_with_card_qr_codes(kb: KnowledgeBase) -> None:
+    data = training.session_data(kb, {"demo-method": PAGE}, SITE)
+    method = data["methods"]["demo-method"]
+    assert method["card"] == "training/cards/demo-method/" and method["page"] == "methods/demo-method/"
+    assert method["case"][0].startswith("某社区的事例，见示例工作室和另一法")  # links keep their words only
+    assert [p["key"] for p in method["parts"]] == ["steps", "case", "exercise"]
+    assert sum(data["closing"]["weight"] for _ in [0]) > 0 and data["opening"]["key"] == "intro"
+    rows = method["qr"]
+    matrix = segno.make(SITE + "training/cards/demo-method/", error="m", micro=False).matrix
+    assert rows == ["".join("1" if m else "0" for m in row) for row in matrix]
+    site = data["sites"]["demo-site"]
+    assert site["page"] == "training/visits/demo-site/" and site["part"]["format"] == "实地观摩"
+    assert [f["name"] for f in data["formats"]] == ["讲授", "案例复盘", "分组推演", "角色扮演", "实地观摩"]
+    assert [length for length, _ in data["lengths"]] == [60, 90, 120, 180, 210]
+
+
+def test_method_links_lead_to_plan_card_session_and_a_prefilled_feedback_form(kb: KnowledgeBase) -> None:
+    method = kb.methods["demo-method"].model_copy(update={"name": '示例 & "<法>"'})
+    out = training.method_links(kb, method, "https://github.com/o/r")
+    assert "(../training/demo-method.md)" in out and "(../training/cards/demo-method.md)" in out
+    assert "(../training/session.md?methods=demo-method)" in out
+    url = training.feedback_url("https://github.com/o/r", method)
+    assert url.startswith("https://github.com/o/r/issues/new?template=used-method.yml&")
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(url).query)
+    assert query["method"] == ['示例 & "<法>"（demo-method）'] and query["title"] == ['用过：示例 & "<法>"']
+    assert "<法>" not in out and "&quot;" not in url and 'href="https://github.com/o/r/issues/new?template=used-method.yml&amp;' in out
+    assert training.feedback_url(None, method) is None
+
+
+def test_visit_sheet_says_what_to_look_at_and_what_to_ask(kb: KnowledgeBase) -> None:
+    site = kb.sites["demo-site"]
+    sheet = training.visit_plan(kb, site)
+    assert f"# 观摩：{site.name}" in sheet and "## 在现场可以问的问题 {#ask}" in sheet
+    assert ("## 看什么 {#look}" in sheet) == bool(site.shows)
+    assert "(../../methods/demo-method.md)" in sheet  # the studio's method, asked about on site
+    assert "电话" not in sheet
+    assert not headings_with_nothing_under_them(html_of(sheet.split("---", 2)[2]))
 
 
 def test_card_holds_the_method_on_one_page(kb: KnowledgeBase) -> None:
@@ -196,6 +310,7 @@ def test_region_tree_follows_the_standard_with_counts(kb: KnowledgeBase) -> None
 def test_search_leaves_out_the_qr_block() -> None:
     from macros.search_index import page_text
 
-    block = handout.handout_block(kind="methods", record_id="x", site_url=SITE, repo_url=None, commit=None, files=[])
+    block = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
+                                  repo_url=None, commit=None)
     text = page_text("<p>正文</p>" + block + "<p>结尾</p>")
     assert text == "正文\n结尾"

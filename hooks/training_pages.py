@@ -1,0 +1,50 @@
+"""Connects method pages to the session builder: writes ``training/session.json``, which the
+builder (``training/session.md``) assembles plans from, and ends each method page with its plan,
+card, a session with it and 我用过这个方法. (The plans, cards and visit sheets themselves are
+generated pages: ``training_pages`` in macros/generated.py, through hooks/generated_pages.py.)
+
+Switch off: remove ``hooks/training_pages.py`` from ``hooks:`` in mkdocs.yml (the session
+builder then has no data). The text comes from the pure module ``macros/training.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
+
+import json  # noqa: E402
+import logging  # noqa: E402
+
+from mkdocs.structure.files import File  # noqa: E402
+
+from macros import training  # noqa: E402
+from macros.models import KnowledgeBase, load_project  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.training_pages")
+_kb: KnowledgeBase | None = None
+
+
+def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    global _kb
+    kb, problems = load_project(Path(config.config_file_path).parent)
+    _kb = None if problems else kb
+    if problems:
+        return files  # the macros plugin reports them and stops the build
+    pages = {}
+    for method in kb.methods.values():
+        source = files.get_file_from_path(f"methods/{method.id}.md")
+        pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
+    data = training.session_data(kb, pages, config.site_url or "/")
+    files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+    log.info("组课数据：%d 个工作法，%d 个示范点", len(kb.methods), len(kb.sites))
+    return files
+
+
+def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    """A method page ends with its plan, card, a session with it, and 我用过这个方法."""
+    kind, _, name = page.file.src_uri.partition("/")
+    method_id = name.removesuffix(".md")
+    method = _kb.methods.get(method_id) if _kb and kind == "methods" else None
+    return markdown + training.method_links(_kb, method, config.repo_url) if method else markdown
