@@ -52,7 +52,7 @@ def test_training_pages_read_the_method_page_prose(kb: KnowledgeBase) -> None:
 
     pages, counts = generated.collect({"培训": generated.training_pages}, kb, read, lambda path: False)
     by_path = {page.path: (page.source, text) for page, text in pages}
-    assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md"}
+    assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md", "training/visits/demo-site.md"}
     assert by_path["training/demo-method.md"][0] == "data/methods/demo-method.yml"
     assert "某社区用它调解了一起纠纷。" in by_path["training/demo-method.md"][1]
     assert reads == ["methods/demo-method.md"] and counts == {"培训": 2}
