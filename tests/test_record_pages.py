@@ -55,7 +55,7 @@ def test_training_pages_read_the_method_page_prose(kb: KnowledgeBase) -> None:
     assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md", "training/visits/demo-site.md"}
     assert by_path["training/demo-method.md"][0] == "data/methods/demo-method.yml"
     assert "某社区用它调解了一起纠纷。" in by_path["training/demo-method.md"][1]
-    assert reads == ["methods/demo-method.md"] and counts == {"培训": 2}
+    assert reads == ["methods/demo-method.md"] and counts == {"培训": 3}
 
 
 # ---- record pages -------------------------------------------------------------------
