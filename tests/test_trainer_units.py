@@ -84,7 +84,7 @@ def test_printed_links_show_short_links_or_absolute_addresses() -> None:
 
 def test_related_methods_come_from_data_then_shared_themes() -> None:
     def method(mid: str, themes: list[str], related: list[str] | None = None) -> Method:
-        return Method(id=mid, name=mid.upper(), sources=["s"], themes=themes, related=related or [])
+        return Method(id=mid, name=mid.upper(), summary="一句话。", sources=["s"], themes=themes, related=related or [])
 
     kb = KnowledgeBase(methods={
         "a": method("a", ["矛盾调解", "物业管理"], ["d"]),
@@ -198,8 +198,9 @@ def test_lineage_joins_studio_people_methods_and_sites(kb: KnowledgeBase) -> Non
 
 
 def test_lineage_skips_a_studio_without_a_leader() -> None:
-    studio = Studio(id="s", name="S", type="社区书记工作室", sources=["x"])
-    kb = KnowledgeBase(studios={"s": studio}, methods={"m": Method(id="m", name="M", sources=["x"], origin={"studio": "s"})})
+    studio = Studio(id="s", name="S", summary="一句话。", type="社区书记工作室", sources=["x"])
+    kb = KnowledgeBase(studios={"s": studio},
+                       methods={"m": Method(id="m", name="M", summary="一句话。", sources=["x"], origin={"studio": "s"})})
     assert figures.lineage_edges(kb) == [(("studios", "s"), ("methods", "m"))]
 
 
