@@ -216,12 +216,14 @@ def studio_figures(kb: KnowledgeBase, studio: Studio, page: str) -> str:
 
 
 def source_line(source: Source) -> str:
-    """Publication, author, date and file of an article; the title is the link that precedes it."""
+    """Publication, author, date and addresses of an article; the title is the link that precedes it."""
     parts = [esc(source.publication) if source.publication else "刊载媒体未载明"]
     if source.author:
         parts.append(f"作者 {esc(source.author)}")
     parts.append(date_text(source.date) if source.date else "日期未载明")
-    parts.append(f"原文为{esc(source.script)}中文，文件 `{html.escape(source.file)}`")
+    for label, address in (("原文", source.url), ("存档", source.archive_url)):
+        if address:
+            parts.append(f'<a href="{html.escape(address, quote=True)}" rel="noopener noreferrer">{label}</a>')
     return "，".join(parts)
 
 

@@ -17,6 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from macros.cms import admin_page, decap_config
+from macros.glossary_review import pending_names, project_converter
 from macros.models import MODEL_BY_KIND, REFERENCES, load
 from tests.conftest import CHROMIUM_ARGS, CHROMIUM, ROOT, _serve, build_site
 
@@ -145,6 +146,8 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
         pick(page, "所属工作室 (可选)", studio_name[:3])
         page.get_by_label("省（自治区、直辖市） (可选)").fill("辽宁省")
         page.get_by_label("市 (可选)").fill("沈阳市")
+        page.get_by_label("区县 (可选)").fill("和平区")  # names the glossary does not have yet
+        page.get_by_label("社区（村） (可选)").fill("新华社区")
         page.get_by_label("可以看到什么 (可选)").fill("居民议事角和便民服务台。")
         page.get_by_role("button", name="发布").click()
         page.get_by_text("立即发布").click()
@@ -159,8 +162,10 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
     assert record["studio"] == "hongyan-jiayouzhan" and record["type"] == "驿站"
     assert record["sources"] == ["hongyan-report"]
 
-    _, problems = load(project / "data", None, project / "docs")
+    kb, problems = load(project / "data", None, project / "docs")
     assert problems == [], [p.as_text(project) for p in problems]
+    pending = {name.name for name in pending_names(kb, project_converter(ROOT))}
+    assert {"和平区", "新华社区"} <= pending  # listed for review; the build below still passes
     out = tmp_path / "site"
     result = build_site(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
