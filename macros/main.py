@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, figures, render, training
+from macros import completeness, editing, figures, render, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -64,6 +64,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "lineage": lambda: figures.lineage(kb, page()),
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
+        "editing_paths": lambda: editing.editing_paths(
+            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE")),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
     }
     for name, function in macros.items():

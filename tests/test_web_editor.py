@@ -177,3 +177,33 @@ def pick(page, label: str, typed: str) -> None:  # noqa: ANN001 (a Playwright pa
     box = page.get_by_label(label)
     box.fill(typed)
     page.locator("[class*='option']").filter(has_text=typed).first.click()
+
+
+# ---- the 参与编辑 page: every way in is a link ---------------------------------------------
+
+def test_editing_links_are_escaped() -> None:
+    from macros.editing import editing_paths
+
+    text = editing_paths("https://example.org/kb/", "https://github.com/o/r", "main",
+                         [("x.yml", "报告<img src=x onerror=alert(1)>", "说明](javascript:alert(1))")])
+    import markdown
+
+    html = BeautifulSoup(markdown.markdown(text, extensions=["def_list"]), "lxml")
+    assert html.find("img") is None and "<img src=x" in html.get_text()
+    assert [a["href"] for a in html.select("a")][-1] == "https://github.com/o/r/issues/new?template=x.yml"
+    assert not any(a["href"].startswith("javascript:") for a in html.select("a"))
+
+
+@pytest.mark.build
+def test_the_editing_page_links_the_editor_the_guide_and_every_issue_form(built_site: Path) -> None:
+    page = BeautifulSoup((built_site / "editing/index.html").read_text(encoding="utf-8"), "lxml").select_one("article")
+    hrefs = {a["href"] for a in page.select("a[href]")}
+    repo = "https://github.com/shequ-gongzuofa/kb"
+    assert any(h.endswith("/admin/") for h in hrefs)
+    assert f"{repo}/blob/main/CONTRIBUTING.md" in hrefs
+    for form in (ROOT / ".github/ISSUE_TEMPLATE").glob("*.yml"):
+        if form.name != "config.yml":
+            assert f"{repo}/issues/new?template={form.name}" in hrefs, form.name
+    assert (built_site / "admin/index.html").is_file() and (built_site / "admin/decap-cms.js").is_file()
+    config = yaml.safe_load((built_site / "admin/config.yml").read_text(encoding="utf-8"))
+    assert [c["name"] for c in config["collections"]][:5] == list(MODEL_BY_KIND)
