@@ -68,7 +68,7 @@ def test_closed_lists_are_selects_with_the_models_options() -> None:
 def test_saving_opens_a_pull_request_from_a_fork_and_nothing_is_loaded_from_elsewhere() -> None:
     assert CONFIG["publish_mode"] == "editorial_workflow"
     assert CONFIG["backend"] == {"name": "github", "repo": "shequ-gongzuofa/kb", "branch": "main",
-                                 "open_authoring": True, "squash_merges": True}
+                                 "open_authoring": True, "squash_merges": True, "use_graphql": True}
     page = admin_page("知识库<script>", None)
     assert '<script src="decap-cms.js"></script>' in page and "知识库&lt;script&gt;" in page
     csp = BeautifulSoup(page, "lxml").select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
