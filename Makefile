@@ -13,7 +13,7 @@ STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 # Front-end packages (the web editor's Decap CMS), pinned in package-lock.json, copied into the site at build time.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup editor browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
+.PHONY: setup editor browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-pr preview-publish preview-comment
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -76,17 +76,20 @@ test: setup browser
 linkcheck: setup
 	$(PYTHON) -m scripts.check_external_links site
 
-# Pull-request previews: the PR workflow bundles the built site with the PR number,
-# a separate workflow_run job publishes the bundle (see .github/workflows/preview.yml);
-# publish reads PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
+# Pull-request previews: the PR workflow bundles the built site, a separate workflow_run job
+# finds the PR of the triggering run and publishes the bundle (see .github/workflows/preview.yml);
+# publish and comment read PR_NUMBER, PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
 preview-bundle:
-	python3 -m scripts.publish_preview bundle --site site --pr "$(PR)" --out preview
+	python3 -m scripts.publish_preview bundle --site site --out preview
+
+preview-pr:
+	python3 -m scripts.publish_preview pr
 
 preview-publish:
 	python3 -m scripts.publish_preview publish --bundle preview
 
 preview-comment:
-	python3 -m scripts.publish_preview comment --bundle preview
+	python3 -m scripts.publish_preview comment
 
 clean:
 	rm -rf site $(VENV)

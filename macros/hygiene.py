@@ -16,6 +16,8 @@ keys, flow lists (``[甲, 乙]``) and layout stay as the editor wrote them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,10 +29,15 @@ TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = f"[a-zü{TONED}]+"
 
 # A CJK character followed by parenthesised pinyin with at least one tone mark: 社區(qū), 治理（zhì lǐ）.
-_PINYIN = re.compile(rf"(?<=[{CJK}])[(（]\s*(?=[^)）]*[{TONED}])({_SYLLABLE}(?:[\s'·-]+{_SYLLABLE})*)\s*[)）]")
+# The look-ahead reads only pinyin characters, so it stops where the next match could start:
+# time linear in the text (reading up to any `)` was quadratic on `字(字(字(…`).
+_PINYIN = re.compile(rf"(?<=[{CJK}])[(（]\s*(?=[a-zü{TONED}\s'·-]*[{TONED}])({_SYLLABLE}(?:[\s'·-]+{_SYLLABLE})*)\s*[)）]")
 _LOOKALIKE = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
 _HALF_PUNCT = re.compile(rf"(?<=[{CJK}])([,;:?!])[ \t]*(?=[{CJK}])")
-_HALF_PARENS = re.compile(rf"\(([^()\n]*[{CJK}][^()\n]*)\)")
+# Any half-width pair on one line; whether it holds Chinese is checked after (a CJK class between
+# two unbounded runs here made the time cubic in a long unclosed parenthesis).
+_HALF_PARENS = re.compile(r"\(([^()\n]*)\)")
+_HAS_CJK = re.compile(f"[{CJK}]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
@@ -68,15 +75,21 @@ def scan(text: str) -> list[Finding]:
         full = _FULL[match.group(1)]
         findings.append(Finding(match.start(), match.end(), match.group(), full,
                                 f"中文句子里用了半角标点“{match.group(1)}”，应改为全角“{full}”"))
+    # Parentheses inside an earlier finding are left to it; found by bisection (scanning every
+    # finding for every parenthesis was quadratic on `字,(字)字,(字)…`).
+    spans = sorted((f.start, f.end) for f in findings)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
     for match in _HALF_PARENS.finditer(text):
         inner = match.group(1)
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        if before == "]":  # a Markdown link target, e.g. [三步](sanbu.md#怎么做)
+        if before == "]" or not _HAS_CJK.search(inner):  # not Chinese, or a Markdown link target: [三步](sanbu.md#怎么做)
             continue
         if not (re.match(f"[{CJK}]", before) or re.match(f"[{CJK}]", after) or re.fullmatch(f"[{CJK}]+", inner)):
             continue
-        if any(f.start <= match.start() < f.end for f in findings):
+        before_it = bisect.bisect_right(starts, match.start()) - 1
+        if before_it >= 0 and reach[before_it] > match.start():
             continue
         findings.append(Finding(match.start(), match.start() + 1, "(", "（", "中文句子里用了半角括号“(…)”，应改为全角“（…）”"))
         findings.append(Finding(match.end() - 1, match.end(), ")", "）", "中文句子里用了半角括号“(…)”，应改为全角“（…）”"))
@@ -89,9 +102,13 @@ def scan(text: str) -> list[Finding]:
 
 
 def apply(text: str, findings: list[Finding]) -> str:
-    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
-        text = text[: finding.start] + finding.replacement + text[finding.end :]
-    return text
+    """``text`` with each (non-overlapping) finding replaced, joined once: linear in the text."""
+    pieces: list[str] = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        pieces += [text[position : finding.start], finding.replacement]
+        position = finding.end
+    return "".join([*pieces, text[position:]])
 
 
 def fix(text: str) -> str:

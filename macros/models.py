@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import os
 import re
+import stat
 import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,8 +23,17 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from . import hygiene
+from .handout import SHORT_PREFIX
 
 TODAY = dt.date.today()
+# The first year any record can name. The records are about the community Party work of the
+# People's Republic: the first residents' committee (杭州上羊市街) dates from 1949 and no
+# method, studio, site or article here can be older. An earlier year is a typo (`founded: "0001"`
+# once drew a timeline 113,312 px wide), so it is refused rather than drawn.
+FIRST_YEAR = 1949
+# The largest number a record may hold: figures are counts (the largest today is 5000); a bigger
+# one is written with a unit such as 万 or 亿. Infinity and NaN are never a figure.
+MAX_NUMBER = 10**9
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SOURCE_FILE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
@@ -60,12 +72,15 @@ def _check_partial_date(value: str) -> str:
         raise PydanticCustomError("date_impossible", "日期“{value}”不存在", {"value": value}) from None
     if earliest > TODAY:
         raise PydanticCustomError("date_future", "日期“{value}”在未来", {"value": value})
+    if earliest.year < FIRST_YEAR:
+        raise PydanticCustomError("date_too_early", "日期“{value}”早于 {first} 年，不可能（多半是笔误）",
+                                  {"value": value, "first": FIRST_YEAR})
     return value
 
 
 def _check_year(value: int) -> int:
-    if value < 1949:
-        raise PydanticCustomError("year_too_early", "年份 {value} 早于 1949 年，不可能", {"value": value})
+    if value < FIRST_YEAR:
+        raise PydanticCustomError("year_too_early", "年份 {value} 早于 {first} 年，不可能", {"value": value, "first": FIRST_YEAR})
     if value > TODAY.year:
         raise PydanticCustomError("year_future", "年份 {value} 在未来", {"value": value})
     return value
@@ -124,7 +139,7 @@ class Figure(Strict):
     """A number the source reports, e.g. 推动解决民生问题 500余 件."""
 
     label: Text = Field(title="统计内容", description="这个数字数的是什么")
-    value: float = Field(title="数值")
+    value: float = Field(title="数值", ge=0, le=MAX_NUMBER, allow_inf_nan=False)
     unit: str = Field("", title="单位")
     qualifier: Literal["", "余", "多", "以上", "近", "约", "超过"] = Field("", title="限定词")
     as_of: PartialDate | None = Field(None, title="统计时间")
@@ -193,7 +208,7 @@ class Mentor(Record):
     region: Region = Field(default_factory=Region, title="地区")
     years_of_service: int | None = Field(None, ge=0, le=70, title="从事社区工作年数")
     studios: list[Slug] = Field(default_factory=list, title="所属工作室", description="studios 中的 id")
-    mentees: int | None = Field(None, ge=0, title="带教人数")
+    mentees: int | None = Field(None, ge=0, le=MAX_NUMBER, title="带教人数")
 
 
 class Site(Record):
@@ -257,23 +272,172 @@ REFERENCES: dict[type[Strict], dict[str, str]] = {
 # --------------------------------------------------------------------------
 Loc = tuple[str | int, ...]
 
-PERSONAL_DATA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("身份证号码", re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")),
-    ("手机号码", re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")),
-    ("固定电话", re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")),
-    ("电子邮箱", re.compile(r"[\w.+-]+@[\w-]+\.[A-Za-z]{2,}")),
-    ("住址门牌", re.compile(r"\d+\s*(号楼|栋|幢)\s*\d+\s*(单元|室)|\d+\s*单元\s*\d+\s*室")),
+# --------------------------------------------------------------------------
+# Limits and refused input. A record or page comes from a stranger's pull
+# request and a reviewer reads the diff, not the built page; so everything a
+# file can make the build do is bounded here, each limit far above what real
+# records use (today's largest in the comments) and far below what could hang
+# the build, exhaust its memory, swell the search index or draw a page wider
+# than a phone. Every limit is reported in Chinese with what to do instead.
+# --------------------------------------------------------------------------
+MAX_RECORD_BYTES = 64 * 1024  # a record file; the largest today is 1.9 KB
+MAX_PAGE_BYTES = 256 * 1024  # a page under docs/; the largest today is 2.5 KB
+MAX_DEPTH = 8  # nesting of lists and mappings; records nest 3 deep (origin.region.province)
+MAX_LIST_ITEMS = 50  # items in one list; the longest today has 6
+MAX_SHORT_TEXT = 100  # names, titles, labels and ids, in characters; the longest today is 55
+MAX_LONG_TEXT = 1000  # summaries, step details and descriptions; the longest today is 81
+MAX_URL = 2000  # a source's address
+MAX_NUMBER_CHARS = 20  # characters of a number as written; Python will not even read an int of 4,300 digits
+LONG_TEXT_FIELDS = frozenset({"summary", "detail", "team", "structure", "shows", "designation"})
+URL_FIELDS = frozenset({"url"})
+
+# Markup in fields that never hold any (everything but the long texts and the address):
+# each pattern with what the editor should write instead.
+MARKUP_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[<>]"), "尖括号“<”“>”会被当作网页标记；书名请用《》，比较请写“小于”“大于”"),
+    (re.compile(r"\{[{%#]|[}%#]\}"), "“{{”“{%”是模板标记；请删除，名称里只写文字"),
+    (re.compile(r"\]\s{0,3}[(\[]"), "“](”是 Markdown 链接写法；请只写文字，出处写在 sources（来源）里"),
+    (re.compile(r"(?:java|vb)script\s{0,3}:|data\s{0,3}:", re.IGNORECASE), "“javascript:”“data:”是脚本或内嵌数据网址；请删除"),
+    (re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.IGNORECASE), "“&…;”是网页字符实体；请直接写出字符本身"),
 )
+
+# Personal data never published: only public roles are recorded. Each pattern can start only
+# at the start of a run of its characters (the look-behinds) and its repeats are bounded, so
+# its time is linear in the text: an unanchored `[\w.+-]+@` took 345 s on 100 KB of digits.
+PERSONAL_DATA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("身份证号码", re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")),
+    ("手机号码", re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9A-Za-z])")),
+    ("固定电话", re.compile(r"(?<![0-9A-Za-z])(?:0[0-9]{2,3}-|[(（]0[0-9]{2,3}[)）] ?)[2-9][0-9]{6,7}(?![0-9A-Za-z])")),
+    ("电子邮箱", re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[A-Za-z]{2,24}")),
+    ("住址门牌", re.compile(r"(?<![0-9])[0-9]{1,4} ?(?:号楼|栋|幢|号院) ?[0-9]{1,3} ?(?:单元|门|层|室)"
+                        r"|(?<![0-9])[0-9]{1,3} ?单元 ?[0-9]{1,5} ?(?:室|号|户)")),
+)
+PERSONAL_DATA_REASON = "本知识库只记录公开的职务和单位，个人的电话、证件号、邮箱和住址不公开，请删除"
+
+
+class RefusedInput(yaml.MarkedYAMLError):
+    """Input the record loader will not read, with where it was found and why (in Chinese)."""
+
+    def __init__(self, loc: Loc, mark: yaml.Mark | None, message: str) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+        self.loc = loc
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so `2021-07-22` and `2021-07` read alike."""
+    """SafeLoader for records: dates stay text (`2021-07-22` and `2021-07` read alike), and
+    what records never need and what could exhaust time or memory is refused while the
+    document is composed, before anything is built from it: anchors and aliases (a
+    "billion laughs" bomb), tags, keys that are lists or mappings, nesting deeper than
+    MAX_DEPTH (the composer recurses) and numbers longer than MAX_NUMBER_CHARS."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.loc: list[str | int] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        part = index.value if isinstance(index, yaml.ScalarNode) else index if isinstance(index, int) else None
+        if part is not None:
+            self.loc.append(part)
+        try:
+            self._refuse(self.peek_event(), key=parent is not None and index is None)
+            node = super().compose_node(parent, index)
+            if isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARS:
+                raise RefusedInput(tuple(self.loc), node.start_mark,
+                                   f"数字有 {len(node.value):,} 位，超过上限 {MAX_NUMBER_CHARS} 位：请检查是否多写了数字")
+            return node
+        finally:
+            if part is not None:
+                self.loc.pop()
+
+    def _refuse(self, event: yaml.Event, key: bool) -> None:
+        here = tuple(self.loc)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RefusedInput(here, event.start_mark, "不支持锚点和别名（& 与 *）：请把内容直接写出来")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")[:40]
+            raise RefusedInput(here, event.start_mark, f"不支持 YAML 标签“{shown}”：请直接写出值（文字可加引号）")
+        if key and not isinstance(event, yaml.ScalarEvent):
+            raise RefusedInput(here, event.start_mark, "字段名应为简单的英文字段名，不能是列表或映射")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and len(here) >= MAX_DEPTH:
+            raise RefusedInput(here, event.start_mark, f"嵌套超过 {MAX_DEPTH} 层：记录的列表和映射不会这么深，请检查缩进和括号")
 
 
+# Dates, merge keys (`<<`) and `=` are read as plain text: records have no use for them.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _read_text(path: Path, inside: Path, limit: int) -> tuple[str | None, int, str]:
+    """The text of ``path``, a regular UTF-8 file under ``inside`` of at most ``limit`` bytes;
+    otherwise None with the line and the reason. Never follows a link, opens a folder or a
+    device, or reads more than ``limit`` bytes."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return None, 1, f"是符号链接（指向 {os.readlink(path)}）：记录和页面必须是普通文件，符号链接可能指向仓库外、文件夹或设备"
+        if stat.S_ISDIR(info.st_mode):
+            return None, 1, f"是文件夹而不是文件：文件夹的名字不能以 {path.suffix} 结尾，请改名"
+        if not stat.S_ISREG(info.st_mode):
+            return None, 1, "不是普通文件（设备、管道或套接字）：请换成普通的文本文件"
+        if not path.resolve().is_relative_to(inside.resolve()):
+            return None, 1, f"实际位置在 {inside} 之外（上级文件夹是符号链接）：记录和页面必须放在仓库里"
+        if info.st_size > limit:
+            return None, 1, f"文件有 {info.st_size:,} 字节，超过上限 {limit:,} 字节：请删去多余内容或拆分"
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as err:
+        return None, 1, f"无法读取（{err.strerror}）"
+    if len(raw) > limit:
+        return None, 1, f"文件超过上限 {limit:,} 字节：请删去多余内容或拆分"
+    try:
+        return raw.decode("utf-8-sig"), 0, ""
+    except UnicodeDecodeError as err:
+        return None, raw[: err.start].count(b"\n") + 1, f"文件不是 UTF-8 编码（第 {err.start} 字节无法解码），请以 UTF-8 保存"
+
+
+def _scan_input(value: object, loc: Loc = ()) -> typing.Iterator[tuple[Loc, str]]:
+    """(location, message) for every size, number, key and markup rule that ``value`` breaks."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield (*loc, str(key)), f"字段名“{key}”不是英文字段名：字段名应为文字，如 name、summary"
+                continue
+            yield from _scan_input(item, (*loc, key))
+    elif isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            yield loc, f"列表有 {len(value)} 项，超过上限 {MAX_LIST_ITEMS} 项：请只保留来源里写明的内容"
+        for index, item in enumerate(value):
+            yield from _scan_input(item, (*loc, index))
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield loc, f"数值“{value}”不是有限的数字：请写出来源报道的具体数字"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= MAX_NUMBER:
+        yield loc, f"数值 {value:g} 超出范围（0 到 {MAX_NUMBER:,}）：更大的数请用“万”“亿”等单位"
+    elif isinstance(value, str):
+        name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        limit = MAX_LONG_TEXT if name in LONG_TEXT_FIELDS else MAX_URL if name in URL_FIELDS else MAX_SHORT_TEXT
+        if len(value) > limit:
+            yield loc, f"文字有 {len(value):,} 个字符，超过这个字段的上限 {limit} 个：请精简"
+        if name not in LONG_TEXT_FIELDS and name not in URL_FIELDS:
+            for pattern, advice in MARKUP_PATTERNS:
+                if pattern.search(value):
+                    yield loc, f"不能含有网页或模板标记：{advice}"
+
+
+def personal_data(text: str) -> list[str]:
+    """The kinds of personal data (e.g. 手机号码) that ``text`` appears to hold."""
+    return [what for what, pattern in PERSONAL_DATA_PATTERNS if pattern.search(text)]
+
+
+def personal_data_message(kinds: list[str]) -> str:
+    return f"疑似个人信息（{'、'.join(kinds)}）：{PERSONAL_DATA_REASON}"
 
 
 # PyYAML's explanations, in the words an editor needs; anything else is passed on as it is.
@@ -286,6 +450,7 @@ _YAML_PROBLEMS = (
     ("expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺逗号"),
     ("found unexpected end of stream", "引号没有闭合"),
     ("found undefined alias", "使用了未定义的 * 别名"),
+    ("found another document", "一个文件只能写一条记录（出现了多个用 --- 分隔的文档）"),
 )
 
 
@@ -304,12 +469,26 @@ class Problem:
     message: str
 
     def as_text(self, root: Path) -> str:
-        return f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {self.message}"
+        """One line: a field name or value from the data cannot start a line of its own."""
+        text = f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {self.message}"
+        return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", lambda match: repr(match.group())[1:-1], text)
 
     def as_github(self, root: Path) -> str:
+        """A GitHub workflow command (an annotation). Record, field and message come from the
+        data, so they are escaped by GitHub's rules and can never end the command or start another."""
         title = f"{self.record or '-'} {self.field or '-'}"
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={_relative(self.file, root)},line={self.line},title={title}::{message}"
+        properties = f"file={_github_property(_relative(self.file, root))},line={self.line},title={_github_property(title)}"
+        return f"::error {properties}::{_github_data(self.message)}"
+
+
+def _github_data(text: str) -> str:
+    """Text escaped for the data part of a GitHub workflow command (after the final ``::``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """Text escaped for a property value of a GitHub workflow command (also ``:`` and ``,``)."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -454,6 +633,8 @@ def _chinese_message(model: type[BaseModel], error: dict) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         return f"{named}的取值 {value} 应{'不小于' if kind == 'greater_than_equal' else '不大于'} {bound}"
+    if kind == "finite_number":
+        return f"{named}应为有限的数字，实际是“{value}”：请写出来源报道的具体数字"
     if kind.startswith(("date_", "year_")):
         return f"{named}：{error['msg']}"
     return f"{named}的取值无效：{error['msg']}"
@@ -518,21 +699,28 @@ class _Parsed:
     lines: dict[Loc, int]
 
 
-def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Parsed | None:
-    record_id = path.stem
-
-    def report(line: int, field_name: str, message: str) -> None:
-        problems.append(Problem(path, line, record_id, field_name, message))
-
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        report(raw[: err.start].count(b"\n") + 1, "", f"文件不是 UTF-8 编码（第 {err.start} 字节无法解码），请以 UTF-8 保存")
+def _read_yaml(path: Path, inside: Path, limit: int, report: typing.Callable[[int, str, str], None],
+               empty_ok: bool = False) -> tuple[dict, dict[Loc, int]] | None:
+    """The mapping in the YAML file ``path`` and the line of each of its keys, or None when it
+    cannot be read (every reason reported). Bounded in time and memory whatever the file holds."""
+    text, line, reason = _read_text(path, inside, limit)
+    if text is None:
+        report(line, "", reason)
         return None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except RefusedInput as err:
+        report(err.problem_mark.line + 1 if err.problem_mark else 1, format_loc(err.loc), err.problem or "")
+        return None
+    except yaml.reader.ReaderError as err:
+        report(text.count("\n", 0, err.position) + 1, "",
+               f"含有不能出现在文本里的控制字符（U+{err.character if isinstance(err.character, int) else ord(err.character):04X}）：请删除")
+        return None
     except yaml.YAMLError as err:
         detail = getattr(err, "problem", None) or str(err)
         # An unclosed quote or bracket is reported at the end of the file; point at where it opened.
@@ -540,20 +728,39 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
         mark = opened or getattr(err, "problem_mark", None)
         report(mark.line + 1 if mark else 1, "", f"YAML 格式错误：{_yaml_problem(detail)}")
         return None
+    if node is None and empty_ok:
+        return {}, {}
     if not isinstance(data, dict) or node is None:
         report(1, "", "文件内容应为键值对（映射），每行形如“字段: 值”")
         return None
     lines: dict[Loc, int] = {}
     duplicate_keys: list[tuple[Loc, int]] = []
     _line_map(node, (), lines, duplicate_keys)
-    for loc, line in duplicate_keys:
-        report(line, format_loc(loc), f"字段“{loc[-1]}”重复出现，只能写一次")
+    for loc, key_line in duplicate_keys:
+        report(key_line, format_loc(loc), f"字段“{loc[-1]}”重复出现，只能写一次")
     for finding in hygiene.scan_yaml(text, node):
         report(finding.line, format_loc(finding.loc), finding.message + FIX_HINT)
+    return data, lines
+
+
+def _parse_file(path: Path, model: type[Strict], problems: list[Problem], data_dir: Path) -> _Parsed | None:
+    record_id = path.stem
+
+    def report(line: int, field_name: str, message: str) -> None:
+        problems.append(Problem(path, line, record_id, field_name, message))
+
+    read = _read_yaml(path, data_dir, MAX_RECORD_BYTES, report)
+    if read is None:
+        return None
+    data, lines = read
+    refused: list[Loc] = []
+    for loc, message in _scan_input(data):
+        refused.append(tuple(str(part) for part in loc))
+        report(_line_of(lines, loc), format_loc(loc), message)
     for loc, value in _strings(data):
-        for what, pattern in PERSONAL_DATA_PATTERNS:
-            if pattern.search(value):
-                report(_line_of(lines, loc), format_loc(loc), f"疑似个人信息（{what}）：本知识库只记录公开职务，请删除")
+        kinds = personal_data(value)
+        if kinds:
+            report(_line_of(lines, loc), format_loc(loc), personal_data_message(kinds))
     id_matches = str(data.get("id", record_id)) == record_id
     if not id_matches:
         report(_line_of(lines, ("id",)), "id", f"编号“{data.get('id')}”与文件名“{path.name}”不一致，应为“{record_id}”")
@@ -562,9 +769,11 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
     except ValidationError as err:
         for error in err.errors():
             loc = tuple(error["loc"])
-            report(_line_of(lines, loc), format_loc(loc), _chinese_message(model, error))
+            shown = tuple(str(part) for part in loc)
+            if not any(shown[: len(done)] == done for done in refused):  # already reported above
+                report(_line_of(lines, loc), format_loc(loc), _chinese_message(model, error))
         return None
-    return _Parsed(path, record, lines) if id_matches else None
+    return _Parsed(path, record, lines) if id_matches and not refused else None
 
 
 @dataclass
@@ -640,7 +849,8 @@ FIX_HINT = "（运行 python -m scripts.validate --fix 可自动修正）"
 
 
 def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path) -> list[Problem]:
-    """Methods and studios each have ``docs/<kind>/<id>.md``, and every such page has a record."""
+    """Methods and studios each have ``docs/<kind>/<id>.md`` and every such page has a record;
+    every page under ``docs_dir`` is a readable file within MAX_PAGE_BYTES without personal data."""
     problems = []
     for kind in PAGED_KINDS:
         for record_id, result in parsed[kind].items():
@@ -649,9 +859,88 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
         for page in sorted((docs_dir / kind).glob("*.md")):
             if page.stem != "index" and page.stem not in parsed[kind] and page.stem not in broken[kind]:
                 problems.append(Problem(page, 1, page.stem, "", f"页面没有对应的数据文件 data/{kind}/{page.stem}.yml（页面文件名须与记录编号相同）"))
-            for line, message in hygiene.scan_markdown(page.read_text(encoding="utf-8", errors="replace")):
-                problems.append(Problem(page, line, page.stem, "", message + FIX_HINT))
+    for page in sorted(docs_dir.rglob("*.md")):
+        text, line, reason = _read_text(page, docs_dir, MAX_PAGE_BYTES)
+        if text is None:
+            problems.append(Problem(page, line, page.stem, "", reason))
+            continue
+        if page.parent.parent == docs_dir and page.parent.name in PAGED_KINDS:
+            for number, message in hygiene.scan_markdown(text):
+                problems.append(Problem(page, number, page.stem, "", message + FIX_HINT))
+        for number, prose in enumerate(text.splitlines(), start=1):
+            kinds = personal_data(prose)
+            if kinds:
+                problems.append(Problem(page, number, page.stem, "", personal_data_message(kinds)))
     return problems
+
+
+# --------------------------------------------------------------------------
+# Renamed pages: data/redirects.yml maps an old page to a page of this site.
+# The validator and the build (hooks/short_links.py) both read it through
+# load_redirects, so a redirect can only ever lead to a page that exists here.
+# --------------------------------------------------------------------------
+REDIRECTS_FILE = "redirects.yml"
+_PAGE_PATH = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*\.md")
+_ANCHOR = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def _page_path_problem(value: object) -> str | None:
+    """Why ``value`` is not a path of a page inside docs/ such as ``methods/new-id.md``, or None."""
+    example = "请写 docs/ 下的相对路径，如 methods/new-id.md"
+    if not isinstance(value, str) or not value:
+        return f"应为页面路径（文字）：{example}"
+    if len(value) > MAX_SHORT_TEXT:
+        return f"超过 {MAX_SHORT_TEXT} 个字符：{example}"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,30}:", value):
+        return f"带有网址协议（如 https:）：重定向只能通往本站页面，{example}"
+    if "//" in value or "\\" in value:
+        return f"含有“//”或反斜杠：{example}"
+    if value.startswith("/"):
+        return f"是绝对路径：{example}（不以 / 开头）"
+    if ".." in value.split("/"):
+        return f"含有“..”，会跳出网站目录：{example}"
+    if not value.endswith(".md"):
+        return f"应以 .md 结尾（页面文件的路径）：{example}"
+    if not _PAGE_PATH.fullmatch(value):
+        return f"只能由小写英文字母、数字、连字符、下划线和 / 组成：{example}"
+    return None
+
+
+def load_redirects(path: Path, docs_dir: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The renames in ``path`` (old page → page of this site) that are safe, and a problem for each one that is not."""
+    problems: list[Problem] = []
+
+    def report(line: int, field_name: str, message: str) -> None:
+        problems.append(Problem(path, line, "redirects", field_name, message))
+
+    if not path.exists() and not path.is_symlink():
+        return {}, []
+    read = _read_yaml(path, path.parent, MAX_RECORD_BYTES, report, empty_ok=True)
+    if read is None:
+        return {}, problems
+    data, lines = read
+    renames: dict[str, str] = {}
+    for source, target in data.items():
+        line = lines.get((source,), 1) if isinstance(source, str) else 1
+        field_name = str(source)[:MAX_SHORT_TEXT]
+        source_problem = _page_path_problem(source)
+        if source_problem:
+            report(line, field_name, f"旧页面路径“{field_name}”{source_problem}")
+        elif source.split("/")[0] in SHORT_PREFIX.values():  # /m/<id>/, /s/<id>/ are made from the data
+            report(line, field_name, f"旧页面路径“{source}”在短链接目录 {source.split('/')[0]}/ 里：短链接由数据自动生成，不能改写")
+        elif (docs_dir / source).exists():
+            report(line, field_name, f"旧页面 docs/{source} 仍然存在：重定向页会覆盖它，请先删除或改名该页面")
+        page, _, anchor = target.partition("#") if isinstance(target, str) else (target, "", "")
+        target_problem = _page_path_problem(page)
+        if target_problem:
+            report(line, field_name, f"新页面路径“{str(target)[:MAX_SHORT_TEXT]}”{target_problem}")
+        elif anchor and not _ANCHOR.fullmatch(anchor):
+            report(line, field_name, f"新页面的锚点“#{anchor[:MAX_SHORT_TEXT]}”只能由英文字母、数字、连字符和下划线组成")
+        elif not (docs_dir / page).is_file():
+            report(line, field_name, f"新页面 docs/{page} 不存在：重定向只能通往本站现有的页面")
+        elif not source_problem and not problems:
+            renames[source] = target
+    return (renames if not problems else {}), problems
 
 
 def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
@@ -671,7 +960,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
         for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
             if path.suffix not in (".yml", ".yaml"):
                 continue
-            result = _parse_file(path, model, problems)
+            result = _parse_file(path, model, problems, data_dir)
             if result is None:
                 broken[kind].add(path.stem)
                 continue
@@ -704,6 +993,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
 
     if docs_dir is not None:
         problems.extend(_page_problems(parsed, broken, docs_dir))
+        problems.extend(load_redirects(data_dir / REDIRECTS_FILE, docs_dir)[1])
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]
     )
@@ -728,10 +1018,10 @@ _project_cache: dict[Path, tuple[tuple, tuple[KnowledgeBase, list[Problem]]]] = 
 
 
 def _fingerprint(root: Path) -> tuple:
-    """What a load depends on: every record file and every record page, by time and size."""
-    pages = [page for kind in PAGED_KINDS for page in (root / "docs" / kind).glob("*.md")]
-    paths = sorted([*(root / "data").glob("*/*.y*ml"), *pages])
-    stats = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths]
+    """What a load depends on: every record file, the renames and every page, by time and size."""
+    paths = sorted([*(root / "data").glob("*/*.y*ml"), root / "data" / REDIRECTS_FILE, *(root / "docs").rglob("*.md")])
+    # lstat: a dangling link or a device among them is the loader's to report, never a crash here.
+    stats = [(str(p), p.lstat().st_mtime_ns, p.lstat().st_size) for p in paths if p.is_symlink() or p.exists()]
     return (tuple(stats), sources_dir_for(root))
 
 
