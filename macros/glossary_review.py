@@ -75,6 +75,10 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 
 def project_converter(project: Path) -> Converter:
     """The Traditional edition's converter as mkdocs.yml configures it (extra.editions)."""
-    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    loader = _ConfigLoader((project / "mkdocs.yml").read_text(encoding="utf-8"))  # a SafeLoader
+    try:
+        config = loader.get_single_data()
+    finally:
+        loader.dispose()
     edition = next(e for e in config["extra"]["editions"] if e["lang"] == HANT)
     return Converter(edition["opencc"], load_glossary(project / edition["glossary"], project))
