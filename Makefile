@@ -4,16 +4,23 @@
 #   make validate [FORMAT=github]   check data/ (GitHub annotations with FORMAT=github)
 #   make fix     apply the validator's text fixes in place, then validate
 #   make new KIND=method NAME=三步调解法 [STUDIO=id] [ID=slug]   start a record from a template
+#   make editor  the web editor with a local backend on http://localhost:8000/kb/admin/ (writes into data/)
 #   make linkcheck   check the external links of the built site (network)
 #   make bench-scale N=1000   build a generated project of N methods and measure it (data/benchmark/)
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# Front-end packages (the web editor's Decap CMS), pinned in package-lock.json, copied into the site at build time.
+NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
+.PHONY: setup editor browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -59,6 +66,11 @@ paths: build
 
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000
+
+# The web editor on this machine: decap-server (the CMS's local backend, port 8081) writes
+# straight into data/ and docs/; open http://localhost:8000/kb/admin/ (localhost, not 127.0.0.1).
+editor: setup
+	trap 'kill 0' EXIT; node node_modules/decap-server/dist/index.js & $(MKDOCS) serve --strict -a 127.0.0.1:8000
 
 # The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
 # (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).

@@ -76,7 +76,6 @@ def _score(checks: list[tuple[str, bool]], page_markdown: str, expected: tuple[s
 def of_method(kb: KnowledgeBase, method: Method, page_markdown: str) -> Completeness:
     origin = method.origin
     return _score([
-        ("一句话概括", bool(method.summary)),
         ("出处", bool(origin.studio or origin.founder or origin.community or kb.studios_of_method(method.id))),
         ("地区", bool(origin.region.province)),
         ("首次报道年份", method.year is not None),
@@ -90,7 +89,6 @@ def of_method(kb: KnowledgeBase, method: Method, page_markdown: str) -> Complete
 
 def of_studio(kb: KnowledgeBase, studio: Studio, page_markdown: str) -> Completeness:
     return _score([
-        ("一句话概括", bool(studio.summary)),
         ("地区", bool(studio.region.province)),
         ("成立时间", bool(studio.founded)),
         ("负责人", bool(studio.leader or kb.mentors_of_studio.get(studio.id))),

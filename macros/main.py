@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.exceptions import Abort
 
-from macros import benchmark, completeness, facets, figures, lineage, pages, render, template_check, training
+from macros import benchmark, completeness, editing, facets, figures, lineage, pages, render, template_check, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -84,6 +84,8 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "theme_index": lambda: facets.theme_index(kb, page()),
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
+        "editing_paths": lambda: editing.editing_paths(
+            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE")),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
         "benchmark_table": lambda: benchmark.benchmark_section(root),
     }

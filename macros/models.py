@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import hygiene
@@ -62,7 +62,8 @@ def _check_partial_date(value: str) -> str:
     match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
     if not match:
         raise PydanticCustomError(
-            "date_format", "日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD，实际是“{value}”", {"value": value}
+            "date_format", "日期应写成 2022、2022-06 或 2022-06-18（2022年6月18日、2022.6 这类写法也可以），实际是“{value}”",
+            {"value": value}
         )
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
@@ -85,13 +86,33 @@ def _check_year(value: int) -> int:
     return value
 
 
-def _year_as_text(value: object) -> object:
+# The ways editors write dates: 2022年6月1日, 2022.6.1, 2022/6/1, 2022-6-1, 2022年6月, 2022.6, 2022年.
+_CHINESE_DATE = re.compile(r"(\d{4})\s*(?:年|[.\-/])?\s*(?:(\d{1,2})\s*(?:月|[.\-/])?\s*(?:(\d{1,2})\s*日?)?)?")
+
+
+def _date_as_text(value: object) -> object:
+    """A date in any common written form → ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     # `founded: 2023` is how editors write a bare year; YAML reads it as a number.
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        match = _CHINESE_DATE.fullmatch(value.strip())
+        if match:
+            year, month, day = match.groups()
+            return "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part)])
+    return value
 
 
-PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_partial_date)]
-Year = Annotated[int, AfterValidator(_check_year)]
+def _year_from_text(value: object) -> object:
+    """``year: 2021年`` reads as the year 2021."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{4})\s*年?\s*", value)
+        return int(match.group(1)) if match else value
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_date_as_text), AfterValidator(_check_partial_date)]
+Year = Annotated[int, BeforeValidator(_year_from_text), AfterValidator(_check_year)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 Url = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$")]
@@ -142,10 +163,12 @@ class Record(Strict):
     label: ClassVar[str]
 
     id: Slug = Field(title="编号", description="与文件名相同的英文短名，发布后不再改变")
-    name: Text = Field(title="名称")
+    name: Text = Field(title="名称", examples=["三步调解法"])
     aliases: list[Text] = Field(default_factory=list, title="别名", description="简称或其他写法，便于搜索")
-    summary: str | None = Field(None, title="一句话概括")
-    sources: list[Slug] = Field(min_length=1, title="来源", description="sources 中的来源 id，至少一个")
+    summary: Text = Field(title="一句话概括", description="显示在页面标题下方、列表卡片和搜索结果里，用自己的话写一句",
+                          examples=["社区书记调解居民纠纷时先听、再讲政策、后联动解决的三个环节。"])
+    sources: list[Slug] = Field(min_length=1, title="来源", description="sources 中的来源 id，至少一个",
+                                examples=[["hongyan-report"]])
 
 
 class Method(Record):
@@ -180,7 +203,7 @@ class Mentor(Record):
     kind: ClassVar[str] = "mentors"
     label: ClassVar[str] = "书记与导师"
 
-    role: Text = Field(title="职务")
+    role: Text = Field(title="职务", examples=["社区党委书记"])
     community: str | None = Field(None, title="社区或单位")
     region: Region = Field(default_factory=Region, title="地区")
     years_of_service: int | None = Field(None, ge=0, le=70, title="从事社区工作年数")
@@ -194,26 +217,42 @@ class Site(Record):
 
     type: Literal["示范点", "教学点", "实训基地", "服务阵地", "驿站"] = Field(title="类型")
     region: Region = Field(default_factory=Region, title="地区")
-    studio: Slug | None = Field(None, title="所属工作室", description="studios 中的 id")
+    studio: Slug | None = Field(None, title="所属工作室", description="studios 中的 id", examples=["hongyan-jiayouzhan"])
     shows: str | None = Field(None, title="可以看到什么")
     opened: PartialDate | None = Field(None, title="启用时间")
     designation: str | None = Field(None, title="命名", description="例如某机构命名的教学示范点")
 
 
 class Source(Strict):
-    """An article in the shared sources folder; records cite it by id."""
+    """A published article, as an editor cites it; records cite it by id.
+
+    The project's own copy of the text (``file``, in the shared sources folder) is
+    optional: a reader must be able to find the article by its address or its file.
+    """
 
     kind: ClassVar[str] = "sources"
     label: ClassVar[str] = "来源"
 
     id: Slug = Field(title="编号")
-    title: Text = Field(title="标题或说明")
-    publication: str | None = Field(None, title="刊载媒体")
+    title: Text = Field(title="标题", examples=["北京市朝阳区“社区书记工作室”破解社区治理“五难”"])
+    publication: str | None = Field(None, title="刊载媒体", examples=["中国社会报"])
     author: str | None = Field(None, title="作者或记者")
-    date: PartialDate | None = Field(None, title="日期")
-    url: Url | None = Field(None, title="原文链接")
-    file: Annotated[str, Field(pattern=SOURCE_FILE_PATTERN)] = Field(title="来源文件", description="sources 目录中的文件名")
-    script: Literal["简体", "繁体"] = Field(title="原文字体")
+    date: PartialDate | None = Field(None, title="日期", description="可以只写年或年月", examples=["2021-07-22"])
+    url: Url | None = Field(None, title="原文链接", examples=["https://example.org/news/123.html"])
+    archive_url: Url | None = Field(None, title="存档链接", description="原文网页的存档副本，原链接失效时使用")
+    file: Annotated[str, Field(pattern=SOURCE_FILE_PATTERN)] | None = Field(
+        None, title="来源文件", description="项目来源目录中的原文文件名（可选）")
+    script: Literal["简体", "繁体"] | None = Field(None, title="原文字体")
+
+    @model_validator(mode="after")
+    def _findable(self) -> Source:
+        if not (self.url or self.file):
+            raise PydanticCustomError(
+                "source_unfindable",
+                "读者要能找到原文：请填写“url”（原文链接），例：url: https://example.org/news/123.html；"
+                "项目来源目录里有原文时也可以填写“file”（来源文件）",
+            )
+        return self
 
 
 RECORD_TYPES: tuple[type[Strict], ...] = (Method, Studio, Mentor, Site, Source)
@@ -507,6 +546,31 @@ def _field_title(model: type[BaseModel], loc: Loc) -> str:
     return info.title or "" if info else ""
 
 
+def _field_info(model: type[BaseModel], loc: Loc) -> typing.Any:
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return None
+    parent = _model_at(model, loc[: max(i for i, p in enumerate(loc) if isinstance(p, str))])
+    return parent.model_fields.get(names[-1]) if parent else None
+
+
+def _example(model: type[BaseModel], loc: Loc) -> str:
+    """``例：role: 社区党委书记`` from the field's ``examples``, to show what to write."""
+    info = _field_info(model, loc)
+    examples = getattr(info, "examples", None) if info else None
+    if not examples:
+        return ""
+    name = next(p for p in reversed(loc) if isinstance(p, str))
+    value = examples[0]
+    written = f"[{', '.join(value)}]" if isinstance(value, list) else str(value)
+    return f"。例：{name}: {written}"
+
+
+def _is_placeholder(value: object) -> bool:
+    # A template's `{studio}` left as it is reads in YAML as the mapping {"studio": None}.
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value.values())) is None
+
+
 def _chinese_message(model: type[BaseModel], error: dict) -> str:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
@@ -515,11 +579,20 @@ def _chinese_message(model: type[BaseModel], error: dict) -> str:
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     title = _field_title(model, loc)
     named = f"“{name}”（{title}）" if title else f"“{name}”"
+    info = _field_info(model, loc)
+    purpose = f"：{info.description}" if info is not None and info.description else ""
+    example = _example(model, loc)
+    if kind == "source_unfindable":
+        return error["msg"]
     if kind == "missing":
-        return f"缺少必填字段{named}"
+        return f"缺少必填字段{named}{purpose}{example}"
+    if _is_placeholder(value):
+        placeholder = "{" + str(next(iter(value))) + "}"
+        return f"{named}还是模板里的占位符“{placeholder}”：请换成真实内容，没有就删掉这一行{example}"
     if "input" in error and value is None:  # `role:` left empty, e.g. by scripts.new
         options = re.findall(r"'([^']*)'", ctx.get("expected", "")) if kind == "literal_error" else []
-        return f"必填字段{named}还没有填写" + (f"，应为：{'、'.join(o for o in options if o)}" if options else "")
+        hint = f"，应为：{'、'.join(o for o in options if o)}" if options else f"{purpose}{example}"
+        return f"必填字段{named}还没有填写" + hint
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         allowed = [f for f in parent.model_fields] if parent else []
@@ -552,11 +625,11 @@ def _chinese_message(model: type[BaseModel], error: dict) -> str:
         "bool_type": "是或否",
     }
     if kind in type_names:
-        return f"{named}应为{type_names[kind]}，实际是“{value}”"
+        return f"{named}应为{type_names[kind]}，实际是“{value}”{example}"
     if kind == "too_short":
-        return f"{named}不能为空" if isinstance(value, str) else f"{named}至少需要 {ctx.get('min_length')} 项"
+        return f"{named}不能为空{example}" if isinstance(value, str) else f"{named}至少需要 {ctx.get('min_length')} 项{example}"
     if kind == "string_too_short":
-        return f"{named}不能为空"
+        return f"{named}不能为空{purpose}{example}"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         return f"{named}的取值 {value} 应{'不小于' if kind == 'greater_than_equal' else '不大于'} {bound}"
@@ -929,7 +1002,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
                             Problem(result.path, _line_of(result.lines, loc), record.id, format_loc(loc),  # type: ignore[attr-defined]
                                     f"引用的{label}“{ref}”不存在（应为 data/{target}/ 下的文件名）{hint}")
                         )
-            if isinstance(record, Source) and sources_dir is not None and not (sources_dir / record.file).is_file():
+            if isinstance(record, Source) and record.file and sources_dir is not None and not (sources_dir / record.file).is_file():
                 problems.append(Problem(result.path, _line_of(result.lines, ("file",)), record.id, "file",
                                         f"来源文件“{record.file}”在 {sources_dir} 中找不到"))
 

@@ -331,6 +331,9 @@ def source_line(source: Source) -> str:
     missing = [label for label, value in (("刊载媒体", source.publication), ("日期", source.date)) if not value]
     if missing:
         parts.append(f"{'、'.join(missing)}未载明")
+    for label, address in (("原文", source.url), ("存档", source.archive_url)):
+        if address:
+            parts.append(html_of('<a href="{}" rel="noopener noreferrer">{}</a>', url_attr(address), label))
     return "，".join(parts)
 
 

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from macros import hygiene
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, load, sources_dir_for
+from macros.glossary_review import pending_names, project_converter
+from macros.models import MODEL_BY_KIND, PAGED_KINDS, KnowledgeBase, load, sources_dir_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)  # type: ignore[attr-defined]
     print(f"数据校验通过：{counts}。")
+    report_pending_names(kb, args.format)
     return 0
+
+
+def report_pending_names(kb: KnowledgeBase, output: str) -> None:
+    """New person and place names: listed for review, never an error (see macros/glossary_review.py)."""
+    try:
+        pending = pending_names(kb, project_converter(ROOT))
+    except (ValueError, OSError) as error:  # GlossaryError is a ValueError
+        print(f"无法列出待核对的繁体写法：{error}", file=sys.stderr)
+        return
+    if not pending:
+        return
+    print(f"待核对的繁体写法（不影响发布）：{len(pending)} 个新名称")
+    for name in pending:
+        if output == "github":
+            print(f"::notice file={name.where},title=繁体写法待核对::{name.as_text()}")
+        else:
+            print(f"  {name.as_text()}")
 
 
 def fix_files(data_dir: Path, docs_dir: Path) -> int:

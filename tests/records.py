@@ -12,14 +12,14 @@ VALID = {
         "file": "000_276c0d5b3e7a7cff.txt", "script": "简体",
     },
     "studios/demo-studio.yml": {
-        "id": "demo-studio", "name": "示例工作室", "type": "社区书记工作室", "founded": "2018",
+        "id": "demo-studio", "name": "示例工作室", "summary": "示例用的工作室。", "type": "社区书记工作室", "founded": "2018",
         "region": {"province": "北京市", "district": "朝阳区"}, "leader": "demo-mentor",
         "methods": ["demo-method"], "sites": ["demo-site"],
         "figures": [{"label": "培训人次", "value": 5000, "qualifier": "余", "unit": "人次", "source": "article"}],
         "sources": ["article"],
     },
     "mentors/demo-mentor.yml": {
-        "id": "demo-mentor", "name": "王示例", "role": "社区党委书记", "studios": ["demo-studio"], "sources": ["article"],
+        "id": "demo-mentor", "name": "王示例", "summary": "示例用的导师。", "role": "社区党委书记", "studios": ["demo-studio"], "sources": ["article"],
     },
     "methods/demo-method.yml": {
         "id": "demo-method", "name": "示例工作法", "summary": "一句话。", "themes": ["矛盾调解"],
@@ -27,7 +27,7 @@ VALID = {
         "steps": [{"name": "倾听", "detail": "先听。"}, {"name": "解决"}], "sources": ["article"],
     },
     "sites/demo-site.yml": {
-        "id": "demo-site", "name": "示例驿站", "type": "驿站", "studio": "demo-studio", "sources": ["article"],
+        "id": "demo-site", "name": "示例驿站", "summary": "示例用的驿站。", "type": "驿站", "studio": "demo-studio", "sources": ["article"],
     },
 }
 

@@ -44,16 +44,16 @@ def test_sections_count_prose_not_macros_or_comments() -> None:
 def test_method_completeness_names_what_is_missing(tmp_path: Path) -> None:
     kb = demo_kb(tmp_path)
     result = completeness.of_method(kb, kb.methods["demo-method"], METHOD_PAGE)
-    # The demo method has a summary, an origin, themes and steps; no region, year, roles, results or related methods.
+    # The demo method has an origin, themes and steps; no region, year, roles, results or related methods.
     assert result.missing == ("地区", "首次报道年份", "参与角色", "成效数字", "相关工作法", "“案例”一节")
-    assert (len(result.filled), result.total, result.level) == (6, 12, "待补充")
+    assert (len(result.filled), result.total, result.level) == (5, 11, "待补充")
 
 
 def test_studio_completeness_counts_back_links(tmp_path: Path) -> None:
     kb = demo_kb(tmp_path)
     result = completeness.of_studio(kb, kb.studios["demo-studio"], "## 概况\n\n一段介绍。\n")
     assert "工作法" in result.filled and "示范点与阵地" in result.filled and "负责人" in result.filled
-    assert result.missing == ("一句话概括", "团队", "组织结构")
+    assert result.missing == ("团队", "组织结构")
 
 
 def test_completeness_table_lists_least_complete_first(tmp_path: Path) -> None:
@@ -61,10 +61,10 @@ def test_completeness_table_lists_least_complete_first(tmp_path: Path) -> None:
     pages = {("methods", "demo-method"): METHOD_PAGE, ("studios", "demo-studio"): ""}
     ranking = completeness.ranking(kb, pages)
     assert [(kind, record_id, result.percent) for kind, record_id, result in ranking] == [
-        ("methods", "demo-method", 50), ("studios", "demo-studio", 60)]
+        ("methods", "demo-method", 45), ("studios", "demo-studio", 67)]
     table = completeness.table(kb, pages, "editing/completeness.md")
-    assert table.index("[示例工作法](../methods/demo-method.md) | 工作法 | 6/12 |") < table.index(
-        "[示例工作室](../studios/demo-studio.md) | 工作室与项目 | 6/10 | 一句话概括、团队、组织结构、“概况”一节 |")
+    assert table.index("[示例工作法](../methods/demo-method.md) | 工作法 | 5/11 |") < table.index(
+        "[示例工作室](../studios/demo-studio.md) | 工作室与项目 | 6/9 | 团队、组织结构、“概况”一节 |")
     assert "共 2 条工作法与工作室记录，其中 0 条资料完整" in table
 
 

@@ -17,6 +17,8 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from macros.editions import edition_converter
+from macros.glossary_review import pending_names
+from macros.models import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
@@ -155,10 +157,15 @@ def test_traditional_visible_text_is_a_fixed_point(both: tuple[Path, Path]) -> N
     """Converting the Traditional edition again changes nothing (glossary forms excepted):
     no Simplified text was left out, and nothing was converted twice."""
     _, traditional = both
+    # Names not reviewed yet keep OpenCC's form until someone checks them (macros/glossary_review.py).
+    unreviewed = [name.suggested for name in pending_names(load_or_raise(ROOT / "data"), CONVERTER)]
     problems = []
     for page in sorted(pages(traditional)) + ["404.html"]:
         tree = BeautifulSoup((traditional / page).read_text(encoding="utf-8"), "lxml")  # visible_text changes it
-        for change in CONVERTER.reconversion_changes(visible_text(tree)):
+        text = visible_text(tree)
+        for form in unreviewed:
+            text = text.replace(form, "")
+        for change in CONVERTER.reconversion_changes(text):
             problems.append(f"{page}: {change}")
     assert not problems, "\n".join(problems[:30])
 

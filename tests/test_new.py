@@ -53,10 +53,10 @@ def problems(lines: list[str]) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize(("kind", "folder", "required"), [
-    ("method", "methods", ["sources"]),
-    ("studio", "studios", ["type", "sources"]),
-    ("mentor", "mentors", ["role", "sources"]),
-    ("site", "sites", ["type", "sources"]),
+    ("method", "methods", ["summary", "sources"]),
+    ("studio", "studios", ["type", "summary", "sources"]),
+    ("mentor", "mentors", ["summary", "role", "sources"]),
+    ("site", "sites", ["summary", "type", "sources"]),
 ])
 def test_new_record_validates_except_the_fields_to_fill(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                           kind: str, folder: str, required: list[str]) -> None:
@@ -83,6 +83,7 @@ def test_filled_scaffold_validates(tmp_path: Path, capsys: pytest.CaptureFixture
     path = tmp_path / "data/studios/xin-gongzuoshi.yml"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"^type: ", "type: 社区书记工作室", text, flags=re.M).replace("sources: []", "sources: [article]")
+    text = re.sub(r"^summary: ", "summary: 新成立的社区书记工作室。", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
     code, lines = run_validate(tmp_path, capsys)
     assert code == 0, lines

@@ -111,7 +111,7 @@ def test_printed_links_show_addresses_only_where_their_words_do_not() -> None:
 
 def test_related_methods_come_from_data_then_shared_themes() -> None:
     def method(mid: str, themes: list[str], related: list[str] | None = None) -> Method:
-        return Method(id=mid, name=mid.upper(), sources=["s"], themes=themes, related=related or [])
+        return Method(id=mid, name=mid.upper(), summary="一句话。", sources=["s"], themes=themes, related=related or [])
 
     kb = KnowledgeBase(methods={
         "a": method("a", ["矛盾调解", "物业管理"], ["d"]),

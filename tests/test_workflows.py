@@ -79,7 +79,7 @@ def test_preview_is_published_by_workflow_run_without_running_fork_code() -> Non
 def test_issue_forms_and_pull_request_template() -> None:
     forms = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / ".github/ISSUE_TEMPLATE").glob("*.yml")}
     titles = {form["name"] for name, form in forms.items() if name != "config"}
-    assert titles == {"推荐工作法", "报告错误", "补充来源", "我用过这个方法"}
+    assert titles == {"推荐工作法", "推荐工作室或项目", "推荐书记或导师", "推荐示范点或阵地", "报告错误", "补充来源", "我用过这个方法"}
     for name, form in forms.items():
         if name == "config":
             continue
