@@ -15,12 +15,12 @@ SOURCE = {"x": Source(id="x", title="t", file="000_276c0d5b3e7a7cff.txt", script
 
 
 def method(mid: str, themes: list[str], studio: str | None = None, **region: str) -> Method:
-    return Method(id=mid, name=f"工作法{mid}", themes=themes, sources=["x"], origin={"studio": studio, "region": region})
+    return Method(id=mid, name=f"工作法{mid}", summary="一句话。", themes=themes, sources=["x"], origin={"studio": studio, "region": region})
 
 
 @pytest.fixture
 def kb() -> KnowledgeBase:
-    studios = {"s1": Studio(id="s1", name="一号<工作室>", type="社区书记工作室", sources=["x"], region={"province": "辽宁省", "city": "沈阳市"})}
+    studios = {"s1": Studio(id="s1", name="一号<工作室>", summary="一句话。", type="社区书记工作室", sources=["x"], region={"province": "辽宁省", "city": "沈阳市"})}
     methods = {
         "a": method("a", ["物业管理", "矛盾调解"], "s1", province="辽宁省", city="沈阳市", district="皇姑区"),
         "b": method("b", ["物业管理"], province="北京市", district="朝阳区"),
@@ -28,7 +28,7 @@ def kb() -> KnowledgeBase:
         "d": method("d", ["物业管理"], district="朝阳区"),
     }
     methods.update({f"m{n}": method(f"m{n}", ["养老服务"], province="辽宁省", city="大连市") for n in range(45)})
-    sites = {"z": Site(id="z", name="驿站", type="驿站", studio="s1", sources=["x"])}
+    sites = {"z": Site(id="z", name="驿站", summary="一句话。", type="驿站", studio="s1", sources=["x"])}
     return KnowledgeBase(methods=methods, studios=studios, sites=sites, sources=SOURCE)
 
 
@@ -130,7 +130,7 @@ def test_card_links_theme_and_region_and_escapes_names(kb: KnowledgeBase) -> Non
 
 
 def test_facet_panel_stays_small_however_many_values() -> None:
-    studios = {f"s{n}": Studio(id=f"s{n}", name=f"工作室{n}", type="服务品牌", sources=["x"]) for n in range(60)}
+    studios = {f"s{n}": Studio(id=f"s{n}", name=f"工作室{n}", summary="一句话。", type="服务品牌", sources=["x"]) for n in range(60)}
     methods = {f"m{n}": method(f"m{n}", ["物业管理"], f"s{n}") for n in range(60)}
     index = facets.build_index(KnowledgeBase(methods=methods, studios=studios, sources=SOURCE))
     panel = BeautifulSoup(str(facets.facet_panel(index, "methods", None, None, "methods/index.md")), "lxml")
@@ -170,13 +170,13 @@ def test_neighbourhood_of_a_method_and_a_studio(kb: KnowledgeBase) -> None:
 
 def test_neighbourhood_is_cut_however_many_neighbours() -> None:
     methods = {f"m{n}": method(f"m{n}", [], "s") for n in range(30)}
-    kb = KnowledgeBase(methods=methods, studios={"s": Studio(id="s", name="S", type="服务品牌", sources=["x"])}, sources=SOURCE)
+    kb = KnowledgeBase(methods=methods, studios={"s": Studio(id="s", name="S", summary="一句话。", type="服务品牌", sources=["x"])}, sources=SOURCE)
     out = BeautifulSoup(lineage.neighbourhood(kb, "studios", "s", "studios/s.md"), "lxml")
     assert len(out.select("dd a")) == lineage.NEIGHBOURS_SHOWN and "等 30 个" in out.get_text()
 
 
 def test_network_is_paginated_by_studio() -> None:
-    studios = {f"s{n:02}": Studio(id=f"s{n:02}", name=f"工作室{n}", type="服务品牌", sources=["x"]) for n in range(25)}
+    studios = {f"s{n:02}": Studio(id=f"s{n:02}", name=f"工作室{n}", summary="一句话。", type="服务品牌", sources=["x"]) for n in range(25)}
     kb = KnowledgeBase(studios=studios, methods={"loose": method("loose", [])}, sources=SOURCE)
     pages = list(lineage.network_pages(kb, lambda path: None))
     assert [p.path for p in pages] == ["explore/lineage/page-2.md", "explore/lineage/page-3.md"]
@@ -185,7 +185,7 @@ def test_network_is_paginated_by_studio() -> None:
 
 
 def test_timeline_legend_names_only_kinds_drawn() -> None:
-    studios = {"s": Studio(id="s", name="S", type="服务品牌", founded="2019", sources=["x"])}
+    studios = {"s": Studio(id="s", name="S", summary="一句话。", type="服务品牌", founded="2019", sources=["x"])}
     out = figures.timeline(KnowledgeBase(studios=studios, sources=SOURCE), "explore/timeline.md")
     assert "方块为工作室与项目成立" in out and "圆点" not in out and "三角" not in out
 
@@ -204,7 +204,7 @@ def test_standard_copy_matches_the_pinned_package() -> None:
 
 def test_a_hostile_studio_name_stays_text_in_headings_and_cards() -> None:
     name = "*工作室*<script>alert(1)</script>{{ x }}"
-    studios = {"s": Studio(id="s", name=name, type="服务品牌", sources=["x"])}
+    studios = {"s": Studio(id="s", name=name, summary="一句话。", type="服务品牌", sources=["x"])}
     index = facets.build_index(KnowledgeBase(methods={"m": method("m", [], "s")}, studios=studios, sources=SOURCE))
     out = facets.listing(index, "methods", "studio", "s", 1, "browse/methods/studio/s/index.md")
     assert "<script>" not in out and out.startswith("# 工作法：工作室与项目 &#42;工作室&#42;&lt;script&gt;")

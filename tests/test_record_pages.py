@@ -108,7 +108,7 @@ def test_method_page_names_who_teaches_it_and_where_to_see_it(kb: KnowledgeBase)
     assert 'id="learn"' in out
     assert '<dt>书记与导师</dt>\n<dd><a href="../mentors/demo-mentor.md">王示例</a></dd>' in out
     assert '<dt>示范点与阵地</dt>\n<dd><a href="../sites/demo-site.md">示例驿站</a></dd>' in out
-    lonely = Method(id="lonely", name="孤立工作法", sources=["article"])
+    lonely = Method(id="lonely", name="孤立工作法", summary="一句话。", sources=["article"])
     assert pages.method_learning(kb, lonely, "methods/lonely.md") == ""
 
 
@@ -124,7 +124,7 @@ def test_cross_links_are_the_same_relation_read_from_both_ends(kb: KnowledgeBase
 
 
 def test_a_record_page_lists_a_bounded_number_of_neighbours(kb: KnowledgeBase) -> None:
-    many = {f"m{n}": Method(id=f"m{n}", name=f"工作法{n}", sources=["article"]) for n in range(pages.LIST_LIMIT + 5)}
+    many = {f"m{n}": Method(id=f"m{n}", name=f"工作法{n}", summary="一句话。", sources=["article"]) for n in range(pages.LIST_LIMIT + 5)}
     studio = kb.studios["demo-studio"].model_copy(update={"methods": list(many)})
     kb = KnowledgeBase(methods=many, studios={"demo-studio": studio}, mentors=kb.mentors, sites=kb.sites, sources=kb.sources)
     out = pages.mentor_methods(kb, kb.mentors["demo-mentor"], "mentors/demo-mentor.md")
