@@ -1,5 +1,5 @@
 """Makes pages print as handouts: appends the block with QR code, short link and cite-this-version
-links to method and studio pages (and to the training plans and cards, pointing to their method), and gives every internal link the address to print.
+links to record pages (and to the training plans and cards, pointing to their method), and gives every internal link the address to print.
 
 Switch off: remove ``hooks/handout.py`` from ``hooks:`` in mkdocs.yml, or set
 ``extra: {handout: false}``. The commit is ``GITHUB_SHA`` when set, else
@@ -47,7 +47,9 @@ def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201,
         return markdown
     kind, record_id = target
     docs = Path(config.docs_dir).name
-    files = [f"{docs}/{kind}/{record_id}.md", f"data/{kind}/{record_id}.yml"]
+    # A record page generated from the data (no Markdown file of its own) is built from the data file alone.
+    page_file = [f"{docs}/{kind}/{record_id}.md"] if (Path(config.docs_dir) / kind / f"{record_id}.md").is_file() else []
+    files = [*page_file, f"data/{kind}/{record_id}.yml"]
     return markdown + handout.handout_block(
         kind=kind, record_id=record_id, site_url=config.site_url or "/",
         repo_url=config.repo_url, commit=_commit, files=files,

@@ -2,8 +2,10 @@
 
 Sets ``page.meta``: ``kb_updated`` (e.g. 2026年11月23日) and ``kb_updated_iso``
 from one ``git log`` run per build; ``kb_edit_page`` and, for method and studio
-pages, ``kb_edit_data`` (edit links to the page source and its data file);
-pages listing a whole folder of records get ``kb_data_folder_url``.
+pages, ``kb_edit_data`` (edit links to the page source, if it has one, and its data file);
+pages listing a whole folder of records get ``kb_data_folder_url``; ``kb_view_source``
+is the raw text of the file the page is built from (a generated page's data file), for
+the "view source" button (overrides/partials/actions.html).
 Outside a git checkout, or in a shallow clone whose history would give wrong
 dates, pages show no date and the build logs it at INFO (no warning, so
 strict builds pass). Logic lives in macros/page_meta.py.
@@ -64,7 +66,13 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201
         page.meta["kb_updated"] = page_meta.date_text(updated)
         page.meta["kb_updated_iso"] = updated
     if config.repo_url and config.edit_uri:
-        page.meta["kb_edit_page"] = page_meta.edit_url(config.repo_url, config.edit_uri, f"docs/{src}")
+        source = page_meta.source_file(page.file.edit_uri, f"{Path(config.docs_dir).name}/")
+        if source is not None:
+            # Material's edit and "view source" buttons, and the page's own edit links, all lead to this file.
+            page.edit_url = page_meta.edit_url(config.repo_url, config.edit_uri, source)
+            page.meta["kb_view_source"] = page_meta.view_url(config.repo_url, config.edit_uri, source)
+        if page.file.generated_by is None:
+            page.meta["kb_edit_page"] = page_meta.edit_url(config.repo_url, config.edit_uri, f"docs/{src}")
         record = page_meta.data_file(src)
         if record:
             page.meta["kb_edit_data"] = page_meta.edit_url(config.repo_url, config.edit_uri, record)

@@ -14,8 +14,9 @@ from urllib.parse import urljoin, urlsplit
 
 import segno
 
-# The short-link prefix of each kind with a page of its own: /m/<id>/ and /s/<id>/.
-SHORT_PREFIX = {"methods": "m", "studios": "s"}
+# The short-link prefix of each kind of record: /m/<id>/ methods, /s/<id>/ studios,
+# /p/<id>/ people (mentors), /d/<id>/ sites (示范点).
+SHORT_PREFIX = {"methods": "m", "studios": "s", "mentors": "p", "sites": "d"}
 
 
 def page_path(kind: str, record_id: str) -> str:
@@ -42,13 +43,13 @@ def short_redirects(ids_by_kind: dict[str, list[str]]) -> dict[str, str]:
     return maps
 
 
-_HANDOUT_PAGE = re.compile(r"^(?:(methods|studios)|training(?:/cards)?)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_HANDOUT_PAGE = re.compile(r"^(?:(methods|studios|mentors|sites)|training(?:/cards)?)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
 def handout_target(src_uri: str) -> tuple[str, str] | None:
     """(kind, id) of the record whose address a page's QR code carries, or ``None``.
 
-    Method and studio pages carry their own; a training plan or card carries its method's.
+    A record's page carries its own; a training plan or card carries its method's.
     """
     match = _HANDOUT_PAGE.match(src_uri)
     if not match or match.group(2) == "index":
@@ -106,11 +107,11 @@ def handout_block(*, kind: str, record_id: str, site_url: str, repo_url: str | N
 
 
 _LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"')
-_RECORD_PAGE = re.compile(r"^(methods|studios)/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
+_RECORD_PAGE = re.compile(r"^(methods|studios|mentors|sites)/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
 
 
 def print_address(site_url: str, page_url: str, href: str) -> str | None:
-    """The address a printed page shows for a link: the short link for a method or studio page,
+    """The address a printed page shows for a link: the short link for a record's page,
     else the absolute URL; ``None`` for links to other hosts (CSS prints their href as is)."""
     href = html.unescape(href)
     if urlsplit(href).scheme or href.startswith("//"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, figures, render, training
+from macros import completeness, figures, pages, render, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -37,12 +37,20 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "method_steps": lambda: render.method_steps(current("methods")),
         "method_roles": lambda: render.method_roles(current("methods")),
         "method_results": lambda: render.method_results(kb, current("methods"), page()),
-        "related_methods": lambda: render.related_methods(kb, current("methods"), page()),
+        # Who teaches a method and where to see it go before its related methods: hand-written
+        # method pages call related_methods() already, so they gain the section without an edit.
+        "related_methods": lambda: pages.method_learning(kb, current("methods"), page()) + render.related_methods(kb, current("methods"), page()),
         "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()) + completeness_mark(),
         "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
         "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
         "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()),
         "studio_figures": lambda: render.studio_figures(kb, current("studios"), page()),
+        "mentor_overview": lambda: pages.mentor_overview(kb, current("mentors"), page()),
+        "mentor_studios": lambda: pages.mentor_studios(kb, current("mentors"), page()),
+        "mentor_methods": lambda: pages.mentor_methods(kb, current("mentors"), page()),
+        "site_overview": lambda: pages.site_overview(kb, current("sites"), page()),
+        "site_shows": lambda: pages.site_shows(current("sites")),
+        "site_studio": lambda: pages.site_studio(kb, current("sites"), page()),
         "cited_sources": lambda: render.cited_sources(kb, current(render.kind_of_page(page())).sources, page()),
         "method_table": lambda: render.method_table(kb, page()),
         "studio_table": lambda: render.studio_table(kb, page()),

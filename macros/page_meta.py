@@ -16,7 +16,7 @@ FOLDER_PAGES = {
     "sites/index.md": "data/sites/",
     "sources.md": "data/sources/",
 }
-RECORD_PAGE_KINDS = ("methods", "studios")
+RECORD_PAGE_KINDS = ("methods", "studios", "mentors", "sites")
 _MARK = "@@"
 
 
@@ -82,6 +82,25 @@ def edit_url(repo_url: str, edit_uri: str, repo_path: str) -> str:
     if base.endswith("docs"):
         base = posixpath.dirname(base)
     return f"{repo_url.rstrip('/')}/{base}/{repo_path}"
+
+
+def view_url(repo_url: str, edit_uri: str, repo_path: str) -> str:
+    """Address of a repository file's raw text: the edit address with its first ``edit/`` made ``raw/``.
+
+    Only that one segment changes: a file under ``docs/editing/`` keeps its name.
+    """
+    base = edit_url(repo_url, edit_uri, repo_path)
+    head = repo_url.rstrip("/") + "/"
+    rest = base[len(head):]
+    return head + ("raw/" + rest[len("edit/"):] if rest.startswith("edit/") else rest)
+
+
+def source_file(edit_uri: str | None, docs_prefix: str = "docs/") -> str | None:
+    """The repository file a page is built from, from MkDocs' ``File.edit_uri`` (relative to docs/).
+
+    A hand-written page gives its own path; a generated page names its data file (``../data/…``).
+    """
+    return posixpath.normpath(docs_prefix + edit_uri) if edit_uri else None
 
 
 def folder_url(repo_url: str, edit_uri: str, folder: str) -> str:

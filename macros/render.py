@@ -14,12 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from . import link_targets
 from .models import Figure, KnowledgeBase, Method, Mentor, Region, Site, Source, Studio
 
 UNKNOWN = "来源未载明"
 
-PAGE_OF_KIND = {"methods": "methods/{id}.md", "studios": "studios/{id}.md"}
-ANCHOR_PAGE_OF_KIND = {"mentors": "mentors/index.md", "sites": "sites/index.md", "sources": "sources.md"}
+PAGE_OF_KIND = {kind: kind + "/{id}.md" for kind in ("methods", "studios", "mentors", "sites")}
+ANCHOR_PAGE_OF_KIND = {"sources": "sources.md"}
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}|#~])")
 
@@ -53,7 +54,31 @@ def links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> s
 
 
 def region_text(region: Region) -> str:
-    return esc(" ".join(region.parts())) if region.parts() else UNKNOWN
+    """The region's parts; empty when the source names no place (a list does not repeat "unknown")."""
+    return esc(" ".join(region.parts()))
+
+
+def _href(target: str, from_page: str) -> str:
+    path, _, anchor = target.partition("#")
+    return posixpath.relpath(path, posixpath.dirname(from_page) or ".") + (f"#{anchor}" if anchor else "")
+
+
+def region_link(region: Region, from_page: str) -> str:
+    """The region's parts, the province a link to its listing; empty when the source names no place."""
+    target = link_targets.region_target(region)
+    if target is None:
+        return esc(" ".join(region.parts()))
+    rest = " ".join(region.parts()[1:])
+    return f"[{esc(region.province)}]({_href(target, from_page)})" + (f" {esc(rest)}" if rest else "")
+
+
+def theme_links(themes: Iterable[str], from_page: str) -> str:
+    """Each theme a link to its listing. Raw HTML: the tags page's anchors exist only after the tags
+    plugin has run, too late for MkDocs' check of Markdown links, so the URL is written as served."""
+    from .figures import page_url  # figures imports this module
+
+    return "、".join(f'<a href="{html.escape(page_url(link_targets.theme_target(theme), from_page))}">{esc(theme)}</a>'
+                     for theme in themes)
 
 
 def date_text(value: str | None) -> str:
@@ -72,8 +97,8 @@ def number_text(figure: Figure) -> str:
 
 
 def _facts(rows: Iterable[tuple[str, str]]) -> str:
-    """A definition list of the facts that are known; unknown ones say so."""
-    return "\n".join(f"{label}\n:   {value or UNKNOWN}\n" for label, value in rows)
+    """A definition list of the facts that are known; an empty one is left out, not called unknown."""
+    return "\n".join(f"{label}\n:   {value}\n" for label, value in rows if value)
 
 
 def _card(css_class: str, summary: str | None, facts: str) -> str:
@@ -105,9 +130,9 @@ def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
     ]
     facts = [
         ("出处", "，".join(p for p in source_parts if p)),
-        ("地区", region_text(origin.region)),
+        ("地区", region_link(origin.region, page)),
         ("首次报道", f"{method.year}年" if method.year else ""),
-        ("主题", "、".join(esc(t) for t in method.themes)),
+        ("主题", theme_links(method.themes, page)),
     ]
     if method.aliases:
         facts.append(("又称", aliases_text(method.aliases)))
@@ -136,7 +161,7 @@ def figures_table(kb: KnowledgeBase, figures: list[Figure], page: str) -> str:
         return ""
     rows = ["| 统计内容 | 数字 | 统计时间 | 来源 |", "| --- | --- | --- | --- |"]
     for figure in figures:
-        when = date_text(figure.as_of) if figure.as_of else UNKNOWN
+        when = date_text(figure.as_of) if figure.as_of else ""
         rows.append(f"| {esc(figure.label)} | {number_text(figure)} | {when} | {link(kb, 'sources', figure.source, page)} |")
     return "\n".join(rows)
 
@@ -179,8 +204,8 @@ def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:
 def studio_overview(kb: KnowledgeBase, studio: Studio, page: str) -> str:
     facts = [
         ("类型", esc(studio.type)),
-        ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else ""),
-        ("地区", region_text(studio.region)),
+        ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else leader_unknown(kb, studio)),
+        ("地区", region_link(studio.region, page)),
         ("成立", date_text(studio.founded) if studio.founded else ""),
         ("团队", esc(studio.team) if studio.team else ""),
         ("组织结构", esc(studio.structure) if studio.structure else ""),
@@ -188,6 +213,11 @@ def studio_overview(kb: KnowledgeBase, studio: Studio, page: str) -> str:
     if studio.aliases:
         facts.append(("又称", aliases_text(studio.aliases)))
     return _card("kb-studio", studio.summary, _facts(facts))
+
+
+def leader_unknown(kb: KnowledgeBase, studio: Studio) -> str:
+    """A secretary's studio is led by someone: when the sources name nobody, the reader is told, once."""
+    return UNKNOWN if studio.type == "社区书记工作室" and not kb.mentors_of_studio.get(studio.id) else ""
 
 
 def studio_methods(kb: KnowledgeBase, studio: Studio, page: str) -> str:
@@ -216,12 +246,19 @@ def studio_figures(kb: KnowledgeBase, studio: Studio, page: str) -> str:
 
 
 def source_line(source: Source) -> str:
-    """Publication, author, date and file of an article; the title is the link that precedes it."""
-    parts = [esc(source.publication) if source.publication else "刊载媒体未载明"]
+    """Publication, author and date of an article (the title is the link that precedes it).
+
+    What the article itself does not say is named once, at the end; readers never see the
+    internal file name of an article.
+    """
+    parts = [esc(source.publication)] if source.publication else []
     if source.author:
         parts.append(f"作者 {esc(source.author)}")
-    parts.append(date_text(source.date) if source.date else "日期未载明")
-    parts.append(f"原文为{esc(source.script)}中文，文件 `{html.escape(source.file)}`")
+    if source.date:
+        parts.append(date_text(source.date))
+    missing = [label for label, value in (("刊载媒体", source.publication), ("日期", source.date)) if not value]
+    if missing:
+        parts.append(f"{'、'.join(missing)}未载明")
     return "，".join(parts)
 
 
@@ -252,7 +289,7 @@ _KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentor
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(cell or UNKNOWN for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -52,17 +52,21 @@ def test_data_is_escaped_everywhere() -> None:
         assert "&lt;script&gt;" in out
 
 
-def test_unknown_facts_say_so(kb: KnowledgeBase) -> None:
+def test_empty_facts_are_left_out_and_unknown_is_said_where_it_matters(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
     out = html_of(render.method_overview(kb, method, "methods/demo-method.md"))
-    assert "<dt>地区</dt>\n<dd>来源未载明</dd>" in out
-    assert "<dt>首次报道</dt>\n<dd>来源未载明</dd>" in out
+    assert "<dt>地区</dt>" not in out and "<dt>首次报道</dt>" not in out and "来源未载明" not in out
+    leaderless = kb.studios["demo-studio"].model_copy(update={"id": "other", "leader": None})
+    for kind, shown in (("社区书记工作室", True), ("培训项目", False)):
+        card = html_of(render.studio_overview(kb, leaderless.model_copy(update={"type": kind}), "studios/other.md"))
+        assert ("<dt>负责人</dt>\n<dd>来源未载明</dd>" in card) == shown
+        assert card.count("来源未载明") == shown
 
 
 def test_links_are_relative_to_the_page(kb: KnowledgeBase) -> None:
     studio = kb.studios["demo-studio"]
     out = render.studio_overview(kb, studio, "studios/demo-studio.md")
-    assert "[王示例](../mentors/index.md#demo-mentor)" in out
+    assert "[王示例](../mentors/demo-mentor.md)" in out
     assert "[示例工作法](../methods/demo-method.md)" in render.studio_methods(kb, studio, "studios/demo-studio.md")
     assert "[示例工作法](methods/demo-method.md)" in render.method_table(kb, "index.md")
 
@@ -72,7 +76,7 @@ def test_back_links_join_both_sides(kb: KnowledgeBase) -> None:
     assert kb.sites_of_studio["demo-studio"] == ["demo-site"]
     assert kb.studios_of_mentor["demo-mentor"] == ["demo-studio"]
     people = render.studio_people(kb, kb.studios["demo-studio"], "studios/demo-studio.md")
-    assert "[王示例](../mentors/index.md#demo-mentor)，社区党委书记" in people
+    assert "[王示例](../mentors/demo-mentor.md)，社区党委书记" in people
     directory = render.mentor_directory(kb, "mentors/index.md")
     assert "## 王示例 {#demo-mentor}" in directory and "[示例工作室](../studios/demo-studio.md)" in directory
 
@@ -107,7 +111,8 @@ def test_studio_without_leader_lists_only_its_members(kb: KnowledgeBase) -> None
     studio = kb.studios["demo-studio"].model_copy(update={"leader": None})
     kb = KnowledgeBase(studios={"demo-studio": studio}, mentors=kb.mentors, methods=kb.methods, sites=kb.sites, sources=kb.sources)
     assert kb.mentors_of_studio["demo-studio"] == ["demo-mentor"]
-    assert "负责人" in render.studio_overview(kb, studio, "studios/demo-studio.md")
+    assert "负责人" not in render.studio_overview(kb, studio, "studios/demo-studio.md")
+    assert "[王示例](../mentors/demo-mentor.md)" in render.studio_people(kb, studio, "studios/demo-studio.md")
 
 
 def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:

@@ -30,9 +30,9 @@ def html_of(text: str) -> str:
 # ---- addresses and QR codes -----------------------------------------------------
 
 
-def test_short_links_map_every_method_and_studio_to_its_page() -> None:
-    maps = handout.short_redirects({"methods": ["a-b"], "studios": ["c"], "mentors": ["x"]})
-    assert maps == {"m/a-b.md": "methods/a-b.md", "s/c.md": "studios/c.md"}
+def test_short_links_map_every_record_to_its_page() -> None:
+    maps = handout.short_redirects({"methods": ["a-b"], "studios": ["c"], "mentors": ["x"], "sites": ["y"], "sources": ["z"]})
+    assert maps == {"m/a-b.md": "methods/a-b.md", "s/c.md": "studios/c.md", "p/x.md": "mentors/x.md", "d/y.md": "sites/y.md"}
     assert handout.absolute("https://example.org/kb", handout.short_path("methods", "a-b")) == "https://example.org/kb/m/a-b/"
 
 

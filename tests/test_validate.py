@@ -150,12 +150,15 @@ def test_personal_data_rejected_anywhere(tmp_path: Path, capsys: pytest.CaptureF
     assert "demo-mentor  summary" in only_line(lines) and f"疑似个人信息（{what}）" in lines[0]
 
 
-def test_page_without_record_and_record_without_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_page_needs_a_record_but_a_record_needs_no_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_records(tmp_path)
     (tmp_path / "docs/methods/demo-method.md").rename(tmp_path / "docs/methods/renamed.md")
+    (tmp_path / "docs/sites").mkdir()
+    (tmp_path / "docs/sites/gone.md").write_text("# {{ title() }}\n", encoding="utf-8")
     code, lines = run(tmp_path, capsys)
-    assert any("demo-method.yml:1  demo-method  id  缺少页面 docs/methods/demo-method.md" in line for line in lines)
-    assert any("renamed.md:1  renamed" in line and "没有对应的数据文件" in line for line in lines)
+    assert code == 1 and len(lines) == 2  # demo-method without a page is fine: its page is generated
+    assert any("renamed.md:1  renamed" in line and "没有对应的数据文件 data/methods/renamed.yml" in line for line in lines)
+    assert any("gone.md:1  gone" in line and "没有对应的数据文件 data/sites/gone.yml" in line for line in lines)
 
 
 def test_all_problems_at_once_in_github_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,72 @@
+"""Adds every generated page to the build, as MkDocs generated files, from one registry.
+
+``REGISTRY`` maps a name (used in the build log) to a producer: a function
+``(kb, read) -> iterable of GeneratedPage`` (see macros/generated.py). To add pages of
+a new kind, write the producer beside its rendering in macros/ and add ONE line here::
+
+    "地区页": regions.region_pages,
+
+A page written by hand at the same docs path replaces the generated one (so an optional
+``docs/mentors/<id>.md`` adds prose to a mentor's page); two producers claiming one path
+stop the build with both names. Generated pages go through the macros plugin and the other
+hooks like any page; their edit and "view source" links lead to the file named as their
+``source`` (a record's data file).
+
+Switch off: build with ``KB_GENERATED_PAGES=0`` or remove ``hooks/generated_pages.py`` from
+``hooks:`` in mkdocs.yml. Pages that only exist generated (training plans, record pages
+without a Markdown file) are then missing, and links to them fail the strict build.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import logging  # noqa: E402
+import os  # noqa: E402
+import posixpath  # noqa: E402
+
+from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from macros import generated, pages  # noqa: E402
+from macros.models import load_project  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.generated_pages")
+
+REGISTRY: dict[str, generated.Producer] = {
+    "记录页（没有手写页面的工作法、工作室、书记与导师、示范点）": pages.record_pages,
+    "培训方案与卡片": generated.training_pages,
+}
+
+
+# Before the plugins: mkdocs-redirects checks in its on_files that short links lead to existing pages.
+@event_priority(100)
+def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    if os.environ.get("KB_GENERATED_PAGES", "1") == "0":
+        log.info("已关闭（KB_GENERATED_PAGES=0）：不生成页面")
+        return files
+    kb, problems = load_project(Path(config.config_file_path).parent)
+    if problems:
+        return files  # the macros plugin reports them and stops the build
+
+    def read(path: str) -> str | None:
+        file = files.get_file_from_path(path)
+        return file.content_string if file is not None and file.generated_by is None else None
+
+    try:
+        pages, counts = generated.collect(REGISTRY, kb, read, lambda path: files.get_file_from_path(path) is not None)
+    except generated.GeneratedPageConflict as err:
+        raise Abort(str(err)) from None
+    docs = Path(config.docs_dir).name
+    for page, markdown in pages:
+        file = File.generated(config, page.path, content=markdown)
+        # MkDocs resolves edit_uri against the docs folder's edit address; "../data/…" leads to the data file.
+        file.edit_uri = posixpath.relpath(page.source, docs)
+        files.append(file)
+    log.info("生成页面：%s", "，".join(f"{name} {count} 页" for name, count in counts.items()))
+    return files

@@ -1,0 +1,68 @@
+"""Pages the build generates from the data: what a producer is, and how their pages are collected.
+
+A *producer* is a function ``(kb, read) -> iterable of GeneratedPage``. ``read(path)`` returns
+the Markdown of the hand-written page at a docs-relative ``path`` (``None`` when there is none),
+so a producer can draw on a page's prose. A ``GeneratedPage`` names its docs path, the
+function that renders its Markdown (called only when the page is added) and the repository
+file an editor changes to change it (its "view source" and edit links point there).
+
+A hand-written page at the same path wins over a generated one: that is how an optional
+``docs/mentors/<id>.md`` adds prose to a mentor's page. Producers are registered in one
+place, ``REGISTRY`` in ``hooks/generated_pages.py``; the producers themselves live beside
+the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from . import training
+from .models import KnowledgeBase
+
+Reader = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    path: str  # docs-relative, e.g. ``mentors/fu-zhuo.md``
+    render: Callable[[], str]  # the page's Markdown
+    source: str  # repository path an editor changes, e.g. ``data/mentors/fu-zhuo.yml``
+
+
+Producer = Callable[[KnowledgeBase, Reader], Iterable[GeneratedPage]]
+
+
+class GeneratedPageConflict(Exception):
+    """Two producers generate the same path."""
+
+
+def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
+            exists: Callable[[str], bool]) -> tuple[list[tuple[GeneratedPage, str]], dict[str, int]]:
+    """Every producer's pages that no hand-written page replaces, rendered, and a count per producer.
+
+    Raises :class:`GeneratedPageConflict` when two producers claim one path (naming both).
+    """
+    claimed: dict[str, str] = {}
+    pages: list[tuple[GeneratedPage, str]] = []
+    counts: dict[str, int] = {}
+    for name, producer in registry.items():
+        counts[name] = 0
+        for page in producer(kb, read):
+            if page.path in claimed:
+                raise GeneratedPageConflict(f"生成页面 {page.path} 同时由“{claimed[page.path]}”和“{name}”生成")
+            claimed[page.path] = name
+            if exists(page.path):
+                continue
+            pages.append((page, page.render()))
+            counts[name] += 1
+    return pages, counts
+
+
+def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
+    """A session plan and a one-page card for every method (text from macros/training.py)."""
+    for method in kb.methods.values():
+        source = f"data/methods/{method.id}.yml"
+        yield GeneratedPage(training.plan_path(method.id),
+                            lambda m=method: training.session_plan(kb, m, read(f"methods/{m.id}.md") or ""), source)
+        yield GeneratedPage(training.card_path(method.id), lambda m=method: training.method_card(kb, m), source)

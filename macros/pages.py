@@ -1,0 +1,175 @@
+"""A page for every record: mentors and sites like methods and studios, and the links between them.
+
+Pure functions, records in and Markdown (escaped through ``render.esc``/``render.link``) out.
+A record whose kind has no hand-written page at ``docs/<kind>/<id>.md`` gets one generated
+from :data:`PAGE_TEMPLATES` (see :func:`record_pages`, registered in hooks/generated_pages.py):
+the template only calls macros, so a generated page and a hand-written one show the data
+the same way, and a hand-written page only adds prose.
+
+What a page lists is drawn around its record (its studios, their methods, sites and people),
+never from every record, so a page does not grow with the size of the knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from . import render
+from .generated import GeneratedPage, Reader
+from .models import KnowledgeBase, Method, Mentor, Site
+from .render import esc, link, links
+
+RECORD_KINDS = ("methods", "studios", "mentors", "sites")
+
+# A list on a record page shows at most this many entries; the rest are on the studio's page.
+LIST_LIMIT = 20
+
+# The Markdown of a record page that has no prose of its own: macro calls only.
+PAGE_TEMPLATES = {
+    "methods": ("title", "method_overview", "method_steps", "method_roles", "method_results",
+                "related_methods", "cited_sources"),
+    "studios": ("title", "studio_overview", "studio_methods", "studio_people", "studio_sites",
+                "studio_figures", "cited_sources"),
+    "mentors": ("title", "mentor_overview", "mentor_studios", "mentor_methods", "cited_sources"),
+    "sites": ("title", "site_overview", "site_shows", "site_studio", "cited_sources"),
+}
+
+
+def page_template(kind: str) -> str:
+    """``# {{ title() }}`` then one block per macro, as a hand-written page would have them."""
+    first, *rest = PAGE_TEMPLATES[kind]
+    return f"# {{{{ {first}() }}}}\n\n" + "".join(f"{{{{ {name}() }}}}\n\n" for name in rest)
+
+
+def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (a producer's signature)
+    """A page for every record of the four kinds; a hand-written page at the same path replaces it."""
+    for kind in RECORD_KINDS:
+        template = page_template(kind)
+        for record_id in kb.of_kind(kind):
+            yield GeneratedPage(render.record_path(kind, record_id), lambda t=template: t, f"data/{kind}/{record_id}.yml")
+
+
+def _capped(ids: list[str], item: Callable[[str], str], more: str) -> list[str]:
+    """List items for up to ``LIST_LIMIT`` records, then one line saying where the rest are."""
+    items = [f"- {item(record_id)}" for record_id in ids[:LIST_LIMIT]]
+    if len(ids) > LIST_LIMIT:
+        items.append(f"- 另有 {len(ids) - LIST_LIMIT} 个，见{more}")
+    return items
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+# ---- who teaches what, where it can be seen --------------------------------------
+
+
+def teachers_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
+    """The method's founder, then the mentors of the studios that spread it."""
+    founder = [method.origin.founder] if method.origin.founder else []
+    return _unique(founder + [m for s in kb.studios_of_method(method.id) for m in kb.mentors_of_studio.get(s, [])])
+
+
+def sites_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
+    """The sites of the studios that spread the method."""
+    return _unique(site for s in kb.studios_of_method(method.id) for site in kb.sites_of_studio.get(s, []))
+
+
+def methods_of_mentor(kb: KnowledgeBase, mentor: Mentor) -> list[str]:
+    """The methods a mentor founded, then those of the studios they belong to (the inverse of :func:`teachers_of_method`)."""
+    studios = kb.studios_of_mentor.get(mentor.id, [])
+    return _unique(kb.methods_of_mentor.get(mentor.id, []) + [m for s in studios for m in kb.methods_of_studio.get(s, [])])
+
+
+def methods_of_site(kb: KnowledgeBase, site: Site) -> list[str]:
+    """The methods of the site's studios (the inverse of :func:`sites_of_method`)."""
+    return _unique(m for s in kb.studios_of_site(site.id) for m in kb.methods_of_studio.get(s, []))
+
+
+def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
+    """``#learn`` on a method page: who teaches it and where it can be seen."""
+    teachers = teachers_of_method(kb, method)
+    sites = sites_of_method(kb, method)
+    facts = []
+    if teachers:
+        names = [link(kb, "mentors", m, page) + ("（提出者）" if m == method.origin.founder else "")
+                 for m in teachers[:LIST_LIMIT]]
+        facts.append(("书记与导师", "、".join(names)))
+    if sites:
+        facts.append(("示范点与阵地", links(kb, "sites", sites[:LIST_LIMIT], page)))
+    if not facts:
+        return ""
+    note = "工作室的书记、导师和阵地，来自传播这个工作法的工作室。"
+    return render._section("向谁学、去哪看", f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>\n\n{note}', "learn")
+
+
+# ---- mentors ----------------------------------------------------------------------
+
+
+def mentor_overview(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
+    facts = [
+        ("职务", esc(mentor.role)),
+        ("社区或单位", esc(mentor.community) if mentor.community else ""),
+        ("地区", render.region_link(mentor.region, page)),
+        ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else ""),
+        ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else ""),
+        ("又称", render.aliases_text(mentor.aliases)),
+    ]
+    return render._card("kb-mentor", mentor.summary, render._facts(facts))
+
+
+def mentor_studios(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
+    """``#studios``: each studio or programme the mentor belongs to, with its kind and place."""
+    items = []
+    for studio_id in kb.studios_of_mentor.get(mentor.id, [])[:LIST_LIMIT]:
+        studio = kb.studios[studio_id]
+        role = "，负责人" if studio.leader == mentor.id else ""
+        place = render.region_text(studio.region)
+        items.append(f"- {link(kb, 'studios', studio_id, page)}（{esc(studio.type)}{role}）" + (f"：{place}" if place else ""))
+    return render._section("工作室与项目", "\n".join(items), "studios")
+
+
+def mentor_methods(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
+    """``#methods``: the methods the mentor founded and those their studios spread."""
+    founded = kb.methods_of_mentor.get(mentor.id, [])
+    ids = methods_of_mentor(kb, mentor)
+    items = _capped(ids, lambda i: link(kb, "methods", i, page) + ("（提出者）" if i in founded else ""), "所在工作室的页面")
+    body = "\n".join(items)
+    if body:
+        body = "本人提出的，以及所在工作室传播的工作法：\n\n" + body
+    return render._section("工作法", body, "methods")
+
+
+# ---- sites ------------------------------------------------------------------------
+
+
+def site_overview(kb: KnowledgeBase, site: Site, page: str) -> str:
+    facts = [
+        ("类型", esc(site.type)),
+        ("地区", render.region_link(site.region, page)),
+        ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page)),
+        ("启用", render.date_text(site.opened) if site.opened else ""),
+        ("命名", esc(site.designation) if site.designation else ""),
+        ("又称", render.aliases_text(site.aliases)),
+    ]
+    return render._card("kb-site", site.summary, render._facts(facts))
+
+
+def site_shows(site: Site) -> str:
+    """``#shows``: what a visitor can see there, as the source describes it."""
+    return render._section("可以看到什么", esc(site.shows) if site.shows else "", "shows")
+
+
+def site_studio(kb: KnowledgeBase, site: Site, page: str) -> str:
+    """``#methods``: the methods of the site's studio, and ``#people``: its mentors."""
+    studios = kb.studios_of_site(site.id)
+    methods = methods_of_site(kb, site)
+    people = _unique(m for s in studios for m in kb.mentors_of_studio.get(s, []))
+    parts = []
+    if methods:
+        intro = f"{links(kb, 'studios', studios, page)}传播的工作法，在这里可以了解：\n\n"
+        parts.append(render._section("工作法", intro + "\n".join(_capped(methods, lambda i: link(kb, "methods", i, page), "工作室的页面")), "methods"))
+    if people:
+        items = [f"- {link(kb, 'mentors', m, page)}，{esc(kb.mentors[m].role)}" for m in people[:LIST_LIMIT]]
+        parts.append(render._section("书记与导师", "\n".join(items), "people"))
+    return "\n".join(parts)
