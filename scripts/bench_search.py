@@ -368,6 +368,19 @@ SETTLED_JS = """() => new Promise(resolve => {
   o.observe(list, {childList: true, subtree: true, characterData: true})
 })"""
 
+CLEAR_JS = """() => new Promise(resolve => {
+  // an empty box first, so the next query's time runs from nothing shown to its first answer
+  const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
+  const meta = document.querySelector('.md-search-result__meta')
+  input.value = ''
+  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}))
+  const started = performance.now()
+  const check = () => (!list.children.length && /键入/.test(meta.textContent)) || performance.now() - started > 3000
+    ? resolve() : setTimeout(check, 10)
+  check()
+})"""
+
 PAGEFIND_RANKED_JS = """async ([q, n]) => {
   const found = await window.pf.search(q)
   const data = await Promise.all(found.results.slice(0, n).map(r => r.data()))
@@ -419,6 +432,7 @@ def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: 
                 elapsed, _ = page.evaluate(PAGEFIND_QUERY_JS, query)
                 shown = page.evaluate(PAGEFIND_RANKED_JS, [query, RANKED])
             else:
+                page.evaluate(CLEAR_JS)
                 elapsed, _ = page.evaluate(QUERY_JS, query)
                 shown = page.evaluate(SETTLED_JS)
             if number == 0:
