@@ -280,6 +280,8 @@ async function contentWords(typed) {
         for (let n = 2; n <= WORD_MAX && i + n <= run.length; n++) pieces.push(run.slice(i, i + n))
       const found = await Promise.all(pieces.map(w => lookup("w:" + w)))
       pieces.forEach((w, i) => { if (Array.isArray(found[i])) known.add(w) })
+      // One typed phrase that few pages hold: look for its parts. Several typed words stay whole.
+      if (typed.length === 1 && run.length > 2) known.delete(fold(token))
       let unknown = ""
       const flush = () => { if (unknown) words.push(unknown); unknown = "" }
       for (let i = 0; i < run.length;) {
@@ -294,11 +296,9 @@ async function contentWords(typed) {
   return [...new Set(words.filter(w => !STOP_WORDS.has(w) && ![...w].every(c => STOP_CHARS.has(c))))]
 }
 
-/* Suggestions: the themes and kinds of record named by every one of the words */
+/* Suggestions: the themes and kinds of record the words name */
 function suggestionsFor(words) {
-  if (!words.length || !meta.sg) return []
-  const named = meta.sg.filter(s => words.some(w => s.w.includes(w)))
-  return words.every(w => named.some(s => s.w.includes(w))) ? named : []
+  return (meta.sg || []).filter(s => words.some(w => s.w.includes(w)))
 }
 
 async function search(query, post) {
