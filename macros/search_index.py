@@ -271,6 +271,10 @@ class _TextParser(HTMLParser):
     # last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
     LAYOUT = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
               "md-content__button", "md-source-file"}
+    # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
+    # records has its own page, so the text stays out here, from the heading to the next one.
+    ELSEWHERE = {"related"}
+    HEADINGS = {"h1", "h2", "h3"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
              "br", "section", "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
@@ -279,12 +283,15 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0  # elements open inside a skipped one, itself included
+        self.elsewhere = False  # inside a section of ELSEWHERE
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skipping:
             self.skipping += tag not in self.VOID
             return
         attributes = dict(attrs)
+        if tag in self.HEADINGS:
+            self.elsewhere = attributes.get("id") in self.ELSEWHERE
         classes = set((attributes.get("class") or "").split())
         # data-search-exclude: Material's mark for blocks kept out of search.
         if tag in self.SKIP or classes & self.LAYOUT or "data-search-exclude" in attributes:
@@ -303,7 +310,7 @@ class _TextParser(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
+        if not self.skipping and not self.elsewhere:
             self.parts.append(data)
 
 
@@ -342,7 +349,7 @@ class _ArticleParser(_TextParser):
                 self.depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.skipping:
+        if self.depth and not self.skipping and not self.elsewhere:
             super().handle_data(data)
             if self.heading is not None and not self.title:
                 self.heading.append(data)

@@ -179,8 +179,9 @@ def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
             '<svg><text>付卓</text><title>付卓</title><g><path d="M0 0"/></g></svg><ul><li>付卓（魁星社区）</li></ul>'
             '<details class="kb-qr"><summary>二维码</summary><div class="kb-qr-body"><svg><path/></svg>'
             '<p>本页网址：https://example.invalid/<br>短链接</p></div></details>'
-            '<aside class="kb-page-meta"><span>最后更新：2026年</span><a class="kb-page-meta__edit">修改本页文字</a></aside>')
-    assert si.page_text(html) == "一句话概括：逐户走访。\n适用场景\n业主大会\n付卓（魁星社区）"
+            '<aside class="kb-page-meta"><span>最后更新：2026年</span><a class="kb-page-meta__edit">修改本页文字</a></aside>'
+            '<h2 id="related">相关工作法</h2><ul><li>民情联络队：别的工作法的概括</li></ul><h2 id="sources">来源</h2><p>报道</p>')
+    assert si.page_text(html) == "一句话概括：逐户走访。\n适用场景\n业主大会\n付卓（魁星社区）\n来源\n报道"
 
 
 def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() -> None:
