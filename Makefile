@@ -5,12 +5,13 @@
 #   make fix     apply the validator's text fixes in place, then validate
 #   make new KIND=method NAME=三步调解法 [STUDIO=id] [ID=slug]   start a record from a template
 #   make linkcheck   check the external links of the built site (network)
+#   make bench-scale N=1000   build a generated project of N methods and measure it (data/benchmark/)
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench clean linkcheck preview-bundle preview-publish preview-comment
+.PHONY: setup browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-publish preview-comment
 
 setup: $(STAMP)
 
@@ -35,11 +36,22 @@ new: setup
 schema: setup
 	$(PYTHON) -m scripts.schema
 
-# Both editions: Simplified into site/, then Traditional into site/zh-Hant/
-# (in this order: a build empties its own site_dir first).
+# Both editions, each into its own temporary folder under build/, at once where the
+# machine has two cores; site/ (Traditional in site/zh-Hant/) is replaced only when
+# both succeed, so a failed build leaves the last good site in place.
+BUILD_TMP := build/tmp
 build: setup
-	$(MKDOCS) build --strict
-	$(MKDOCS) build --strict -f mkdocs.zh-Hant.yml
+	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
+	@if [ "$$(nproc)" -ge 2 ]; then \
+	  $(MKDOCS) build --strict -d $(BUILD_TMP)/site & hans=$$!; \
+	  $(MKDOCS) build --strict -f mkdocs.zh-Hant.yml -d $(BUILD_TMP)/zh-Hant & hant=$$!; \
+	  wait $$hans; hans=$$?; wait $$hant; hant=$$?; [ $$hans -eq 0 ] && [ $$hant -eq 0 ]; \
+	else \
+	  $(MKDOCS) build --strict -d $(BUILD_TMP)/site && $(MKDOCS) build --strict -f mkdocs.zh-Hant.yml -d $(BUILD_TMP)/zh-Hant; \
+	fi || { rm -rf $(BUILD_TMP); echo "构建失败，site/ 保留上一次成功的构建" >&2; exit 1; }
+	@mv $(BUILD_TMP)/zh-Hant $(BUILD_TMP)/site/zh-Hant
+	@rm -rf build/site.old; if [ -d site ]; then mv site build/site.old; fi
+	@mv $(BUILD_TMP)/site site && rm -rf build/site.old $(BUILD_TMP)
 
 # Record the built site's pages and anchors in data/published-paths.txt (never removes one).
 paths: build
@@ -77,7 +89,13 @@ preview-comment:
 	python3 -m scripts.publish_preview comment --bundle preview
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site build .cache $(VENV)
+
+# Scale benchmark (not a test): N generated methods with proportional studios, mentors and sites,
+# both editions and the same Markdown built by plain Material; the JSON feeds the 性能 page.
+N ?= 1000
+bench-scale: setup
+	$(PYTHON) -m scripts.bench --methods $(N) --json data/benchmark/methods-$(N).json
 
 # Search benchmark (not a test): ours vs Material's lunr vs Pagefind, real and generated sites.
 bench: setup browser

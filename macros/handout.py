@@ -6,10 +6,14 @@ code is drawn offline by segno; nothing is requested from another host.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import io
+import os
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import segno
@@ -65,25 +69,50 @@ def version_links(repo_url: str | None, commit: str | None, files: list[str]) ->
     return [(name, f"{base}/blob/{commit}/{name}") for name in files]
 
 
-def qr_svg(url: str, label: str) -> str:
-    """An inline, accessible SVG QR code of ``url`` (error correction M, quiet zone kept)."""
-    code = segno.make(url, error="m", micro=False)
-    buffer = io.BytesIO()
-    code.save(buffer, kind="svg", scale=4, border=4, xmldecl=False, svgns=True, nl=False,
-              dark="#000", light="#fff", svgclass="kb-qr-code", title=None, lineclass=None)
-    svg = buffer.getvalue().decode("ascii")
+# QR codes kept across builds (gitignored); delete the folder to redraw them.
+QR_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "qr"
+# How codes are drawn; part of each cached code's name, so changing it redraws them.
+_QR_MAKE = {"error": "m", "micro": False}
+_QR_SVG = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
+           "dark": "#000", "light": "#fff", "svgclass": "kb-qr-code", "title": None, "lineclass": None}
+
+
+def qr_svg(url: str, label: str, cache_dir: Path | None = QR_CACHE) -> str:
+    """An inline, accessible SVG QR code of ``url`` (error correction M, quiet zone kept).
+
+    The code depends only on ``url``: with ``cache_dir`` it is drawn once and kept
+    there across builds (segno's choice of the best mask is most of a code's cost).
+    """
+    svg = _qr_code(url, cache_dir)
     # Name the picture for screen readers; the address itself is printed beside it.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label, quote=True)}" ', 1)
 
 
+@functools.lru_cache(maxsize=8192)  # a method's page, training plan and card carry the same code
+def _qr_code(url: str, cache_dir: Path | None) -> str:
+    key = hashlib.sha256(repr((segno.__version__, _QR_MAKE, _QR_SVG, url)).encode("utf-8")).hexdigest()
+    cached = cache_dir / key[:2] / f"{key}.svg" if cache_dir else None
+    if cached and cached.is_file():
+        return cached.read_text(encoding="ascii")
+    buffer = io.BytesIO()
+    segno.make(url, **_QR_MAKE).save(buffer, **_QR_SVG)
+    svg = buffer.getvalue().decode("ascii")
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}")  # both editions may build at once
+        partial.write_text(svg, encoding="ascii")
+        os.replace(partial, cached)
+    return svg
+
+
 def handout_block(*, kind: str, record_id: str, site_url: str, repo_url: str | None,
-                  commit: str | None, files: list[str]) -> str:
+                  commit: str | None, files: list[str], qr_cache: Path | None = QR_CACHE) -> str:
     """The end of a method or studio page: QR code and short link (folded on screen, shown on paper)
     and links to the files the page was built from at the published commit."""
     canonical = absolute(site_url, page_path(kind, record_id))
     short = absolute(site_url, short_path(kind, record_id))
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
-    svg = qr_svg(canonical, f"本页网址的二维码：{canonical}")
+    svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
     links = version_links(repo_url, commit, files)
     if links:
         version = (f'<p class="kb-version">引用此版本（{esc(commit[:7])}）：'  # type: ignore[index]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 
-from macros import completeness, figures, pages, render, training
+from macros import benchmark, completeness, figures, pages, render, training
 from macros.models import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
@@ -73,6 +73,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
+        "benchmark_table": lambda: benchmark.benchmark_section(root),
     }
     for name, function in macros.items():
         env.macro(function, name)

@@ -237,6 +237,24 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
+    """The same reading done by libyaml where PyYAML has it: most of a load's time is parsing.
+    Files it rejects are read again by :class:`_Loader`, whose explanations the messages translate."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _parse_yaml(text: str, loader_class: type = _FastLoader) -> tuple[yaml.Node | None, object]:
+    """The node tree (for line numbers) and the data of one YAML document, parsed once."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 # PyYAML's explanations, in the words an editor needs; anything else is passed on as it is.
 _YAML_PROBLEMS = (
     ("mapping values are not allowed", "这里不能出现“字段: 值”，多半是缩进不对，或值里有未加引号的冒号"),
@@ -458,8 +476,10 @@ def _parse_file(path: Path, model: type[Strict], problems: list[Problem]) -> _Pa
         report(raw[: err.start].count(b"\n") + 1, "", f"文件不是 UTF-8 编码（第 {err.start} 字节无法解码），请以 UTF-8 保存")
         return None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        try:
+            node, data = _parse_yaml(text)
+        except yaml.YAMLError:
+            node, data = _parse_yaml(text, _Loader)
     except yaml.YAMLError as err:
         detail = getattr(err, "problem", None) or str(err)
         # An unclosed quote or bracket is reported at the end of the file; point at where it opened.

@@ -57,9 +57,16 @@ def inputs(src_uri: str, docs_prefix: str = "docs/") -> list[str]:
 
 
 def last_changed(dates: dict[str, str], paths: list[str]) -> str | None:
-    """The newest date of any of ``paths`` (files, or folders ending in ``/``)."""
-    found = [date for path, date in dates.items()
-             if any(path == p or (p.endswith("/") and path.startswith(p)) for p in paths)]
+    """The newest date of any of ``paths`` (files, or folders ending in ``/``).
+
+    A file is one lookup; only the few folder pages scan the dates, so a build stays linear in its files.
+    """
+    found = []
+    for path in paths:
+        if path.endswith("/"):
+            found += [date for name, date in dates.items() if name.startswith(path)]
+        elif path in dates:
+            found.append(dates[path])
     # ISO dates with offsets compare correctly once normalised to UTC; git's %cI keeps the committer's offset.
     return max(found, key=_utc, default=None)
 

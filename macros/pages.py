@@ -49,6 +49,18 @@ def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  #
             yield GeneratedPage(render.record_path(kind, record_id), lambda t=template: t, f"data/{kind}/{record_id}.yml")
 
 
+# The listing a page belongs under: where its breadcrumb leads and which tab is highlighted.
+SECTION_INDEX = {kind: f"{kind}/index.md" for kind in (*RECORD_KINDS, "training")}
+
+
+def section_index(src_uri: str) -> str | None:
+    """``methods/x.md`` → ``methods/index.md`` (also ``training/cards/x.md`` → ``training/index.md``);
+    ``None`` for an index page itself and for pages outside these folders."""
+    folder = src_uri.split("/", 1)[0]
+    index = SECTION_INDEX.get(folder) if "/" in src_uri else None
+    return index if index != src_uri else None
+
+
 def _capped(ids: list[str], item: Callable[[str], str], more: str) -> list[str]:
     """List items for up to ``LIST_LIMIT`` records, then one line saying where the rest are."""
     items = [f"- {item(record_id)}" for record_id in ids[:LIST_LIMIT]]
@@ -99,7 +111,7 @@ def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
         facts.append(("示范点与阵地", links(kb, "sites", sites[:LIST_LIMIT], page)))
     if not facts:
         return ""
-    note = "工作室的书记、导师和阵地，来自传播这个工作法的工作室。"
+    note = "以上书记、导师和示范点属于传播这个工作法的工作室（提出者除外）。"
     return render._section("向谁学、去哪看", f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>\n\n{note}', "learn")
 
 
@@ -167,7 +179,7 @@ def site_studio(kb: KnowledgeBase, site: Site, page: str) -> str:
     people = _unique(m for s in studios for m in kb.mentors_of_studio.get(s, []))
     parts = []
     if methods:
-        intro = f"{links(kb, 'studios', studios, page)}传播的工作法，在这里可以了解：\n\n"
+        intro = f"所属的{links(kb, 'studios', studios, page)}传播这些工作法：\n\n"
         parts.append(render._section("工作法", intro + "\n".join(_capped(methods, lambda i: link(kb, "methods", i, page), "工作室的页面")), "methods"))
     if people:
         items = [f"- {link(kb, 'mentors', m, page)}，{esc(kb.mentors[m].role)}" for m in people[:LIST_LIMIT]]

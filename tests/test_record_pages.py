@@ -171,3 +171,11 @@ def test_view_source_leads_to_the_file_the_page_is_built_from() -> None:
     assert page_meta.source_file("editing/index.md") == "docs/editing/index.md"
     assert page_meta.source_file("../data/mentors/fu-zhuo.yml") == "data/mentors/fu-zhuo.yml"
     assert page_meta.source_file(None) is None
+
+
+def test_a_record_page_sits_under_its_listing() -> None:
+    assert pages.section_index("methods/sanbu-tiaojie.md") == "methods/index.md"
+    assert pages.section_index("sites/haizhiqi-yizhan.md") == "sites/index.md"
+    assert pages.section_index("training/cards/sanbu-tiaojie.md") == "training/index.md"
+    assert pages.section_index("methods/index.md") is None
+    assert pages.section_index("about.md") is None and pages.section_index("explore/lineage.md") is None

@@ -143,3 +143,16 @@ def test_sources_page_names_articles_never_files(built_site: Path) -> None:
         if source.publication:
             assert source.publication in text
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
+
+
+def test_a_record_page_shows_where_it_sits(built_site: Path) -> None:
+    nav_titles = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
+    for kind, title in nav_titles.items():
+        for record_id, record in KB.of_kind(kind).items():
+            page = soup(built_site, f"{kind}/{record_id}/index.html")
+            crumb = page.select_one("nav.kb-breadcrumb")
+            assert crumb.a.get_text(strip=True) == title and crumb.a["href"] == "../"
+            assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name  # type: ignore[attr-defined]
+            assert [tab.get_text(strip=True) for tab in page.select(".md-tabs__item--active")] == [title]
+    # The highlight is cleared after each page: a page outside the sections highlights only its own tab.
+    assert [tab.get_text(strip=True) for tab in soup(built_site, "about/index.html").select(".md-tabs__item--active")] == ["关于"]

@@ -1,0 +1,80 @@
+"""The scale benchmark's table (性能 page): runs of ``python -m scripts.bench`` in, Markdown out.
+
+Each run is one JSON object written by ``scripts.bench --json`` (``make
+bench-scale N=…`` keeps them in ``data/benchmark/methods-<N>.json``); the page
+shows them, never figures typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from macros.render import esc
+
+RUNS_FOLDER = "data/benchmark"
+
+
+def _mb(value: float) -> str:
+    return f"{value / 2**20:.1f} MB"
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1024:.1f} KB"
+
+
+def _or_dash(value: float | None, pattern: str) -> str:
+    return "—" if value is None else pattern.format(value)
+
+
+# (header, cell) of the table; a cell reads one run.
+COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
+    ("工作法", lambda r: f"{r['methods']:,}"),
+    ("页面（每版）", lambda r: f"{r['pages']:,}"),
+    ("两版并行构建", lambda r: f"{r['build_seconds']:.0f} 秒"),
+    ("其中简体版", lambda r: f"{r['editions']['zh-Hans']['build_seconds']:.0f} 秒"),
+    ("其中繁体版", lambda r: f"{r['editions']['zh-Hant']['build_seconds']:.0f} 秒"),
+    ("峰值内存（两版）", lambda r: f"{r['peak_memory_mb']:,} MB"),
+    ("页/秒（并行中的简体版）", lambda r: f"{r['pages_per_second']:.1f}"),
+    ("简体版单独（缓存已有）", lambda r: _or_dash(r["simplified_build_seconds"], "{:.0f} 秒")),
+    ("同一 Markdown 用原样 Material", lambda r: _or_dash(r["plain_build_seconds"], "{:.0f} 秒")),
+    ("倍数", lambda r: _or_dash(r["overhead_ratio"], "{:.2f}")),
+    ("网站（简体版）", lambda r: _mb(r["site_bytes"])),
+    ("搜索索引", lambda r: _mb(r["search_index_bytes"])),
+    ("搜索索引 gzip", lambda r: _mb(r["search_index_bytes_gzip"])),
+    ("记录页 gzip", lambda r: _kb(r["page_bytes_gzip"])),
+    ("最大页 gzip", lambda r: _kb(r["largest_page_bytes_gzip"])),
+)
+
+
+def table(runs: list[dict]) -> str:
+    """A Markdown table, one row per run, by number of methods."""
+    rows = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for run in sorted(runs, key=lambda r: r["methods"]):
+        rows.append("| " + " | ".join(esc(cell(run)) for _, cell in COLUMNS) + " |")
+    return "\n".join(rows)
+
+
+def conditions(runs: list[dict]) -> str:
+    """When and on what each run was measured, with the machine's load average at each build."""
+    items = []
+    for run in sorted(runs, key=lambda r: r["methods"]):
+        machine = run["machine"]
+        load = "；".join(f"{esc(stage)} {esc(' / '.join(str(v) for v in values))}"
+                        for stage, values in run.get("load_average", {}).items())
+        items.append(f"- {run['methods']:,} 个工作法：{esc(run['date'])}，{esc(machine['cpu'])}，"
+                     f"{esc(machine['cores'])} 核，内存 {machine['memory_mb']:,} MB，"
+                     f"Python {esc(machine['python'])}；负载（1/5/15 分钟）：{load}")
+    return "\n".join(items)
+
+
+def read_runs(root: Path) -> list[dict]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((root / RUNS_FOLDER).glob("*.json"))]
+
+
+def benchmark_section(root: Path) -> str:
+    runs = read_runs(root)
+    if not runs:
+        return f"还没有测量结果：运行 `make bench-scale N=1000` 后，结果写入 `{RUNS_FOLDER}/`。"
+    return table(runs) + "\n\n测量条件：\n\n" + conditions(runs)

@@ -1,0 +1,71 @@
+"""Record pages in headless Chromium at phone width: nothing scrolls sideways, axe-core finds no
+serious or critical problem, and an old positional anchor still lands on its section."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from macros.models import load_or_raise
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+KB = load_or_raise(ROOT / "data")
+# One page of each kind, each the record with the most to show (longest lists, longest names).
+RECORD_PAGES = [
+    f"methods/{max(KB.methods.values(), key=lambda m: (len(m.steps) + len(m.results), m.id)).id}/",
+    f"studios/{max(KB.studios.values(), key=lambda s: (len(KB.methods_of_studio.get(s.id, [])), s.id)).id}/",
+    f"mentors/{max(KB.mentors.values(), key=lambda m: (len(m.role) + len(m.summary or ''), m.id)).id}/",
+    f"sites/{max(KB.sites.values(), key=lambda s: (len(s.shows or '') + len(s.name), s.id)).id}/",
+]
+
+# Anything inside the article that reaches past the viewport's right edge, and the page's own scroll width.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("article *")]
+    .filter(el => el.getBoundingClientRect().right > width + 1 && !el.closest(".md-typeset__scrollwrap"))
+    .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""));
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_record_pages_do_not_scroll_sideways_at_390_px(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    problems = []
+    for path in RECORD_PAGES:
+        page.goto(site_url + path, wait_until="networkidle")
+        page.locator("details.kb-qr summary").click()  # the opened QR block must fit too
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["width"] or found["wide"]:
+            problems.append(f"/{path}: scrollWidth {found['scroll']} > {found['width']}, {found['wide']}")
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+    axe = Axe()
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    problems = []
+    for path in RECORD_PAGES:
+        page.goto(site_url + path, wait_until="networkidle")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                node = violation["nodes"][0]
+                problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_an_old_positional_anchor_lands_on_its_named_section(browser, site_url: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{site_url}methods/zoudongshi-gongzuofa/", wait_until="networkidle")
+    alias = page.locator("#cases .kb-anchor-alias").get_attribute("id")
+    page.goto(f"{site_url}methods/zoudongshi-gongzuofa/#{alias}", wait_until="networkidle")
+    top = page.locator("#cases").evaluate("el => el.getBoundingClientRect().top")
+    header = page.locator(".md-header").evaluate("el => el.getBoundingClientRect().bottom")
+    assert header <= top < 844 / 2, (alias, top, header)  # in view, below the sticky header
+    page.close()
