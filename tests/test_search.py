@@ -57,6 +57,20 @@ def test_every_page_is_indexed_and_materials_index_is_only_its_configuration(bui
 
 
 @pytest.mark.build
+def test_indexed_text_is_the_pages_content_without_layout_or_drawings(built_site: Path) -> None:
+    docs = {doc["l"]: doc for doc in (json.loads(path.read_text(encoding="utf-8"))
+                                     for path in (built_site / "search" / "kb" / "d").glob("*.json"))}
+    layout = ("资料完整度", "参与补充", "修改本页文字", "怎样参与编辑", "本页网址", "短链接：", "最后更新")
+    assert not {(location, word) for location, doc in docs.items() for word in layout
+                if word in doc["x"] and location.startswith(("methods/", "studios/", "sites/", "mentors/"))}
+    names = [m.name for m in KB.mentors.values() if m.studios]  # the ones the lineage draws
+    lineage = docs["explore/lineage/"]["x"]
+    assert all(name * 2 not in lineage for name in names)  # the drawing's labels, each written twice, are gone
+    assert all(name in lineage for name in names)  # the list under it still names everyone
+    assert "相关工作法" not in docs["methods/zoudongshi-gongzuofa/"]["x"]  # other records' summaries rank their own pages
+
+
+@pytest.mark.build
 def test_pages_start_our_worker_and_offer_themes_when_nothing_is_found(built_site: Path) -> None:
     from bs4 import BeautifulSoup
 
