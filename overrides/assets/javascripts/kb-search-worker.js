@@ -26,10 +26,12 @@ const PHRASE = 3000, ALL_WORDS = 2000, MOST_WORDS = 1000  // tiers: the whole ph
 const SUGGEST_AT = 3        // suggestions come after this many results
 const WORD_MAX = 4          // longest word looked up when cutting a query into words
 const CHUNK_MAX = 10        // runs are cut into words this long at most at a time (look-ups grow with it)
-// Question words and particles: not what a page is about (怎么办, 如何, 的 …)
-const STOP_WORDS = new Set(["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪里", "哪个", "为什么",
-  "是否", "有没有", "能不能", "可以", "应该", "需要", "问题", "方法", "办法"])
-const STOP_SPLIT = new RegExp([...STOP_WORDS].sort((a, b) => b.length - a.length).join("|"))
+// Question words and particles: not what a page is about (怎么办, 如何, 的 …). Question words also cut
+// a typed phrase before it is looked up word by word; the other words are dropped only once cut out.
+const QUESTION_WORDS = ["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪里", "哪个", "为什么",
+  "是否", "有没有", "能不能"]
+const STOP_WORDS = new Set([...QUESTION_WORDS, "可以", "应该", "需要", "问题", "方法", "办法"])
+const STOP_SPLIT = new RegExp(QUESTION_WORDS.join("|"))
 const STOP_CHARS = new Set([..."的地得了吗呢吧啊呀么和与及或在是有把被给对让要想去做搞办怎何哪些如啥咋谁个"])
 
 const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff"
