@@ -40,6 +40,7 @@ COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("简体版单独（缓存已有）", lambda r: _or_dash(r["simplified_build_seconds"], "{:.0f} 秒")),
     ("同一 Markdown 用原样 Material", lambda r: _or_dash(r["plain_build_seconds"], "{:.0f} 秒")),
     ("倍数", lambda r: _or_dash(r["overhead_ratio"], "{:.2f}")),
+    ("倍数（CPU 时间）", lambda r: _or_dash(r.get("overhead_ratio_cpu"), "{:.2f}")),
     ("网站（简体版）", lambda r: _mb(r["site_bytes"])),
     ("搜索索引", lambda r: _mb(r["search_index_bytes"])),
     ("搜索索引 gzip", lambda r: _mb(r["search_index_bytes_gzip"])),
@@ -49,11 +50,17 @@ COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
 
 
 def table(runs: list[dict]) -> str:
-    """A Markdown table, one row per run, by number of methods."""
-    rows = ["| " + " | ".join(name for name, _ in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for run in sorted(runs, key=lambda r: r["methods"]):
-        rows.append("| " + " | ".join(esc(cell(run)) for _, cell in COLUMNS) + " |")
+    """A Markdown table, one column per run (by number of methods) and one row per figure,
+    so that it stays narrow enough for a phone."""
+    ordered = sorted(runs, key=lambda r: r["methods"])
+    rows = ["| 测量项目 | " + " | ".join(f"{run['methods']:,} 个工作法" for run in ordered) + " |",
+            "|---|" + "---:|" * len(ordered)]
+    for name, cell in COLUMNS[1:]:
+        rows.append(f"| {esc(name)} | " + " | ".join(esc(cell(run)) for run in ordered) + " |")
     return "\n".join(rows)
+
+
+STAGES = {"both": "两版并行", "simplified": "简体版单独", "plain": "原样 Material", "after": "结束时"}
 
 
 def conditions(runs: list[dict]) -> str:
@@ -61,7 +68,7 @@ def conditions(runs: list[dict]) -> str:
     items = []
     for run in sorted(runs, key=lambda r: r["methods"]):
         machine = run["machine"]
-        load = "；".join(f"{esc(stage)} {esc(' / '.join(str(v) for v in values))}"
+        load = "；".join(f"{esc(STAGES.get(stage, stage))} {esc(' / '.join(str(v) for v in values))}"
                         for stage, values in run.get("load_average", {}).items())
         items.append(f"- {run['methods']:,} 个工作法：{esc(run['date'])}，{esc(machine['cpu'])}，"
                      f"{esc(machine['cores'])} 核，内存 {machine['memory_mb']:,} MB，"

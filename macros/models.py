@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 import typing
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -571,6 +571,11 @@ class KnowledgeBase:
             for record in self.of_kind(kind).values():
                 for source_id in record.sources:  # type: ignore[attr-defined]
                     add(self.citing, source_id, (kind, record.id))  # type: ignore[attr-defined]
+        self._methods_of_theme: dict[str, list[str]] = defaultdict(list)
+        for method in self.methods.values():
+            for theme in dict.fromkeys(method.themes):
+                self._methods_of_theme[theme].append(method.id)
+        self._by_shared_themes: dict[frozenset[str], list[str]] = {}
 
     def of_kind(self, kind: str) -> dict[str, Strict]:
         return getattr(self, kind)
@@ -580,6 +585,18 @@ class KnowledgeBase:
 
     def studios_of_site(self, site_id: str) -> list[str]:
         return self._studios_of_site.get(site_id, [])
+
+    def methods_by_shared_themes(self, themes: typing.Iterable[str]) -> list[str]:
+        """Methods sharing any of ``themes``, most shared first, then in data order.
+
+        Ranked once per set of themes, so every method page's related list is a lookup, not a scan of all methods.
+        """
+        key = frozenset(themes)
+        if key not in self._by_shared_themes:
+            shared = Counter(method_id for theme in key for method_id in self._methods_of_theme.get(theme, []))
+            order = {method_id: index for index, method_id in enumerate(self.methods)}
+            self._by_shared_themes[key] = sorted(shared, key=lambda method_id: (-shared[method_id], order[method_id]))
+        return self._by_shared_themes[key]
 
 
 # Kinds whose records have a page; docs/<kind>/<id>.md is optional (it adds prose), the page is generated otherwise.

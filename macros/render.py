@@ -9,6 +9,7 @@ build and rewrites them for either URL style.
 from __future__ import annotations
 
 import html
+import itertools
 import posixpath
 import re
 from collections import Counter
@@ -176,14 +177,8 @@ RELATED_LIMIT = 6
 def related_method_ids(kb: KnowledgeBase, method: Method, limit: int = RELATED_LIMIT) -> list[str]:
     """Methods named as related in the data first, then those sharing the most themes."""
     named = list(kb.related_methods.get(method.id, []))
-    shared = {
-        other.id: len(set(other.themes) & set(method.themes))
-        for other in kb.methods.values()
-        if other.id != method.id and other.id not in named
-    }
-    order = {method_id: index for index, method_id in enumerate(kb.methods)}
-    by_theme = sorted((i for i, n in shared.items() if n), key=lambda i: (-shared[i], order[i]))
-    return (named + by_theme)[: max(limit, len(named))]
+    by_theme = (i for i in kb.methods_by_shared_themes(method.themes) if i != method.id and i not in named)
+    return named + list(itertools.islice(by_theme, max(limit - len(named), 0)))
 
 
 def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:

@@ -366,10 +366,12 @@ def on_page_markdown(markdown, page, **kwargs):
 
 @dataclass
 class Run:
-    """One `mkdocs build` process: wall time and its peak resident memory."""
+    """One `mkdocs build` process: wall time, CPU time (its own and its workers', which stays
+    comparable when other work shares the machine) and its peak resident memory."""
 
     seconds: float
     peak_mb: float
+    cpu_seconds: float
 
 
 def _start(project: Path, config: str, dest: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -384,7 +386,7 @@ def _finish(process: subprocess.Popen, started: float, what: str) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise RuntimeError(f"构建失败：{what}\n{output[-4000:]}")
-    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024)
+    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = None) -> Run:
@@ -397,7 +399,8 @@ def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str
     started = time.perf_counter()
     processes = {lang: _start(project, config, dest / lang, {}) for lang, config in EDITIONS.items()}
     runs = {lang: _finish(process, started, EDITIONS[lang]) for lang, process in processes.items()}
-    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()))
+    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()),
+                sum(run.cpu_seconds for run in runs.values()))
     return whole, runs
 
 
@@ -406,6 +409,8 @@ class _TagsAsNone(yaml.SafeLoader):
 
 
 _TagsAsNone.add_multi_constructor("", lambda loader, suffix, node: None)
+# `!ENV [NAME, default]` reads as its default, as a build without the variable set sees it.
+_TagsAsNone.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 _TagsAsNone.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
@@ -484,7 +489,7 @@ def prepare(project: Path) -> None:
 
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
-            log=print) -> dict:  # noqa: ANN001
+            log=print, on_result=None) -> dict:  # noqa: ANN001
     """Build the generated project: both editions at once from a cold QR cache (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
@@ -496,10 +501,46 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
 
     log(f"[{methods}] 两个版本并行构建（二维码缓存为空）……（负载 {load['both']}）")
     whole, runs = build_editions_in_parallel(project, work / "both")
-    editions = {lang: {"build_seconds": round(run.seconds, 2), "peak_memory_mb": round(run.peak_mb),
+    editions = {lang: {"build_seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
+                       "peak_memory_mb": round(run.peak_mb),
                        **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
     log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB，每版 {editions['zh-Hans']['pages']} 页")
     simplified = plain = None
+
+    def summary() -> dict:
+        hans = editions["zh-Hans"]
+        return {
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "methods": methods,
+            "records": counts(methods),
+            "page_fraction": page_fraction,
+            "pages": hans["pages"],
+            "build_seconds": round(whole.seconds, 2),
+            "peak_memory_mb": round(whole.peak_mb),
+            "pages_per_second": round(hans["pages"] / hans["build_seconds"], 1),
+            "simplified_build_seconds": round(simplified.seconds, 2) if simplified else None,
+            "simplified_peak_memory_mb": round(simplified.peak_mb) if simplified else None,
+            "plain_build_seconds": round(plain.seconds, 2) if plain else None,
+            "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
+            "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
+            "build_cpu_seconds": round(whole.cpu_seconds, 2),
+            "simplified_cpu_seconds": round(simplified.cpu_seconds, 2) if simplified else None,
+            "plain_cpu_seconds": round(plain.cpu_seconds, 2) if plain else None,
+            "overhead_ratio_cpu": round(simplified.cpu_seconds / plain.cpu_seconds, 2) if simplified and plain else None,
+            "site_bytes": hans["site_bytes"],
+            "search_index_bytes": hans["search_index_bytes"],
+            "search_index_bytes_gzip": hans["search_index_bytes_gzip"],
+            "page_bytes_gzip": hans["page_bytes_gzip"],
+            "record_page": hans["record_page"],
+            "largest_page": hans["largest_page"],
+            "largest_page_bytes_gzip": hans["largest_page_bytes_gzip"],
+            "editions": editions,
+            "load_average": {**load, "after": _load_average()},
+        }
+
+    if on_result:  # a long run that is stopped later still leaves the figures of both editions
+        on_result(summary())
     if not both_only:
         load["simplified"] = _load_average()
         log(f"[{methods}] 简体版单独构建（缓存已有）……（负载 {load['simplified']}）")
@@ -509,36 +550,21 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
         log(f"[{methods}] 同一 Markdown 用原样 Material 构建……（负载 {load['plain']}）")
         plain = build(plain_project(project, dump, work / "plain"), "mkdocs.yml", work / "plain-site")
         log(f"[{methods}] 原样 Material {plain.seconds:.1f} s，{plain.peak_mb:.0f} MB")
-    load["after"] = _load_average()
-    hans = editions["zh-Hans"]
-    return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
-        "methods": methods,
-        "records": counts(methods),
-        "page_fraction": page_fraction,
-        "pages": hans["pages"],
-        "build_seconds": round(whole.seconds, 2),
-        "peak_memory_mb": round(whole.peak_mb),
-        "pages_per_second": round(hans["pages"] / hans["build_seconds"], 1),
-        "simplified_build_seconds": round(simplified.seconds, 2) if simplified else None,
-        "simplified_peak_memory_mb": round(simplified.peak_mb) if simplified else None,
-        "plain_build_seconds": round(plain.seconds, 2) if plain else None,
-        "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
-        "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
-        "site_bytes": hans["site_bytes"],
-        "search_index_bytes": hans["search_index_bytes"],
-        "search_index_bytes_gzip": hans["search_index_bytes_gzip"],
-        "page_bytes_gzip": hans["page_bytes_gzip"],
-        "record_page": hans["record_page"],
-        "largest_page": hans["largest_page"],
-        "largest_page_bytes_gzip": hans["largest_page_bytes_gzip"],
-        "editions": editions,
-        "load_average": load,
-    }
+    results = summary()
+    if on_result:
+        on_result(results)
+    return results
 
 
-def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = False, limit: float = 1800,
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float = 1800,
                   log=print) -> dict:  # noqa: ANN001
     """`mkdocs serve` of ``project``: seconds to the first served page, then from an edit of
     ``docs/<page>`` until the served page shows it. The server is stopped afterwards."""
@@ -546,6 +572,7 @@ def serve_rebuild(project: Path, page: str, *, port: int = 8765, dirty: bool = F
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsAsNone)  # noqa: S506
     base = "/" + (config.get("site_url") or "").split("://", 1)[-1].partition("/")[2]
+    port = _free_port()
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
@@ -614,7 +641,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         try:
             results = measure(args.methods, work, seed=args.seed, page_fraction=args.page_fraction,
-                              both_only=args.both_only, log=lambda line: print(line, file=sys.stderr, flush=True))
+                              both_only=args.both_only, log=lambda line: print(line, file=sys.stderr, flush=True),
+                              on_result=(lambda found: write_json(args.json, found)) if args.json else None)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
@@ -622,10 +650,12 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     print(table([results]))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def write_json(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

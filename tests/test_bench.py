@@ -110,23 +110,24 @@ def _run(methods: int, **changes: object) -> dict:
     return {**run, **changes}
 
 
-def test_the_table_has_a_row_per_run_in_order_of_size() -> None:
+def test_the_table_has_a_column_per_run_in_order_of_size() -> None:
     from macros import benchmark
 
-    text = benchmark.table([_run(5000), _run(100, pages=250)])
-    rows = text.splitlines()
-    assert len(rows) == 4 and rows[2].startswith("| 100 | 250 |") and rows[3].startswith("| 5,000 | 5,000 |")
-    assert "| 1.25 |" in rows[3] and "| 8.0 MB |" in rows[3] and "| 600.0 KB |" in rows[3]
-    # A run of both editions only has no ratio: the cells say so instead of failing.
+    rows = benchmark.table([_run(5000), _run(100, pages=250)]).splitlines()
+    assert rows[0] == "| 测量项目 | 100 个工作法 | 5,000 个工作法 |"
+    assert "| 页面（每版） | 250 | 5,000 |" in rows
+    assert "| 倍数 | 1.25 | 1.25 |" in rows and "| 搜索索引 gzip | 8.0 MB | 8.0 MB |" in rows
+    assert "| 最大页 gzip | 600.0 KB | 600.0 KB |" in rows
+    # A run of both editions only has no ratio: its cells say so instead of failing.
     only_both = benchmark.table([_run(5000, simplified_build_seconds=None, plain_build_seconds=None, overhead_ratio=None)])
-    assert only_both.splitlines()[2].count("—") == 3
+    assert "| 倍数 | — |" in only_both.splitlines()
 
 
 def test_conditions_name_date_machine_and_load_and_escape_them() -> None:
     from macros import benchmark
 
     text = benchmark.conditions([_run(100, machine={"cpu": "<b>CPU</b>", "cores": 2, "memory_mb": 1024, "python": "3.11"})])
-    assert "2026-11-23 23:00 UTC" in text and "1.5 / 2.0 / 2.5" in text
+    assert "2026-11-23 23:00 UTC" in text and "简体版单独 1.5 / 2.0 / 2.5" in text
     assert "<b>" not in text and "&lt;b&gt;" in text
 
 

@@ -18,8 +18,8 @@ KB = load_or_raise(ROOT / "data")
 
 
 def page_url(kind: str, record_id: str) -> str:
-    """The built location of a record: its own page, or an anchor on its kind's index."""
-    return {"methods": f"methods/{record_id}/", "studios": f"studios/{record_id}/"}.get(kind, f"{kind}/#{record_id}")
+    """The built location of a record: its own page (sources: an anchor on the sources page)."""
+    return f"sources/#{record_id}" if kind == "sources" else f"{kind}/{record_id}/"
 
 
 def links_from(site: Path, url: str) -> set[str]:
@@ -38,21 +38,6 @@ def links_from(site: Path, url: str) -> set[str]:
     return found
 
 
-def section_links(site: Path, kind: str, record_id: str) -> set[str]:
-    """What the section of an anchored record (a mentor, a site) links to."""
-    html = (site / kind / "index.html").read_text(encoding="utf-8")
-    tree = BeautifulSoup(html, "lxml")
-    heading = tree.find(id=record_id)
-    found = set()
-    for sibling in heading.find_next_siblings():
-        if sibling.name == "h2":
-            break
-        for a in sibling.select("a[href]"):
-            target = (Path("/", kind) / unquote(urlsplit(a["href"]).path)).resolve()
-            found.add(str(target).lstrip("/") + "/")
-    return found
-
-
 def test_every_record_is_reachable_from_the_home_page(built_site: Path) -> None:
     seen: set[str] = set()
     queue = deque([""])
@@ -68,7 +53,7 @@ def test_every_record_is_reachable_from_the_home_page(built_site: Path) -> None:
         page_url(kind, rid)
         for kind in ("methods", "studios", "mentors", "sites", "sources")
         for rid in KB.of_kind(kind)
-        if (page_url(kind, rid) if kind != "sources" else f"sources/#{rid}") not in seen
+        if page_url(kind, rid) not in seen
     ]
     assert not missing
 
@@ -84,12 +69,12 @@ def test_studio_and_method_link_each_other(built_site: Path) -> None:
 def test_studio_and_its_people_and_sites_link_each_other(built_site: Path) -> None:
     for studio_id, mentor_ids in KB.mentors_of_studio.items():
         for mentor_id in mentor_ids:
-            assert f"mentors/#{mentor_id}" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, mentor_id)
-            assert f"studios/{studio_id}/" in section_links(built_site, "mentors", mentor_id), (mentor_id, studio_id)
+            assert f"mentors/{mentor_id}/" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, mentor_id)
+            assert f"studios/{studio_id}/" in links_from(built_site, f"mentors/{mentor_id}/"), (mentor_id, studio_id)
     for studio_id, site_ids in KB.sites_of_studio.items():
         for site_id in site_ids:
-            assert f"sites/#{site_id}" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, site_id)
-            assert f"studios/{studio_id}/" in section_links(built_site, "sites", site_id), (site_id, studio_id)
+            assert f"sites/{site_id}/" in links_from(built_site, f"studios/{studio_id}/"), (studio_id, site_id)
+            assert f"studios/{studio_id}/" in links_from(built_site, f"sites/{site_id}/"), (site_id, studio_id)
 
 
 def test_related_methods_link_both_ways(built_site: Path) -> None:

@@ -159,7 +159,8 @@ def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None
 @pytest.mark.browser
 def test_a_records_own_page_comes_before_lists_and_hubs_that_mention_it(search) -> None:  # noqa: ANN001
     for query, record in (("幸福童年馆", "sites/xingfu-tongnian-guan/"), ("睦邻候车厅", "sites/mulin-houcheting/"),
-                          ("刘旭清", "mentors/liu-xuqing/"), ("三步调解法", "methods/sanbu-tiaojie/")):
+                          ("海之骑驿站", "sites/haizhiqi-yizhan/"), ("刘旭清", "mentors/liu-xuqing/"),
+                          ("陈宏", "mentors/chen-hong/"), ("袁琴", "mentors/yuan-qin/"), ("三步调解法", "methods/sanbu-tiaojie/")):
         assert search.type(query)[0] == record, query
 
 
