@@ -5,8 +5,8 @@ Traditional edition, built from mkdocs.zh-Hant.yml with the same hooks, gets an
 index of its own Traditional pages), then after the build writes the shard
 files to ``search/kb/`` and points Material's search box at our worker
 (``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
-own ``search_index.json`` is cut down to its configuration, since its
-documents are no longer used.
+search plugin is kept from collecting pages for its own index, and its
+``search_index.json`` is cut down to its configuration.
 
 Switch it off with the environment variable ``KB_SEARCH=off`` (or remove it
 from ``hooks:`` in mkdocs.yml): the site then uses Material's default search.
@@ -44,21 +44,19 @@ def on_config(config):  # noqa: ANN001, ANN201
     _pages.clear()
     if _enabled():
         config.extra["kb_search_worker"] = WORKER
-        _skip_materials_segmentation()
+        _stop_materials_index(config)
     return config
 
 
-def _skip_materials_segmentation() -> None:
-    """Material's search plugin still builds its lunr index (cut down afterwards to its
-    configuration); without jieba it skips segmenting every page for it, a third of a
-    5,000-page build."""
-    try:
-        from material.plugins.search import plugin as material_search
-    except ImportError:
-        return
-    if getattr(material_search, "jieba", None) is not None:
-        material_search.jieba = None
-        log.debug("Material 的 lunr 索引不再用 jieba 分词（其文档不会被使用）")
+def _stop_materials_index(config) -> None:  # noqa: ANN001
+    """Material's search plugin would parse (and segment with jieba) every page for a lunr index
+    that this engine replaces: it adds nothing now, so its ``search_index.json`` keeps only its
+    configuration. Hooks run after the plugins' ``on_config``, so its index object exists."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    if index is not None and hasattr(index, "add_entry_from_context"):
+        index.add_entry_from_context = lambda page: None
+        log.debug("Material 的 lunr 索引不再收集页面（其文档不会被使用）")
 
 
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page

@@ -225,32 +225,92 @@ class Page:
     text: str  # plain text of the content
 
 
+# What a page is to the ranking: a record's own page comes before the pages that belong to it
+# (a method's training plan and card), which come before everything else (lists, hubs, charts).
+OTHER, RECORD, PART = 0, 1, 2
+RECORD_KINDS = ("methods", "studios", "sites", "mentors")
+
+
+@dataclass(frozen=True)
+class Role:
+    role: int
+    record: str  # "methods/sanbu-tiaojie": the record the page is or belongs to
+    aliases: tuple[str, ...] = ()
+
+
+def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
+    """Locations of the pages that are a record's own page or belong to one, from the data.
+
+    A record's page is ``<kind>/<id>/`` (the page ``docs/<kind>/<id>.md`` or one generated
+    for it); a method's training plan and card are where macros/training.py puts them.
+    Any kind whose records get pages is covered; pages that do not exist are never looked up.
+    """
+    from . import training
+
+    roles: dict[str, Role] = {}
+    for kind in RECORD_KINDS:
+        for record in kb.of_kind(kind).values():
+            key = f"{kind}/{record.id}"  # type: ignore[attr-defined]
+            roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))  # type: ignore[attr-defined]
+    for method in kb.methods.values():
+        for path in (training.plan_path(method.id), training.card_path(method.id)):
+            roles[path.removesuffix(".md") + "/"] = Role(PART, f"methods/{method.id}")
+    return roles
+
+
+def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]:
+    """Record pages first, then the pages that belong to records, then the rest: the order of
+    document numbers, so the browser knows a page's role from its number alone (``meta.json``)."""
+    order = {RECORD: 0, PART: 1, OTHER: 2}
+    return sorted(pages, key=lambda page: order[roles.get(page.location, Role(OTHER, "")).role])
+
+
 class _TextParser(HTMLParser):
-    SKIP = {"script", "style", "template"}
+    SKIP = {"script", "style", "template", "svg", "nav"}
+    # Page furniture, not content: the completeness line, the QR block and print footer, the
+    # last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
+    LAYOUT = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
+              "md-content__button", "md-source-file"}
+    # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
+    # records has its own page, so the text stays out here, from the heading to the next one.
+    ELSEWHERE = {"related"}
+    HEADINGS = {"h1", "h2", "h3"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
              "br", "section", "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping: list[str] = []
+        self.skipping = 0  # elements open inside a skipped one, itself included
+        self.elsewhere = False  # inside a section of ELSEWHERE
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        # data-search-exclude: Material's mark for blocks kept out of search (e.g. the QR code block).
-        if tag in self.SKIP or "headerlink" in classes or "data-search-exclude" in dict(attrs):
-            self.skipping.append(tag)
+        if self.skipping:
+            self.skipping += tag not in self.VOID
+            return
+        attributes = dict(attrs)
+        if tag in self.HEADINGS:
+            self.elsewhere = attributes.get("id") in self.ELSEWHERE
+        classes = set((attributes.get("class") or "").split())
+        # data-search-exclude: Material's mark for blocks kept out of search.
+        if tag in self.SKIP or classes & self.LAYOUT or "data-search-exclude" in attributes:
+            self.skipping = tag not in self.VOID
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.skipping and tag in self.BLOCK:
+            self.parts.append("\n")
+
     def handle_endtag(self, tag: str) -> None:
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
+        if self.skipping:
+            self.skipping -= tag not in self.VOID
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
+        if not self.skipping and not self.elsewhere:
             self.parts.append(data)
 
 
@@ -289,7 +349,7 @@ class _ArticleParser(_TextParser):
                 self.depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.skipping:
+        if self.depth and not self.skipping and not self.elsewhere:
             super().handle_data(data)
             if self.heading is not None and not self.title:
                 self.heading.append(data)
@@ -386,14 +446,27 @@ def build_index(
     fold: Callable[[str], str],
     char_map: Mapping[str, str],
     terms: list[dict[str, int]],
+    roles: Mapping[str, Role] | None = None,
+    suggestions: list[dict[str, object]] | None = None,
 ) -> Index:
-    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order)."""
+    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order).
+
+    ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
+    themes and kinds of records offered for the words that name them (:func:`suggestions`).
+    """
+    roles = roles or {}
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     files: dict[str, str] = {}
+    counts = Counter(roles[page.location].role for page in pages if page.location in roles)
     for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
         for term, weight in weights.items():
             postings[term][doc_id] = weight
-        files[f"d/{doc_id}.json"] = _dump({"l": page.location, "t": page.title, "x": page.text})
+        doc: dict[str, object] = {"l": page.location, "t": page.title, "x": page.text}
+        if page.location in roles:
+            doc["r"] = roles[page.location].record
+            if roles[page.location].aliases:
+                doc["a"] = list(roles[page.location].aliases)
+        files[f"d/{doc_id}.json"] = _dump(doc)
 
     expansions: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
@@ -416,7 +489,12 @@ def build_index(
         files[f"s/{number}.json"] = _dump(shard)
 
     fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
-    files["meta.json"] = _dump({"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs})
+    meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs}
+    if counts:  # documents [0, own) are records' pages, [own, part) belong to records (see ranked_pages)
+        meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
+    if suggestions:
+        meta["sg"] = suggestions
+    files["meta.json"] = _dump(meta)
     return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings) + len(expansions))
 
 
@@ -451,9 +529,62 @@ def jieba_search_cut(entries: Iterable[Entry]) -> Callable[[str], Iterable[str]]
     return lambda text: tokenizer.cut_for_search(text, HMM=False)
 
 
+def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Role], fold: Callable[[str], str],
+                segment: Callable[[str], Iterable[str]]) -> list[dict[str, object]]:
+    """Themes and kinds of records, each with the words that name it, for queries that name one.
+
+    A theme (物业管理) is named by itself and its words (物业); a kind by the words of its list
+    page's title (书记与导师: 书记, 导师) and the last word that several of its records' names
+    end with (海之骑驿站, 艾溪湖红色驿站: 驿站). ``n`` are the names that make it the best answer
+    (a query of exactly 物业管理 or 培训方案). Only pages that exist are offered.
+    """
+    by_location = {page.location: page for page in pages}
+    found: list[dict[str, object]] = []
+
+    def words(text: str) -> list[str]:
+        return sorted({fold(w) for w in [text, *segment(text)] if len(w) >= 2 and _HAS_CJK.search(w)})
+
+    if "tags/" in by_location:
+        themes = Counter(theme for method in kb.methods.values() for theme in method.themes)
+        for theme, count in sorted(themes.items()):
+            found.append({"w": words(theme), "n": [fold(theme)], "t": f"主题：{theme}", "l": f"tags/#tag:{theme}",
+                          "x": f"{count} 个工作法以“{theme}”为主题"})
+    for kind in RECORD_KINDS:
+        listing = by_location.get(f"{kind}/")
+        if listing is None or not kb.of_kind(kind):
+            continue
+        heads = Counter(w for r in kb.of_kind(kind).values()  # type: ignore[attr-defined]
+                        for w in {w for w in segment(r.name) if len(w) >= 2 and w != r.name and r.name.endswith(w)})  # type: ignore[attr-defined]
+        named = [w for title_word in re.split(r"[与和、]", listing.title) for w in words(title_word)]
+        named += [fold(w) for w, n in heads.items() if n >= 2 and len(w) >= 2]
+        found.append({"w": sorted(set(named)), "n": [fold(listing.title)], "t": listing.title, "l": listing.location,
+                      "x": f"全部 {len(kb.of_kind(kind))} 个"})
+    # Pages that belong to records (training plans, cards): their folder's page, named by its title's
+    # words and by what their titles say besides the record's name (培训方案, 工作法卡片).
+    parts: dict[str, Counter[str]] = defaultdict(Counter)
+    for location, role in roles.items():
+        page = by_location.get(location)
+        if role.role == PART and page is not None:
+            record = kb.of_kind(role.record.partition("/")[0])[role.record.partition("/")[2]]
+            rest = re.sub(r"^[：:\s]+|[：:\s]+$", "", page.title.replace(record.name, ""))  # type: ignore[attr-defined]
+            parts[location.split("/", 1)[0] + "/"][rest] += 1
+    for location, rests in sorted(parts.items()):
+        listing = by_location.get(location)
+        if listing is not None:
+            own = [fold(rest) for rest, n in rests.items() if n >= 2 and len(rest) >= 2]
+            found.append({"w": sorted(set(words(listing.title) + own)), "n": [fold(listing.title), *own],
+                          "t": listing.title, "l": location,
+                          "x": f"{sum(rests.values())} 页"})
+    return found
+
+
 def build_site_index(pages: list[Page], kb: KnowledgeBase) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
     entries = lexicon(kb)
     char_map = t2s_char_map()
+    fold = make_fold(char_map)
+    roles = page_roles(kb)
+    pages = ranked_pages(pages, roles)
     terms = all_page_terms(pages, entries, char_map)
-    return build_index(pages, entries, make_fold(char_map), char_map, terms)
+    offered = suggestions(kb, pages, roles, fold, jieba_search_cut(entries))
+    return build_index(pages, entries, fold, char_map, terms, roles, offered)

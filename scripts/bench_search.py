@@ -2,6 +2,7 @@
 
     python -m scripts.bench_search                 # real site, 1,000 and 5,000 generated pages
     python -m scripts.bench_search --sizes 1000    # only these generated sizes (0 = real site only)
+    python -m scripts.bench_search --relevance     # the judged query set on the real site
 
 For each site and engine it reports the search bytes a reader downloads
 before the first result (raw and gzipped), the time and renderer memory until
@@ -9,6 +10,12 @@ search is ready, the query-to-first-result time in headless Chromium, and the
 build time. Generated sites live in a temporary folder: synthetic pages made
 of clauses of the real site's pages, titled with record names, never added
 to docs/. A measurement, not a test: nothing here asserts a speed.
+
+``--relevance`` types every query of data/search-judgements.yml into each
+engine on the real site and reports MRR (first relevant result within the
+first ten), the share of queries with a relevant record in the first three,
+the zero-result rate of the queries that have an answer, how many no-answer
+queries return nothing, and the bytes and time to the first answer.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -287,11 +295,193 @@ def row(r: Result) -> str:
             f"| {max(r.query_gz[1:] or [0]) / 1024:.0f} / {max(r.total_gz[1:] or [0]) / 1024:.0f} |")
 
 
+# --------------------------------------------------------------------------
+# Relevance: the judged query set
+# --------------------------------------------------------------------------
+JUDGEMENTS = ROOT / "data" / "search-judgements.yml"
+RECORD_KINDS = ("methods", "studios", "sites", "mentors")
+RANKED = 10  # results read per query; a relevant record further down counts as not found
+
+
+@dataclass(frozen=True)
+class Judged:
+    query: str
+    why: str
+    want: tuple[str, ...]  # "kind/id" of records, or site paths ending in "/"
+
+
+def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
+    """The judged queries and the no-answer queries; every wrong entry is reported at once, in Chinese."""
+    import yaml
+
+    from macros.models import load_or_raise
+
+    kb = load_or_raise(ROOT / "data")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems: list[str] = []
+    judged: list[Judged] = []
+    for number, entry in enumerate(data.get("queries") or [], 1):
+        query, want = str(entry.get("q") or "").strip(), [str(w) for w in entry.get("want") or []]
+        if not query or not want:
+            problems.append(f"{path.name} 第 {number} 个查询：q 和 want 都不能为空")
+            continue
+        for item in want:
+            kind, _, record = item.partition("/")
+            is_record = kind in RECORD_KINDS and record in kb.of_kind(kind)
+            if not (item.endswith("/") or is_record):
+                problems.append(f"{path.name} 查询“{query}”：want 中的 {item} 不是已有记录（类别/编号）或站内路径（以 / 结尾）")
+        judged.append(Judged(query, str(entry.get("why") or ""), tuple(want)))
+    no_answer = [str(q).strip() for q in data.get("no_answer") or [] if str(q).strip()]
+    if problems:
+        sys.exit("评测集有误：\n" + "\n".join(problems))
+    return judged, no_answer
+
+
+def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
+    """Site paths that count as answering ``want``: a record's page, its training plan and card,
+    or, for a record without a page of its own, the list page it sits on."""
+    from macros import training
+
+    found: set[str] = set()
+    for item in want:
+        if item.endswith("/"):
+            found.add(item)
+            continue
+        kind, _, record = item.partition("/")
+        own = f"{kind}/{record}/"
+        found.add(own if (site / own / "index.html").exists() else f"{kind}/")
+        if kind == "methods":
+            found |= {path.removesuffix(".md") + "/" for path in (training.plan_path(record), training.card_path(record))}
+    return found
+
+
+SETTLED_JS = """() => new Promise(resolve => {
+  // the engine may send a longer second answer: wait until the list has not changed for 300 ms (at most 3 s)
+  const list = document.querySelector('.md-search-result__list')
+  let timer = setTimeout(done, 300)
+  const o = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, 300) })
+  const cap = setTimeout(done, 3000)
+  function done() {
+    o.disconnect(); clearTimeout(cap)
+    resolve([...list.querySelectorAll(':scope > .md-search-result__item')].map(li => li.querySelector('a').href))
+  }
+  o.observe(list, {childList: true, subtree: true, characterData: true})
+})"""
+
+CLEAR_JS = """() => new Promise(resolve => {
+  // an empty box first, so the next query's time runs from nothing shown to its first answer
+  const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
+  const meta = document.querySelector('.md-search-result__meta')
+  input.value = ''
+  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}))
+  const started = performance.now()
+  const check = () => (!list.children.length && /键入/.test(meta.textContent)) || performance.now() - started > 3000
+    ? resolve() : setTimeout(check, 10)
+  check()
+})"""
+
+PAGEFIND_RANKED_JS = """async ([q, n]) => {
+  const found = await window.pf.search(q)
+  const data = await Promise.all(found.results.slice(0, n).map(r => r.data()))
+  return data.map(d => d.url)
+}"""
+
+
+@dataclass
+class Judgement:
+    engine: str
+    ranks: list[int | None] = field(default_factory=list)  # rank of the first relevant result per judged query
+    empty: list[bool] = field(default_factory=list)  # judged query with no result at all
+    silent: list[bool] = field(default_factory=list)  # no-answer query that returned nothing
+    query_ms: list[float] = field(default_factory=list)
+    first_gz: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def row(self) -> str:
+        judged = len(self.ranks)
+        mrr = sum(1 / r for r in self.ranks if r) / judged
+        top3 = sum(1 for r in self.ranks if r and r <= 3) / judged
+        return (f"| {self.engine} | {mrr:.3f} | {top3:.1%} | {sum(self.empty) / judged:.1%} "
+                f"| {sum(self.silent)}/{len(self.silent)} | {self.first_gz / 1024:.0f} KB "
+                f"| {statistics.median(self.query_ms):.0f} ms |")
+
+
+def site_path(url: str, base: str) -> str:
+    return urlsplit(url).path.removeprefix(urlsplit(base).path).removesuffix("index.html")
+
+
+def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:  # noqa: ANN001
+    """Every judged and no-answer query typed into one engine on one site, in a fresh browser."""
+    server = Server(site)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    result = Judgement(engine)
+    try:
+        page.goto(server.url, wait_until="load")
+        if engine == "pagefind":
+            page.evaluate(PAGEFIND_READY_JS)
+        else:
+            page.locator(".md-search__input").click()
+            page.evaluate(READY_JS)
+        for number, query in enumerate([j.query for j in judged] + no_answer):
+            if engine == "pagefind":
+                elapsed, _ = page.evaluate(PAGEFIND_QUERY_JS, query)
+                shown = page.evaluate(PAGEFIND_RANKED_JS, [query, RANKED])
+            else:
+                page.evaluate(CLEAR_JS)
+                elapsed, _ = page.evaluate(QUERY_JS, query)
+                shown = page.evaluate(SETTLED_JS)
+            if number == 0:
+                result.first_gz = sizes(site, {p for p in fetched if search_file(engine, p)})[1]
+            result.query_ms.append(elapsed)
+            locations = list(dict.fromkeys(site_path(url, server.url) for url in shown))[:RANKED]
+            if number < len(judged):
+                want = relevant_locations(site, judged[number].want)
+                rank = next((i for i, loc in enumerate(locations, 1) if loc in want), None)
+                result.ranks.append(rank)
+                result.empty.append(not locations)
+                if not rank or rank > 3:
+                    result.misses.append(f"{query}（{judged[number].why}）→ {'、'.join(locations[:3]) or '无结果'}")
+            else:
+                result.silent.append(not locations)
+                if locations:
+                    result.misses.append(f"{query}（应无结果）→ {'、'.join(locations[:3])}")
+    finally:
+        browser.close()
+        server.close()
+    return result
+
+
+def relevance(project: Path, work: Path, playwright) -> None:  # noqa: ANN001
+    judged, no_answer = load_judgements()
+    kb_site, plain_site = work / "real-kb", work / "real-lunr"
+    mkdocs_build(project / "mkdocs.yml", kb_site, search=True)
+    mkdocs_build(project / "mkdocs.yml", plain_site, search=False)
+    pagefind_index(plain_site)
+    print(f"{len(judged)} judged queries, {len(no_answer)} no-answer queries ({JUDGEMENTS.relative_to(ROOT)})\n")
+    print("| engine | MRR | relevant in top 3 | zero results (answerable) | no-answer queries empty "
+          "| gzip bytes to 1st answer (cold) | query→1st answer (median) |")
+    print("|" + " --- |" * 7, flush=True)
+    results = [judge(playwright, site, engine, judged, no_answer)
+               for site, engine in ((kb_site, "kb"), (plain_site, "lunr"), (plain_site, "pagefind"))]
+    for result in results:
+        print(result.row(), flush=True)
+    for result in results:
+        print(f"\n{result.engine}: {len(result.misses)} queries without a relevant result in the first three")
+        for miss in result.misses:
+            print(f"  {miss}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     parser.add_argument("--project", type=Path, default=ROOT, help="the real site's project folder")
+    parser.add_argument("--relevance", action="store_true", help="judged query set on the real site instead of speed")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -299,6 +489,11 @@ def main() -> None:
     from macros.models import load_or_raise
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    if args.relevance:
+        with sync_playwright() as playwright:
+            relevance(args.project, work, playwright)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     kb = load_or_raise(ROOT / "data")
     names = [r.name for kind in ("methods", "studios") for r in kb.of_kind(kind).values()]  # type: ignore[attr-defined]
     print(f"queries: {'、'.join(QUERIES)}\n\n{HEADER}\n|{' --- |' * 8}", flush=True)

@@ -170,3 +170,61 @@ def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # n
     docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
     assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
     assert docs_of(index, "走动式") == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
+
+
+def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
+    html = ('<nav class="md-tags"><a class="md-tag">物业管理</a></nav><p>一句话概括：逐户走访。</p>'
+            '<p class="kb-completeness kb-completeness--most">资料完整度 <strong>10/12</strong><a href="#">参与补充</a></p>'
+            '<div class="kb-card"><div class="inner"><p>适用场景</p></div><p>业主大会</p></div>'
+            '<svg><text>付卓</text><title>付卓</title><g><path d="M0 0"/></g></svg><ul><li>付卓（魁星社区）</li></ul>'
+            '<details class="kb-qr"><summary>二维码</summary><div class="kb-qr-body"><svg><path/></svg>'
+            '<p>本页网址：https://example.invalid/<br>短链接</p></div></details>'
+            '<aside class="kb-page-meta"><span>最后更新：2026年</span><a class="kb-page-meta__edit">修改本页文字</a></aside>'
+            '<h2 id="related">相关工作法</h2><ul><li>民情联络队：别的工作法的概括</li></ul><h2 id="sources">来源</h2><p>报道</p>')
+    assert si.page_text(html) == "一句话概括：逐户走访。\n适用场景\n业主大会\n付卓（魁星社区）\n来源\n报道"
+
+
+def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() -> None:
+    roles = si.page_roles(KB)
+    for kind in si.RECORD_KINDS:
+        for record_id in KB.of_kind(kind):
+            assert roles[f"{kind}/{record_id}/"] == si.Role(si.RECORD, f"{kind}/{record_id}",
+                                                            tuple(KB.of_kind(kind)[record_id].aliases))  # type: ignore[attr-defined]
+    assert roles["training/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
+    assert roles["training/cards/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
+    assert "methods/" not in roles and "explore/lineage/" not in roles
+    pages = [si.Page(location, "", "") for location in
+             ("explore/lineage/", "training/sanbu-tiaojie/", "sites/xingfu-tongnian-guan/", "methods/", "methods/sanbu-tiaojie/")]
+    assert [p.location for p in si.ranked_pages(pages, roles)] == [
+        "sites/xingfu-tongnian-guan/", "methods/sanbu-tiaojie/", "training/sanbu-tiaojie/", "explore/lineage/", "methods/"]
+
+
+def test_index_tells_the_worker_which_documents_are_records(entries, char_map, cut) -> None:  # noqa: ANN001
+    roles = si.page_roles(KB)
+    method = KB.methods["sanbu-tiaojie"]
+    pages = si.ranked_pages([si.Page("explore/lineage/", "传承图谱", method.name), si.Page("training/sanbu-tiaojie/", "培训方案", ""),
+                             si.Page("methods/sanbu-tiaojie/", method.name, "")], roles)
+    fold = si.make_fold(char_map)
+    index = si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages], roles)
+    meta = json.loads(index.files["meta.json"])
+    assert (meta["own"], meta["part"]) == (1, 2)
+    docs = [json.loads(index.files[f"d/{n}.json"]) for n in range(3)]
+    assert docs[0] == {"l": "methods/sanbu-tiaojie/", "t": method.name, "x": "", "r": "methods/sanbu-tiaojie", "a": list(method.aliases)}
+    assert docs[1]["r"] == "methods/sanbu-tiaojie" and "a" not in docs[1]
+    assert "r" not in docs[2]
+
+
+def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:  # noqa: ANN001
+    roles = si.page_roles(KB)
+    method = KB.methods["sanbu-tiaojie"]
+    pages = [si.Page("tags/", "标签", ""), si.Page("mentors/", "书记与导师", ""), si.Page("sites/", "示范点与阵地", ""),
+             si.Page("training/", "培训资源", ""), *(si.Page(f"training/{m}/", f"{KB.methods[m].name}：培训方案", "")
+                                                  for m in ("sanbu-tiaojie", "sibu-bihuan"))]
+    offered = {s["l"]: s for s in si.suggestions(KB, pages, roles, lambda text: text, cut)}
+    themes = {theme for m in KB.methods.values() for theme in m.themes}
+    assert {f"tags/#tag:{theme}" for theme in themes} | {"mentors/", "sites/", "training/"} == set(offered)
+    assert {"物业", "物业管理"} <= set(offered["tags/#tag:物业管理"]["w"])
+    assert {"书记", "导师"} <= set(offered["mentors/"]["w"]) and offered["mentors/"]["n"] == ["书记与导师"]
+    assert "驿站" in offered["sites/"]["w"]  # the end of several sites' names
+    assert "培训方案" in offered["training/"]["n"]  # what the plans' titles say besides the method's name
+    assert method.themes[0] in offered[f"tags/#tag:{method.themes[0]}"]["x"]

@@ -5,6 +5,13 @@
  * RESULT 3) and reads the sharded index that hooks/search_index.py writes to
  * search/kb/ (format: macros/search_index.py). A query downloads only the
  * shards of its own terms and the texts of the pages it checks.
+ *
+ * Ranking, best first: pages holding the whole phrase (a name or alias in the
+ * title above body text, a record's own page above the pages that mention
+ * it); when fewer than FIRST pages do, pages holding all of the query's
+ * content words in one passage, then more than half of them. A record's
+ * training plan and card come grouped under it, and the themes and kinds of
+ * record the query names are offered after the first three results.
  */
 "use strict"
 
@@ -14,6 +21,18 @@ const FIRST = 6             // results sent at once: their page texts load in on
 const MAX_RESULTS = 50      // results sent in the second, complete answer
 const MAX_CHECKED = 150     // candidates checked at most
 const SNIPPET = 36          // characters of context either side of a match
+const OTHER = 0, RECORD = 1, PART = 2  // what a page is (macros/search_index.py: ranked_pages)
+const PHRASE = 3000, ALL_WORDS = 2000, MOST_WORDS = 1000  // tiers: the whole phrase, then scattered words
+const SUGGEST_AT = 3        // suggestions come after this many results
+const WORD_MAX = 4          // longest word looked up when cutting a query into words
+const CHUNK_MAX = 10        // runs are cut into words this long at most at a time (look-ups grow with it)
+// Question words and particles: not what a page is about (怎么办, 如何, 的 …). Question words also cut
+// a typed phrase before it is looked up word by word; the other words are dropped only once cut out.
+const QUESTION_WORDS = ["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪里", "哪个", "为什么",
+  "是否", "有没有", "能不能"]
+const STOP_WORDS = new Set([...QUESTION_WORDS, "可以", "应该", "需要", "问题", "方法", "办法"])
+const STOP_SPLIT = new RegExp(QUESTION_WORDS.join("|"))
+const STOP_CHARS = new Set([..."的地得了吗呢吧啊呀么和与及或在是有把被给对让要想去做搞办怎何哪些如啥咋谁个"])
 
 const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff"
 const UNIT = new RegExp(`[${CJK}]|[a-z0-9]+`, "g")
@@ -76,6 +95,10 @@ async function lookup(term) {
   return (await shard(term))[term]
 }
 
+function role(id) {
+  return id < (meta.own || 0) ? RECORD : id < (meta.part || 0) ? PART : OTHER
+}
+
 function doc(id) {
   if (!docCache.has(id))
     docCache.set(id, getJSON(`d/${id}.json`).then(d => ({ ...d, ft: fold(d.t), fx: fold(d.x) }), () => null))
@@ -102,6 +125,8 @@ function phraseTerms(folded) {
   return [...terms]
 }
 
+const PRIOR = { [RECORD]: 60, [PART]: 10, [OTHER]: 0 }
+
 /* Candidate pages of one phrase: every term present; score ≈ rarest term's frequency */
 async function phraseCandidates(phrase) {
   const terms = phraseTerms(phrase)
@@ -118,7 +143,7 @@ async function phraseCandidates(phrase) {
       score = Math.min(score, w % TITLE_FLAG)
       title = title && w >= TITLE_FLAG
     }
-    if (ok) result.set(id, score + (title ? 100 : 0))
+    if (ok) result.set(id, score + (title ? 100 : 0) + PRIOR[role(id)])
   }
   for (const [id, count] of words)
     if (result.has(id)) result.set(id, result.get(id) + 20 + count)
@@ -171,18 +196,32 @@ function mark(text, ranges) {
   return out + escapeHTML(text.slice(at))
 }
 
+/* The passage (line of the page's text) around the first match, with its matches marked; a short
+   passage goes on into the next ones so the excerpt reads as text, not as a fragment */
 function snippet(d, ranges) {
-  const text = d.x.replace(/\n/g, " ")
   const first = ranges.length ? Math.min(...ranges.map(r => r[0])) : 0
-  const start = Math.max(0, first - SNIPPET)
-  const end = Math.min(text.length, first + SNIPPET * 3)
+  const lineStart = d.x.lastIndexOf("\n", first - 1) + 1
+  let start = Math.max(lineStart, first - SNIPPET)
+  const end = Math.min(d.x.length, Math.max(first + SNIPPET * 3, start + SNIPPET * 2))
+  if (start > lineStart && first - lineStart <= SNIPPET * 2) start = lineStart
   const inside = ranges.filter(([s, e]) => s >= start && e <= end).map(([s, e]) => [s - start, e - start])
-  return (start > 0 ? "…" : "") + mark(text.slice(start, end), inside) + (end < text.length ? "…" : "")
+  const text = mark(d.x.slice(start, end), inside).replace(/\n/g, " ")
+  return (start > lineStart ? "…" : "") + text + (end < d.x.length ? "…" : "")
 }
 
-/* A fetched page against every token: matched phrases per token, or null */
+/* How well a page's title and aliases answer a phrase */
+function nameScore(d, phrase) {
+  const title = d.ft.replace(/[“”"‘’'《》（）()·、，\s]/g, "")
+  if (title === phrase || (d.a || []).some(a => fold(a) === phrase)) return 800
+  if (d.ft.includes(phrase) || (d.a || []).some(a => fold(a).includes(phrase))) return 300
+  return 0
+}
+
+const ROLE_SCORE = { [RECORD]: 200, [PART]: 50, [OTHER]: 0 }
+
+/* A fetched page against every token as a phrase: score and matched ranges, or null */
 function verify(d, tokens) {
-  let score = 0
+  let score = PHRASE + ROLE_SCORE[d.role]
   const textRanges = [], titleRanges = [], terms = {}
   for (const phrases of tokens) {
     let best = null
@@ -190,7 +229,7 @@ function verify(d, tokens) {
       const inTitle = occurrences(d.ft, phrase)
       const inText = occurrences(d.fx, phrase)
       if (!inTitle.length && !inText.length) continue
-      const s = (inTitle.length ? 50 + (d.ft === phrase ? 50 : 0) : 0) + Math.min(inText.length, 20) +
+      const s = nameScore(d, phrase) + Math.min(inText.length, 20) +
         (phrase === phrases[0] ? 3 : 0)  // what was typed, before the names it stands for
       if (!best || s > best.score) best = { phrase, inTitle, inText, score: s }
     }
@@ -206,8 +245,66 @@ function verify(d, tokens) {
   return { score, textRanges, titleRanges, terms }
 }
 
+/* A fetched page against the content words: the passage (a line of its text, with the title) holding
+   the most of them, if it holds at least `need`; scored below every phrase match */
+function verifyWords(d, words, need) {
+  const inTitle = words.filter(w => occurrences(d.ft, w).length)
+  let best = null, at = 0
+  for (const line of d.fx.split("\n")) {
+    const here = words.filter(w => !inTitle.includes(w) && occurrences(line, w).length)
+    if (!best || here.length > best.here.length) best = { here, at, line }
+    at += line.length + 1
+  }
+  const found = inTitle.length + (best ? best.here.length : 0)
+  if (found < need) return null
+  const textRanges = [], titleRanges = [], terms = {}
+  for (const w of inTitle) for (const i of occurrences(d.ft, w)) titleRanges.push([i, i + w.length])
+  for (const w of best ? best.here : [])
+    for (const i of occurrences(best.line, w)) textRanges.push([best.at + i, best.at + i + w.length])
+  for (const [s, e] of textRanges) terms[d.x.slice(s, e)] = true
+  for (const [s, e] of titleRanges) terms[d.t.slice(s, e)] = true
+  const tier = found === words.length ? ALL_WORDS : MOST_WORDS
+  return { score: tier + 100 * found + 50 * inTitle.length + ROLE_SCORE[d.role], textRanges, titleRanges, terms }
+}
+
+/* The content words of what was typed: each run of characters cut into the longest words the index
+   knows (jieba's words of the pages, "w:" terms), question words and particles dropped */
+async function contentWords(typed) {
+  const words = []
+  for (const token of typed) {
+    const runs = (fold(token).match(SEGMENT) || []).flatMap(run => run.split(STOP_SPLIT))
+      .flatMap(run => run.match(new RegExp(`.{1,${CHUNK_MAX}}`, "g")) || [])
+    for (const run of runs) {
+      if (!/[^a-z0-9]/.test(run)) { words.push(run); continue }
+      const known = new Set()
+      const pieces = []
+      for (let i = 0; i < run.length; i++)
+        for (let n = 2; n <= WORD_MAX && i + n <= run.length; n++) pieces.push(run.slice(i, i + n))
+      const found = await Promise.all(pieces.map(w => lookup("w:" + w)))
+      pieces.forEach((w, i) => { if (Array.isArray(found[i])) known.add(w) })
+      // One typed phrase that few pages hold: look for its parts. Several typed words stay whole.
+      if (typed.length === 1 && run.length > 2) known.delete(fold(token))
+      let unknown = ""
+      const flush = () => { if (unknown) words.push(unknown); unknown = "" }
+      for (let i = 0; i < run.length;) {
+        let n = Math.min(WORD_MAX, run.length - i)
+        while (n >= 2 && !known.has(run.slice(i, i + n))) n--
+        if (n >= 2) { flush(); words.push(run.slice(i, i + n)); i += n }
+        else unknown += run[i++]
+      }
+      flush()
+    }
+  }
+  return [...new Set(words.filter(w => !STOP_WORDS.has(w) && ![...w].every(c => STOP_CHARS.has(c))))]
+}
+
+/* Suggestions: the themes and kinds of record the words name */
+function suggestionsFor(words) {
+  return (meta.sg || []).filter(s => words.some(w => s.w.includes(w)))
+}
+
 async function search(query, post) {
-  const typed = query.trim().split(/[\s,，、;；:："“”'‘’「」『』()（）]+/).filter(Boolean)
+  const typed = query.trim().split(/[\s,，、;；:："“”'‘’「」『』()（）？?！!。]+/).filter(Boolean)
   if (!typed.length) return { items: [] }
   const found = await Promise.all(typed.map(alternatives))
 
@@ -228,31 +325,53 @@ async function search(query, post) {
       candidates = both
     }
   }
-  if (!candidates) return { items: [] }
-  const ranked = [...candidates].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id)
+  if (!tokens.length) return { items: [] }
+  const ranked = [...(candidates || [])].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id)
 
   /* Check the best candidates' texts for the phrases themselves; fetch more only if some fail.
      The first FIRST results go out at once; the rest follow in a second, longer answer. */
   const hits = []
-  let sent = 0
-  const answer = () => {
-    const first = hits.slice(0, sent).concat(hits.slice(sent).sort(byScore))
-    hits.splice(0, hits.length, ...first)
-    sent = hits.length
-    return { items: hits.map(item) }
+  const seen = new Set()
+  const sent = []
+  let suggestions = suggestionsFor(typed.map(fold))
+  const answer = () => ({ items: grouped(hits, sent, suggestions, fold(query.trim())) })
+  const check = async (ids, test) => {
+    const docs = await Promise.all(ids.map(doc))
+    docs.forEach((d, i) => {
+      seen.add(ids[i])
+      const match = d && test({ ...d, role: role(ids[i]) })
+      if (match) hits.push({ d: { ...d, role: role(ids[i]) }, match, rank: hits.length })
+    })
   }
   for (let i = 0; i < ranked.length && i < MAX_CHECKED && hits.length < MAX_RESULTS;) {
     const want = (hits.length < FIRST ? FIRST : MAX_RESULTS) - hits.length
     const ids = ranked.slice(i, i + want)
     i += ids.length
-    const docs = await Promise.all(ids.map(doc))
-    docs.forEach(d => {
-      const match = d && verify(d, tokens)
-      if (match) hits.push({ d, match, rank: hits.length })
-    })
-    if (!sent && hits.length >= FIRST && i < ranked.length) {
+    await check(ids, d => verify(d, tokens))
+    if (!sent.length && hits.length >= FIRST && i < ranked.length) {
       if (!post(answer())) return null
     }
+  }
+  if (hits.length >= FIRST) return answer()
+
+  /* Few pages hold the phrase: pages holding its content words in one passage, below them */
+  if (hits.length && !post(answer())) return null
+  const words = await contentWords(typed)
+  if (!words.length) return answer()
+  suggestions = suggestions.length ? suggestions : suggestionsFor(words)
+  const need = words.length === 1 ? 1 : Math.floor(words.length / 2) + 1
+  const perWord = await Promise.all(words.map(w => phraseTerms(w).length ? phraseCandidates(w) : new Map()))
+  const counts = new Map()
+  perWord.forEach(matches => { for (const [id, score] of matches) {
+    const [n, s] = counts.get(id) || [0, 0]
+    counts.set(id, [n + 1, s + score])
+  } })
+  const more = [...counts].filter(([id, [n]]) => n >= need && !seen.has(id))
+    .sort((a, b) => b[1][0] - a[1][0] || b[1][1] - a[1][1] || a[0] - b[0]).map(([id]) => id)
+  for (let i = 0; i < more.length && i < MAX_CHECKED && hits.length < MAX_RESULTS;) {
+    const ids = more.slice(i, i + (hits.length < FIRST ? FIRST : MAX_RESULTS - hits.length))
+    i += ids.length
+    await check(ids, d => verifyWords(d, words, need))
   }
   return answer()
 }
@@ -261,14 +380,44 @@ function byScore(a, b) {
   return b.match.score - a.match.score || a.rank - b.rank
 }
 
+/* One result per record: its own page first, the pages that belong to it (training plan, card) under it.
+   Results already shown keep their places; suggestions come after the first SUGGEST_AT, or first when
+   the query is exactly what they are called. */
+function grouped(hits, sent, suggestions, query) {
+  const groups = new Map()
+  for (const hit of hits.slice().sort(byScore)) {
+    const key = hit.d.r || hit.d.l
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key).push(hit)
+  }
+  for (const members of groups.values()) {
+    const own = members.findIndex(h => h.d.role === RECORD)
+    if (own > 0) members.unshift(...members.splice(own, 1))
+  }
+  const order = [...sent.filter(key => groups.has(key)),
+    ...[...groups.keys()].filter(key => !sent.includes(key))]
+  sent.splice(0, sent.length, ...order)
+  const items = order.map(key => groups.get(key).map(item))
+  const at = location => items.findIndex(i => i[0].location === location)
+  const suggestion = s => [{ location: s.l, title: escapeHTML(s.t), text: escapeHTML(s.x), score: 0, terms: {} }]
+  const named = suggestions.filter(s => s.n.includes(query))  // the query is the theme's or the list's own name
+  const others = suggestions.filter(s => !named.includes(s) && at(s.l) < 0)
+  items.splice(Math.min(SUGGEST_AT, items.length), 0, ...others.map(suggestion))
+  for (const s of named.reverse()) {
+    const found = at(s.l)
+    items.unshift(found < 0 ? suggestion(s) : items.splice(found, 1)[0])
+  }
+  return items
+}
+
 function item({ d, match }) {
-  return [{
+  return {
     location: d.l,
     title: mark(d.t, match.titleRanges),
     text: snippet(d, match.textRanges),
     score: match.score,
     terms: match.terms
-  }]
+  }
 }
 
 async function setup() {
