@@ -504,12 +504,15 @@ def first_page(kb: KnowledgeBase, kind: str, from_page: str) -> str:
 def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_page: str) -> str:
     """The anchors that records had on this list page once (``mentors/#fu-zhuo``), each leading on to the record.
 
-    ``published`` is data/published-paths.txt; only anchors listed there are kept, so the
-    block is fixed in size however many records are added later.
+    ``published`` is data/published-paths.txt: once records have pages of their own, only
+    the anchors listed there are kept, so the block is fixed in size however many records
+    are added later.
     """
     prefix = served(from_page) + "#"
-    ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
     records = kb.of_kind(kind)
+    ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
+    # A record whose address is still an anchor here (no page of its own) needs its anchor too.
+    ids += [rid for rid in records if record_path(kind, rid).startswith(from_page + "#") and rid not in ids]
     links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
              for rid in ids if rid in records]
     if not links:
