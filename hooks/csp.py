@@ -5,7 +5,7 @@ with a placeholder; this hook fills it in, after every other hook has changed
 the page (the Traditional edition's conversion included), with the SHA-256
 hashes of the page's own inline scripts (Material's), so that no other inline
 script runs and no request goes to another host. Redirect pages written by
-mkdocs-redirects get the same policy. The policy is built by macros/page_safety.py.
+mkdocs-redirects get a stricter one: nothing loaded, only their own script. The policy is built by macros/page_safety.py.
 
 Switch off: remove ``hooks/csp.py`` from ``hooks:`` in mkdocs.yml and the meta
 tag from overrides/main.html.
@@ -22,7 +22,7 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from macros.page_safety import policy_tag, with_policy  # noqa: E402
+from macros.page_safety import redirect_policy_tag, with_policy  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.csp")
 
@@ -50,6 +50,6 @@ def on_post_build(config):  # noqa: ANN001, ANN201
         if page.is_file():
             text = page.read_text(encoding="utf-8")
             if "Content-Security-Policy" not in text:
-                page.write_text(text.replace("<head>", "<head>\n    " + policy_tag(text), 1), encoding="utf-8")
+                page.write_text(text.replace("<head>", "<head>\n    " + redirect_policy_tag(text), 1), encoding="utf-8")
                 count += 1
     log.debug("CSP on %d redirect pages", count)

@@ -131,6 +131,7 @@ def with_policy(html: str) -> str:
     return html.replace(POLICY_PLACEHOLDER, content_security_policy(html), 1)
 
 
-def policy_tag(html: str) -> str:
-    """A complete CSP meta tag for a page not written by the theme (e.g. a redirect page)."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+def redirect_policy_tag(html: str) -> str:
+    """The CSP meta tag of a redirect page (mkdocs-redirects): it loads nothing and runs only its own script."""
+    hashes = "".join(f" {h}" for h in inline_script_hashes(html))
+    return f"""<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src{hashes or " 'none'"}; base-uri 'none'; form-action 'none'">"""
