@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from . import facets, regions
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase, Method, Mentor, Region, Site, Studio
-from .render import anchor, esc, html_of, link, record_path
+from .models import KnowledgeBase
+from .render import esc, html_of, link, record_path
 
 KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN_REGION = "地区未载明"

@@ -362,101 +362,6 @@ def source_directory(kb: KnowledgeBase, page: str) -> str:
 _KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 
 
-def _table(header: list[str], rows: Iterable[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def method_table(kb: KnowledgeBase, page: str, ids: Iterable[str] | None = None) -> str:
-    rows = []
-    for method_id in ids if ids is not None else kb.methods:
-        method = kb.methods[method_id]
-        studio_ids = kb.studios_of_method(method_id)
-        rows.append([
-            link(kb, "methods", method_id, page),
-            esc(method.summary or ""),
-            links(kb, "studios", studio_ids, page) if studio_ids else region_text(method.origin.region),
-            "、".join(esc(t) for t in method.themes),
-            str(len(method.steps)) if method.steps else "—",
-        ])
-    return _table(["工作法", "一句话概括", "出处", "主题", "步骤"], rows)
-
-
-def studio_table(kb: KnowledgeBase, page: str) -> str:
-    rows = [
-        [
-            link(kb, "studios", s.id, page),
-            esc(s.type),
-            region_text(s.region),
-            date_text(s.founded) if s.founded else "",
-            link(kb, "mentors", s.leader, page) if s.leader else "",
-            str(len(kb.methods_of_studio.get(s.id, []))),
-        ]
-        for s in kb.studios.values()
-    ]
-    return _table(["名称", "类型", "地区", "成立", "负责人", "工作法"], rows)
-
-
-def mentor_directory(kb: KnowledgeBase, page: str) -> str:
-    """One section per person, anchored by id, with the back-links to studios and methods."""
-    blocks = []
-    for mentor in kb.mentors.values():
-        facts = [
-            ("职务", esc(mentor.role)),
-            ("社区或单位", esc(mentor.community) if mentor.community else ""),
-            ("地区", region_text(mentor.region)),
-            ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else ""),
-            ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else ""),
-            ("工作室与项目", links(kb, "studios", kb.studios_of_mentor.get(mentor.id, []), page)),
-        ]
-        methods = kb.methods_of_mentor.get(mentor.id, [])
-        if methods:
-            facts.append(("提出的工作法", links(kb, "methods", methods, page)))
-        summary = f"{esc(mentor.summary)}\n\n" if mentor.summary else ""
-        sources = "、".join(link(kb, "sources", s, page) for s in mentor.sources)
-        blocks.append(f"## {esc(mentor.name)} {{#{mentor.id}}}\n\n{summary}{_facts(facts)}\n来源：{sources}\n")
-    return "\n".join(blocks)
-
-
-def site_directory(kb: KnowledgeBase, page: str) -> str:
-    blocks = []
-    for site in kb.sites.values():
-        facts = [
-            ("类型", esc(site.type)),
-            ("地区", region_text(site.region)),
-            ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page)),
-            ("可以看到什么", esc(site.shows) if site.shows else ""),
-            ("启用", date_text(site.opened) if site.opened else ""),
-            ("命名", esc(site.designation) if site.designation else ""),
-        ]
-        summary = f"{esc(site.summary)}\n\n" if site.summary else ""
-        sources = "、".join(link(kb, "sources", s, page) for s in site.sources)
-        blocks.append(f"## {esc(site.name)} {{#{site.id}}}\n\n{summary}{_facts(facts)}\n来源：{sources}\n")
-    return "\n".join(blocks)
-
-
-def mentor_table(kb: KnowledgeBase, page: str) -> str:
-    rows = [
-        [link(kb, "mentors", m.id, page), esc(m.role), esc(m.community or ""), links(kb, "studios", kb.studios_of_mentor.get(m.id, []), page)]
-        for m in kb.mentors.values()
-    ]
-    return _table(["姓名", "职务", "社区或单位", "工作室与项目"], rows)
-
-
-def site_table(kb: KnowledgeBase, page: str) -> str:
-    rows = []
-    for site in kb.sites.values():
-        rows.append([
-            link(kb, "sites", site.id, page),
-            esc(site.type),
-            region_text(site.region),
-            links(kb, "studios", kb.studios_of_site(site.id), page),
-            date_text(site.opened) if site.opened else "",
-        ])
-    return _table(["名称", "类型", "地区", "所属工作室或项目", "启用"], rows)
-
-
 def count_by_kind(kb: KnowledgeBase) -> dict[str, int]:
     return {label: len(kb.of_kind(kind)) for kind, label in _KIND_LABELS.items()}
 
@@ -511,34 +416,6 @@ def site_figures(kb: KnowledgeBase, page: str) -> str:
 def _md_to_url(href: str) -> str:
     # Raw HTML links are not rewritten by MkDocs; write them as directory URLs.
     return re.sub(r"(^|/)index\.md$", r"\1", href).removesuffix(".md") + ("" if href.endswith("index.md") else "/")
-
-
-def theme_table(kb: KnowledgeBase, page: str) -> str:
-    counts = count_by_theme(kb)
-    blocks = []
-    for theme, count in counts.most_common():
-        ids = [m.id for m in kb.methods.values() if theme in m.themes]
-        blocks.append(f"## {esc(theme)}（{count}）\n\n{method_table(kb, page, ids)}")
-    return "\n".join(blocks)
-
-
-def region_table(kb: KnowledgeBase, page: str) -> str:
-    """Every record under its province, each with its city (or district), and counts."""
-    blocks = []
-    for province, counts in count_by_province(kb).items():
-        summary = "，".join(f"{label} {n}" for label, n in counts.items())
-        lines = [f"## {esc(province)}（{sum(counts.values())}）\n\n{summary}\n"]
-        for kind, label in _KIND_LABELS.items():
-            entries = []
-            for record in kb.of_kind(kind).values():
-                region = _region_of(record)  # type: ignore[arg-type]
-                if (region.province or "地区未载明") == province:
-                    place = region.city or region.district or "市未载明"
-                    entries.append(f"{link(kb, kind, record.id, page)}（{esc(place)}）")  # type: ignore[attr-defined]
-            if entries:
-                lines.append(f"- {label}：{'、'.join(entries)}")
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
 
 
 # ---- pages -------------------------------------------------------------------

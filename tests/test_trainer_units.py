@@ -11,7 +11,7 @@ import pytest
 import segno
 
 from macros import figures, handout, render, training
-from macros.models import KnowledgeBase, Method, Step, Studio, load_or_raise
+from macros.models import KnowledgeBase, Method, load_or_raise
 from tests.records import write_records
 
 SITE = "https://example.org/kb/"

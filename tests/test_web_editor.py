@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from macros.cms import admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
 from macros.models import MODEL_BY_KIND, REFERENCES, load
-from tests.conftest import CHROMIUM_ARGS, CHROMIUM, ROOT, _serve, build_site
+from tests.conftest import ROOT, _serve, build_site
 
 CONFIG = decap_config("shequ-gongzuofa/kb", "main", "https://example.org/kb/", None)
 
