@@ -284,15 +284,18 @@ async function contentWords(typed) {
       pieces.forEach((w, i) => { if (Array.isArray(found[i])) known.add(w) })
       // One typed phrase that few pages hold: look for its parts. Several typed words stay whole.
       if (typed.length === 1 && run.length > 2) known.delete(fold(token))
+      const cut = []
       let unknown = ""
-      const flush = () => { if (unknown) words.push(unknown); unknown = "" }
+      const flush = () => { if (unknown) cut.push(unknown); unknown = "" }
       for (let i = 0; i < run.length;) {
         let n = Math.min(WORD_MAX, run.length - i)
         while (n >= 2 && !known.has(run.slice(i, i + n))) n--
-        if (n >= 2) { flush(); words.push(run.slice(i, i + n)); i += n }
+        if (n >= 2) { flush(); cut.push(run.slice(i, i + n)); i += n }
         else unknown += run[i++]
       }
       flush()
+      // A single character left over is no word to look for (机 would match any 机器 …)
+      words.push(...cut.filter(w => w.length > 1))
     }
   }
   return [...new Set(words.filter(w => !STOP_WORDS.has(w) && ![...w].every(c => STOP_CHARS.has(c))))]
