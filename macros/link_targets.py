@@ -1,8 +1,8 @@
 """Where a theme or a region named on a record page leads: the one place these targets are decided.
 
-Pure functions, docs-relative paths (with anchor). Today a theme leads to its section of
-the tags page and a region to its province on the regions page; when per-theme or
-per-region listing pages exist, change these two functions and every record page follows.
+Pure functions, docs-relative paths (with anchor). A theme leads to its section of the tags
+page; a region to its province's page, placed in GB/T 2260 (macros/regions.py), so a name
+the standard does not know is never part of an address.
 """
 
 from __future__ import annotations
@@ -18,5 +18,10 @@ def theme_target(theme: str) -> str:
 
 
 def region_target(region: Region) -> str | None:
-    """The regions page at the record's province (``regions.md#北京市``); ``None`` without a province."""
-    return f"regions.md#{region.province}" if region.province else None
+    """The page of the record's province (``regions/110000.md``); ``None`` when the standard
+    cannot place it."""
+    from .facets import region_path  # facets renders with render.py, which uses this module
+    from .regions import place
+
+    province = place(region).province
+    return region_path(province.code) if province else None

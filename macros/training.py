@@ -363,7 +363,7 @@ def method_links(kb: KnowledgeBase, method: Method, repo_url: str | None) -> str
     feedback = feedback_url(repo_url, method)
     if feedback:
         items.append(f'<a class="kb-used-it" href="{render.url_attr(feedback)}">我用过这个方法</a>')
-    return ('\n\n<div class="kb-training-links kb-no-print" markdown>\n\n## 培训与反馈 {#training}\n\n'
+    return ('\n\n<div class="kb-training-links kb-no-print" markdown>\n\n## 培训与反馈 {#trainer-links}\n\n'
             + " · ".join(items) + "\n\n</div>\n")
 
 

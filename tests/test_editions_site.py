@@ -35,12 +35,13 @@ def _is_redirect(page: Path) -> bool:
 
 
 def pages(site: Path) -> set[str]:
-    """Content pages of one edition (404.html, theme assets and redirect stubs left out)."""
+    """Content pages of one edition (404.html, theme assets, redirect stubs and the web editor,
+    which only the Simplified source edition has, left out)."""
     found = set()
     for folder, _, files in os.walk(site):
         if "index.html" in files:
             relative = (Path(folder) / "index.html").relative_to(site).as_posix()
-            if not relative.startswith(("assets/", f"{HANT}/")) and not _is_redirect(Path(folder) / "index.html"):
+            if not relative.startswith(("assets/", "admin/", f"{HANT}/")) and not _is_redirect(Path(folder) / "index.html"):
                 found.add(relative)
     return found
 

@@ -45,13 +45,6 @@ def test_every_method_and_studio_has_a_page_with_its_data(built_site: Path) -> N
         assert ("负责人" in page.select_one(".kb-card").get_text()) == bool(named), studio.id
 
 
-def test_mentors_and_sites_have_anchors(built_site: Path) -> None:
-    mentors = soup(built_site, "mentors/index.html")
-    sites = soup(built_site, "sites/index.html")
-    assert all(mentors.find(id=m) for m in KB.mentors)
-    assert all(sites.find(id=s) for s in KB.sites)
-
-
 def test_home_page_figures_come_from_the_data(built_site: Path) -> None:
     values = [int(v.get_text()) for v in soup(built_site, "index.html").select(".kb-figure-value")]
     assert values == [len(KB.methods), len(KB.studios), len(KB.mentors), len(KB.sites)]
@@ -97,6 +90,8 @@ def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
 
 def test_every_page_has_a_policy_allowing_only_the_site(built_site: Path) -> None:
     for page in html_pages(built_site):
+        if page.relative_to(built_site).parts[0] == "admin":
+            continue  # the web editor talks to GitHub's API by design: its own policy, tests/test_web_editor.py
         tree = soup(built_site, str(page.relative_to(built_site)))
         meta = tree.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
         assert meta is not None, page

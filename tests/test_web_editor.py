@@ -140,7 +140,7 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
         page.goto(admin + "#/collections/sites/new")
         page.get_by_label("编号").fill("heping-linli-zhan")
         page.get_by_label("名称").fill("和平邻里驿站")
-        page.get_by_label("一句话概括 (可选)").fill("社区里供居民歇脚、议事的小站。")
+        page.get_by_label("一句话概括", exact=True).fill("社区里供居民歇脚、议事的小站。")
         pick(page, "来源", "红雁")
         pick(page, "类型", "驿站")
         pick(page, "所属工作室 (可选)", studio_name[:3])
@@ -169,7 +169,9 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
     out = tmp_path / "site"
     result = build_site(project, out)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "和平邻里驿站" in (out / "sites/index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup((out / "sites/heping-linli-zhan/index.html").read_text(encoding="utf-8"), "lxml")
+    assert page.h1.get_text(strip=True).startswith("和平邻里驿站")
+    assert "居民议事角和便民服务台" in page.get_text()
 
 
 def pick(page, label: str, typed: str) -> None:  # noqa: ANN001 (a Playwright page)
