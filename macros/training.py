@@ -280,10 +280,17 @@ def session_plan(kb: KnowledgeBase, method: Method, method_page_markdown: str) -
     return "\n".join(part for part in out if part) + "\n"
 
 
+# A card is one printed page: it shows this many figures and says where the rest are.
+CARD_RESULTS = 4
+
+
 def method_card(kb: KnowledgeBase, method: Method) -> str:
     """The Markdown of ``training/cards/<id>.md``: the method on one printed page."""
     page = card_path(method.id)
     back = posixpath.relpath(render.record_path("methods", method.id), posixpath.dirname(page))
+    results = render.method_results(kb, method.model_copy(update={"results": method.results[:CARD_RESULTS]}), page)
+    if len(method.results) > CARD_RESULTS:
+        results += f"\n\n另有 {len(method.results) - CARD_RESULTS} 项成效数字，见[工作法页面]({back}#results)。\n"
     out = [
         "---\nrender_macros: false\nhide:\n  - navigation\n  - toc\n---\n",
         f"# 工作法卡片：{render.esc(method.name)}\n",
@@ -291,7 +298,7 @@ def method_card(kb: KnowledgeBase, method: Method) -> str:
         render.method_overview(kb, method, page),
         render.method_steps(method),
         render.method_roles(method),
-        render.method_results(kb, method, page),
+        results,
         render.cited_sources(kb, method.sources, page),
         "</div>\n",
         f"[返回工作法页面]({back}){{ .kb-no-print }}\n",
