@@ -65,6 +65,9 @@ def test_an_old_positional_anchor_lands_on_its_named_section(browser, site_url: 
     page.goto(f"{site_url}methods/zoudongshi-gongzuofa/", wait_until="networkidle")
     alias = page.locator("#cases .kb-anchor-alias").get_attribute("id")
     page.goto(f"{site_url}methods/zoudongshi-gongzuofa/#{alias}", wait_until="networkidle")
+    # Material's instant navigation scrolls to a same-page fragment itself: let the scroll settle.
+    page.wait_for_function("document.getElementById('cases').getBoundingClientRect().top >= "
+                           "document.querySelector('.md-header').getBoundingClientRect().bottom", timeout=5000)
     top = page.locator("#cases").evaluate("el => el.getBoundingClientRect().top")
     header = page.locator(".md-header").evaluate("el => el.getBoundingClientRect().bottom")
     assert header <= top < 844 / 2, (alias, top, header)  # in view, below the sticky header
