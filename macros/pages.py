@@ -12,6 +12,8 @@ never from every record, so a page does not grow with the size of the knowledge 
 
 from __future__ import annotations
 
+import posixpath
+
 from collections.abc import Callable, Iterable
 
 from . import render
@@ -168,8 +170,12 @@ def site_overview(kb: KnowledgeBase, site: Site, page: str) -> str:
 
 
 def site_shows(site: Site) -> str:
-    """``#shows``: what a visitor can see there, as the source describes it."""
-    return render._section("可以看到什么", esc(site.shows) if site.shows else "", "shows")
+    """``#shows``: what a visitor can see there, as the source describes it, and the visit sheet
+    a trainer takes along (training/visits/<id>/)."""
+    from .training import visit_path  # training renders with this module's neighbours
+
+    sheet = f"带队观摩前，可以打印这里的[观摩单]({posixpath.relpath(visit_path(site.id), 'sites')})：看什么、问什么。"
+    return render._section("可以看到什么", (f"{esc(site.shows)}\n\n" if site.shows else "") + sheet, "shows")
 
 
 def site_studio(kb: KnowledgeBase, site: Site, page: str) -> str:

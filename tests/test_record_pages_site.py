@@ -156,3 +156,10 @@ def test_a_record_page_shows_where_it_sits(built_site: Path) -> None:
             assert [tab.get_text(strip=True) for tab in page.select(".md-tabs__item--active")] == [title]
     # The highlight is cleared after each page: a page outside the sections highlights only its own tab.
     assert [tab.get_text(strip=True) for tab in soup(built_site, "about/index.html").select(".md-tabs__item--active")] == ["关于"]
+
+
+def test_a_site_page_offers_its_visit_sheet(built_site: Path) -> None:
+    for site_id in KB.sites:
+        links = [a["href"] for a in soup(built_site, f"sites/{site_id}/index.html").select("#shows ~ p a[href]")]
+        assert f"../../training/visits/{site_id}/" in links, site_id
+        assert (built_site / f"training/visits/{site_id}/index.html").is_file()
