@@ -38,16 +38,17 @@ def extremes(site: Path, paths: list[str]) -> list[str]:
 
 
 def printable_pages(site: Path) -> list[str]:
-    """Every printable page type, each by the records at its extremes. Mentors and sites have their
-    own pages on another branch; until then their directory pages are what prints."""
+    """Every printable page type, each by the records at its extremes."""
     kinds = {
         "method": [f"methods/{i}/" for i in KB.methods],
         "studio": [f"studios/{i}/" for i in KB.studios],
+        "mentor": [f"mentors/{i}/" for i in KB.mentors],
+        "site": [f"sites/{i}/" for i in KB.sites],
         "plan": [f"training/{i}/" for i in KB.methods],
         "card": [f"training/cards/{i}/" for i in KB.methods],
         "visit": [f"training/visits/{i}/" for i in KB.sites],
     }
-    return [path for paths in kinds.values() for path in extremes(site, paths)] + ["mentors/", "sites/"]
+    return [path for paths in kinds.values() for path in extremes(site, paths)]
 
 
 def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(browser, built_site: Path, site_url: str,  # noqa: ANN001
