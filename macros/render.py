@@ -131,7 +131,8 @@ def _href(target: str, from_page: str) -> str:
 
 def region_link(region: Region, from_page: str) -> str:
     """The region's parts, the province a link to its listing; empty when the source names no place."""
-    target = link_targets.region_target(region)
+    # The link is the province the source names; a province only the standard supplies is not shown.
+    target = link_targets.region_target(region) if region.province else None
     if target is None:
         return esc(" ".join(region.parts()))
     rest = " ".join(region.parts()[1:])

@@ -139,3 +139,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 @pytest.fixture(scope="session")
 def hostile_url(hostile_site) -> Iterator[str]:  # noqa: ANN001
     yield from _serve(hostile_site[1])
+
+
+def serious_accessibility_problems(axe, page, path: str) -> list[str]:  # noqa: ANN001 (axe-playwright, a Playwright page)
+    """axe-core's serious and critical violations on the loaded ``page``, one line each."""
+    problems = []
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            node = violation["nodes"][0]
+            problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")
+    return problems

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
 from macros.models import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -74,9 +74,6 @@ def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             problems.append(f"/{path} scrolls {overflow}px sideways")
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                node = violation["nodes"][0]
-                problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")
+        problems += serious_accessibility_problems(axe, page, path)
     page.close()
     assert not problems, "\n".join(problems)

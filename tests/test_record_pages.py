@@ -83,7 +83,7 @@ def test_mentor_page_shows_only_what_is_known(kb: KnowledgeBase) -> None:
     assert "<dt>地区</dt>" not in card and "<dt>带教人数</dt>" not in card and "未载明" not in card
     placed = mentor.model_copy(update={"region": Region(province="北京市", district="朝阳区"), "mentees": 12})
     card = html_of(pages.mentor_overview(kb, placed, "mentors/demo-mentor.md"))
-    assert '<dd><a href="../regions.md#北京市">北京市</a> 朝阳区</dd>' in card and "<dd>12人</dd>" in card
+    assert '<dd><a href="../regions/110000.md">北京市</a> 朝阳区</dd>' in card and "<dd>12人</dd>" in card
     studios = html_of(pages.mentor_studios(kb, mentor, "mentors/demo-mentor.md"))
     assert 'id="studios"' in studios and '<a href="../studios/demo-studio.md">示例工作室</a>（社区书记工作室，负责人）：北京市 朝阳区' in studios
     methods = html_of(pages.mentor_methods(kb, mentor, "mentors/demo-mentor.md"))
@@ -95,7 +95,9 @@ def test_site_page_shows_what_can_be_seen_its_studio_methods_and_people(kb: Know
     card = html_of(pages.site_overview(kb, site, "sites/demo-site.md"))
     assert "<dt>类型</dt>\n<dd>驿站</dd>" in card and '<a href="../studios/demo-studio.md">示例工作室</a>' in card
     assert "<dt>启用</dt>" not in card and "未载明" not in card
-    assert pages.site_shows(site) == ""
+    # Without a description from the source, the section holds only the visit sheet.
+    assert pages.site_shows(site) == ("## 可以看到什么 {#shows}\n\n"
+                                      "带队观摩前，可以打印这里的[观摩单](../training/visits/demo-site.md)：看什么、问什么。\n")
     shows = html_of(pages.site_shows(site.model_copy(update={"shows": "<script>alert(1)</script> 淋浴间"})))
     assert 'id="shows"' in shows and "&lt;script&gt;" in shows and "<script>" not in shows
     studio = html_of(pages.site_studio(kb, site, "sites/demo-site.md"))
@@ -160,7 +162,7 @@ def test_fixed_sections_get_meaningful_ids_and_keep_their_positional_ones() -> N
 def test_theme_and_region_values_link_to_their_listings() -> None:
     assert render.theme_links(["物业管理", "养老服务"], "methods/x.md") == (
         '<a href="../../tags/#tag:物业管理">物业管理</a>、<a href="../../tags/#tag:养老服务">养老服务</a>')
-    assert render.region_link(Region(province="辽宁省", city="沈阳市"), "sites/x.md") == "[辽宁省](../regions.md#辽宁省) 沈阳市"
+    assert render.region_link(Region(province="辽宁省", city="沈阳市"), "sites/x.md") == "[辽宁省](../regions/210000.md) 沈阳市"
     assert render.region_link(Region(city="湖州市"), "sites/x.md") == "湖州市"
     assert render.region_link(Region(), "sites/x.md") == ""
 

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros.models import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +52,7 @@ def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, sc
     for path in RECORD_PAGES:
         page.goto(site_url + path, wait_until="networkidle")
         assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                node = violation["nodes"][0]
-                problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")
+        problems += serious_accessibility_problems(axe, page, path)
     page.close()
     assert not problems, "\n".join(problems)
 

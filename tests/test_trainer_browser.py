@@ -14,7 +14,7 @@ from mkdocs.config import load_config
 
 from macros import handout
 from macros.models import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +127,6 @@ def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, s
         page.goto(site_url + path, wait_until="networkidle")
         expected = "slate" if scheme == "dark" else "default"
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                node = violation["nodes"][0]
-                problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")
+        problems += serious_accessibility_problems(axe, page, path)
     page.close()
     assert not problems, "\n".join(problems)
