@@ -98,14 +98,20 @@ class Glossary:
 EMPTY_GLOSSARY = Glossary({})
 
 
-def parse_glossary(text: str, source: str = "glossary.yml") -> Glossary:
-    """Read a glossary: groups (人名, 地名, 术语) of ``简体: 繁體`` pairs."""
+def _read_groups(text: str, source: str) -> dict:
+    """The ``分组: {简体: 繁体}`` mapping of a glossary or vocabulary file, or GlossaryError."""
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         raise GlossaryError(f"{source}：不是有效的 YAML：{error}") from None
     if not isinstance(data, dict):
         raise GlossaryError(f"{source}：应为“分组: {{简体: 繁体}}”的映射")
+    return data
+
+
+def parse_glossary(text: str, source: str = "glossary.yml") -> Glossary:
+    """Read a glossary: groups (人名, 地名, 术语) of ``简体: 繁體`` pairs."""
+    data = _read_groups(text, source)
     groups: dict[str, dict[str, str]] = {}
     seen: dict[str, str] = {}
     for group, entries in data.items():
@@ -139,12 +145,7 @@ def parse_glossary(text: str, source: str = "glossary.yml") -> Glossary:
 def parse_vocabulary(text: str, source: str = DEFAULT_VOCABULARY) -> dict[str, str]:
     """Read the vocabulary: groups (界面, 通用词) of ``简体: 繁體`` pairs; the right side is
     the finished Traditional wording and may differ in length (短链接: 短網址)."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        raise GlossaryError(f"{source}：不是有效的 YAML：{error}") from None
-    if not isinstance(data, dict):
-        raise GlossaryError(f"{source}：应为“分组: {{简体: 繁体}}”的映射")
+    data = _read_groups(text, source)
     vocabulary: dict[str, str] = {}
     problems = []
     for group, entries in data.items():

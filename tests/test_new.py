@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from bs4 import BeautifulSoup
 from macros.completeness import METHOD_SECTIONS, STUDIO_SECTIONS, sections
 from scripts import new
 from scripts.validate import main as validate
-from tests.conftest import ROOT, build_site
+from tests.conftest import ROOT, build_site, copy_project
 from tests.records import write_records
 
 
@@ -134,12 +133,7 @@ def search_finds(site: Path, url: str, text: str) -> bool:
 @pytest.mark.build
 def test_new_method_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An editor's path: scaffold, read the validator, fill in, build, find the page and search for it."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
-        (project / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copytree(ROOT / "docs", project / "docs")
+    project = copy_project(tmp_path / "project")
     studio = sorted(p.stem for p in (project / "data/studios").glob("*.yml"))[0]
     source = sorted(p.stem for p in (project / "data/sources").glob("*.yml"))[0]
 

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from macros.cms import admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
 from macros.models import MODEL_BY_KIND, REFERENCES, load
-from tests.conftest import ROOT, _serve, build_site
+from tests.conftest import ROOT, _serve, build_site, copy_project
 
 CONFIG = decap_config("shequ-gongzuofa/kb", "main", "https://example.org/kb/", None)
 
@@ -87,12 +87,7 @@ def _free_port() -> int:
 @pytest.fixture
 def decap_server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     """decap-server (npm, the CMS's local backend) writing into a copy of the project."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
-        (project / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copytree(ROOT / "docs", project / "docs")
+    project = copy_project(tmp_path / "project")
     port = _free_port()
     server = subprocess.Popen(
         ["node", str(ROOT / "node_modules/decap-server/dist/index.js")],
