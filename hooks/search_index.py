@@ -8,6 +8,9 @@ files to ``search/kb/`` and points Material's search box at our worker
 search plugin is kept from collecting pages for its own index, and its
 ``search_index.json`` is cut down to its configuration.
 
+jieba's words of each page are kept in ``.cache/search/`` between builds (see
+``WordCache``), so a rebuild segments only the pages whose text changed.
+
 Switch it off with the environment variable ``KB_SEARCH=off`` (or remove it
 from ``hooks:`` in mkdocs.yml): the site then uses Material's default search.
 """
@@ -74,8 +77,10 @@ def on_post_build(config):  # noqa: ANN001, ANN201
     if not _enabled():
         return
     started = time.perf_counter()
-    project_data = Path(config.config_file_path).parent / "data"
-    index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA)
+    project = Path(config.config_file_path).parent
+    project_data = project / "data"
+    index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA,
+                  cache=(project / ".cache" / "search", config.extra.get("edition", "zh-Hans")))
     log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
              index.docs, index.shards, index.terms, time.perf_counter() - started)
 
@@ -101,10 +106,16 @@ def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
     return write(root, pages, data_dir)
 
 
-def write(site: Path, pages: list[search_index.Page], data_dir: Path) -> search_index.Index:
-    """Build the index of ``pages`` into ``site/search/``."""
+def write(site: Path, pages: list[search_index.Page], data_dir: Path,
+          cache: tuple[Path, str] | None = None) -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/``; ``cache``: the folder and edition of the words cache."""
     kb, _ = load_project(data_dir.parent)  # problems are reported by the macros plugin
-    index = search_index.build_site_index(pages, kb)
+    words = None
+    if cache is not None:
+        words = search_index.WordCache(search_index.word_cache_path(cache[0], search_index.lexicon(kb), cache[1]))
+    index = search_index.build_site_index(pages, kb, words)
+    if words is not None:
+        words.save()
     out = site / "search" / "kb"
     for name, text in index.files.items():
         path = out / name

@@ -18,7 +18,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from html.parser import HTMLParser
+
+from selectolax.lexbor import LexborHTMLParser
 
 # Elements that run code, embed other documents or change where the page's addresses point.
 _FORBIDDEN_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link",
@@ -32,38 +33,36 @@ _BAD_SCHEME = re.compile(r"^[\x00-\x20]*(?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t
 _OFF_SITE = re.compile(r"^[\x00-\x20]*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 
 
-class _ContentChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
+def _start_tag(tag: str, attributes: dict[str, str | None]) -> str:
+    shown = "".join(f" {name}" if value is None else f' {name}="{value}"' for name, value in attributes.items())
+    return f"<{tag}{shown}>"
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        shown = self.get_starttag_text() or f"<{tag}>"
+
+def content_problems(html: str) -> list[str]:
+    """What the rendered content of a page may not hold, one Chinese sentence each.
+
+    The content is parsed as a browser parses it (Lexbor, an HTML5 parser), so what is
+    checked is what a browser would build, however the markup is bent.
+    """
+    problems: list[str] = []
+    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+        tag, attributes = node.tag, node.attributes
         if tag in _FORBIDDEN_ELEMENTS:
-            self.problems.append(f"不能使用 <{tag}> 元素：{shown[:80]}")
-        for name, value in attrs:
+            problems.append(f"不能使用 <{tag}> 元素：{_start_tag(tag, attributes)[:80]}")
+        for name, value in attributes.items():
             value = value or ""
             if name.startswith("on"):
-                self.problems.append(f"不能使用事件属性 {name}（会运行脚本）：{shown[:80]}")
+                problems.append(f"不能使用事件属性 {name}（会运行脚本）：{_start_tag(tag, attributes)[:80]}")
             elif name == "style" and re.search(r"url\s*\(|expression\s*\(|@import", value, re.IGNORECASE):
-                self.problems.append(f"style 属性里不能引用地址：{shown[:80]}")
+                problems.append(f"style 属性里不能引用地址：{_start_tag(tag, attributes)[:80]}")
             elif name in _URL_ATTRIBUTES:
                 addresses = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
                 for address in addresses:
                     if _BAD_SCHEME.match(address):
-                        self.problems.append(f"不能使用 javascript: 或 data: 地址：{shown[:80]}")
+                        problems.append(f"不能使用 javascript: 或 data: 地址：{_start_tag(tag, attributes)[:80]}")
                     elif name in _LOADED_ATTRIBUTES and _OFF_SITE.match(address):
-                        self.problems.append(f"不能从其他网站加载内容（图片、视频等请放进本仓库）：{shown[:80]}")
-
-    handle_startendtag = handle_starttag
-
-
-def content_problems(html: str) -> list[str]:
-    """What the rendered content of a page may not hold, one Chinese sentence each."""
-    checker = _ContentChecker()
-    checker.feed(html)
-    checker.close()
-    return checker.problems
+                        problems.append(f"不能从其他网站加载内容（图片、视频等请放进本仓库）：{_start_tag(tag, attributes)[:80]}")
+    return problems
 
 
 _ANCHOR_TAG = re.compile(r"<a\b[^>]*>", re.IGNORECASE)

@@ -27,6 +27,7 @@ How it finds what people type:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -34,11 +35,14 @@ import multiprocessing
 import os
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
 
 from .models import KnowledgeBase
 
@@ -265,94 +269,70 @@ def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]
     return sorted(pages, key=lambda page: order[roles.get(page.location, Role(OTHER, "")).role])
 
 
-class _TextParser(HTMLParser):
-    SKIP = {"script", "style", "template", "svg", "nav"}
-    # Page furniture, not content: the completeness line, the QR block and print footer, the
-    # last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
-    LAYOUT = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
-              "md-content__button", "md-source-file"}
-    # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
-    # records has its own page, so the text stays out here, from the heading to the next one.
-    ELSEWHERE = {"related"}
-    HEADINGS = {"h1", "h2", "h3"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-    BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-             "br", "section", "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
+# Elements whose text is not the page's: scripts, drawings, the navigation.
+_SKIPPED_TAGS = {"script", "style", "template", "svg", "nav"}
+# Page furniture, not content: the completeness line, the QR block and print footer, the
+# last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
+_LAYOUT_CLASSES = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
+                   "md-content__button", "md-source-file"}
+# Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
+# records has its own page, so the text stays out here, from the heading to the next one.
+_ELSEWHERE_IDS = {"related"}
+_HEADINGS = {"h1", "h2", "h3"}
+_BLOCKS = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section",
+           "article", "table", "ul", "ol", "dl", "blockquote", "details", "summary", "pre"}
+
+
+class _Text:
+    """Readable text of an element tree, in document order, and the text of its first ``<h1>``.
+
+    Blocks start and end lines; skipped elements (:data:`_SKIPPED_TAGS`, :data:`_LAYOUT_CLASSES`,
+    Material's ``data-search-exclude``) and the sections of :data:`_ELSEWHERE_IDS` give nothing.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0  # elements open inside a skipped one, itself included
-        self.elsewhere = False  # inside a section of ELSEWHERE
+        self.elsewhere = False
+        self.title: list[str] | None = None  # the first h1's text while it is read, then kept
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skipping:
-            self.skipping += tag not in self.VOID
-            return
-        attributes = dict(attrs)
-        if tag in self.HEADINGS:
-            self.elsewhere = attributes.get("id") in self.ELSEWHERE
-        classes = set((attributes.get("class") or "").split())
-        # data-search-exclude: Material's mark for blocks kept out of search.
-        if tag in self.SKIP or classes & self.LAYOUT or "data-search-exclude" in attributes:
-            self.skipping = tag not in self.VOID
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
+    def read(self, element) -> None:  # noqa: ANN001  (a selectolax LexborNode)
+        for node in element.iter(include_text=True):
+            tag = node.tag
+            if tag == "-text":
+                if not self.elsewhere:
+                    self.parts.append(node.text_content)
+                continue
+            if tag.startswith("-") or tag in _SKIPPED_TAGS:  # comments, doctype
+                continue
+            attributes = node.attributes
+            if "data-search-exclude" in attributes or _LAYOUT_CLASSES.intersection((attributes.get("class") or "").split()):
+                continue
+            if tag in _HEADINGS:
+                self.elsewhere = attributes.get("id") in _ELSEWHERE_IDS
+            block = tag in _BLOCKS
+            if block:
+                self.parts.append("\n")
+            if tag == "h1" and self.title is None:
+                start = len(self.parts)
+                self.read(node)
+                self.title = [] if self.elsewhere else self.parts[start:]
+            else:
+                self.read(node)
+            if block:
+                self.parts.append("\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.skipping and tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skipping:
-            self.skipping -= tag not in self.VOID
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping and not self.elsewhere:
-            self.parts.append(data)
+    def text(self) -> str:
+        lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line)
 
 
 def page_text(content_html: str) -> str:
     """Readable plain text of a page's content HTML (no scripts, no permalink signs)."""
-    parser = _TextParser()
-    parser.feed(content_html)
-    parser.close()
-    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-class _ArticleParser(_TextParser):
-    """Text of Material's ``article.md-content__inner`` only, and its first heading."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0  # article elements open, counting from the content's own
-        self.heading: list[str] | None = None
-        self.title = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "article" and (self.depth or "md-content__inner" in (dict(attrs).get("class") or "")):
-            self.depth += 1
-        if self.depth:
-            if tag == "h1" and not self.title and self.heading is None:
-                self.heading = []
-            super().handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth:
-            super().handle_endtag(tag)
-            if tag == "h1" and self.heading is not None and not self.title:
-                self.title = "".join(self.heading).strip()
-            if tag == "article":
-                self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth and not self.skipping and not self.elsewhere:
-            super().handle_data(data)
-            if self.heading is not None and not self.title:
-                self.heading.append(data)
+    reader = _Text()
+    body = LexborHTMLParser(content_html).body
+    if body is not None:
+        reader.read(body)
+    return reader.text()
 
 
 def page_from_html(document: str, location: str) -> Page | None:
@@ -361,14 +341,18 @@ def page_from_html(document: str, location: str) -> Page | None:
     end = document.rfind("</article>")
     if start == -1 or end < start:
         return None
-    parser = _ArticleParser()
-    parser.feed(document[document.rfind("<", 0, start):end + len("</article>")])  # the article, not the nav
-    parser.close()
-    if not parser.title and not parser.parts:
+    # The article alone, not the navigation: parsing is most of the work.
+    tree = LexborHTMLParser(document[document.rfind("<", 0, start):end + len("</article>")])
+    article = tree.css_first("article.md-content__inner")
+    if article is None:
         return None
-    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    return Page(location, parser.title, text)
+    reader = _Text()
+    reader.read(article)
+    title = "".join(reader.title or []).replace("\n", "").strip()
+    text = reader.text()
+    if not title and not text:
+        return None
+    return Page(location, title, text)
 
 
 def plain_title(title: str) -> str:
@@ -404,40 +388,135 @@ def _dump(value: object) -> str:
 
 def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], Iterable[str]]) -> dict[str, int]:
     """A page's index terms and their weights: n-gram counts (capped), title flag, jieba words."""
-    weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(fold(page.text)).items()}
-    for term in grams(fold(page.title)):
+    title, text = fold(page.title), fold(page.text)
+    return _terms(title, text, page_words(title, text, segment))
+
+
+def page_words(title: str, text: str, segment: Callable[[str], Iterable[str]]) -> list[str]:
+    """jieba's words (two or more characters, some CJK) of a page's folded title and text.
+
+    jieba and the user dictionary are Simplified: the folded text is segmented, so a
+    Traditional edition's pages are cut as well as the Simplified ones.
+    """
+    return [w for w in segment(title + "\n" + text) if len(w) >= 2 and _HAS_CJK.search(w)]
+
+
+def _terms(title: str, text: str, words: Iterable[str]) -> dict[str, int]:
+    weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(text).items()}
+    for term in grams(title):
         weights[term] = weights.get(term, 1) | TITLE_FLAG
-    # jieba and the user dictionary are Simplified: segment the folded text, so a Traditional edition's
-    # pages are cut as well as the Simplified ones.
-    words = Counter(w for w in segment(fold(page.title) + "\n" + fold(page.text)) if len(w) >= 2 and _HAS_CJK.search(w))
-    for word, count in words.items():
+    for word, count in Counter(words).items():
         weights["w:" + word] = min(count, TF_CAP)
     return weights
+
+
+class WordCache:
+    """jieba's words of folded page texts, kept across builds (segmenting is most of the index's work).
+
+    One JSON file maps a digest of a page's folded title and text to its words. The file's
+    name carries a digest of the user dictionary and jieba's version, so a changed lexicon
+    starts afresh; a save keeps only the pages of this build, so the file does not grow
+    with old versions of pages. ``path=None``: nothing is read or written.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[str, list[str]] = {}
+        self.used: dict[str, list[str]] = {}
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = None  # a damaged cache is rebuilt, never trusted
+            if isinstance(loaded, dict):
+                self.known = loaded
+
+    @staticmethod
+    def key(title: str, text: str) -> str:
+        return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+
+    def get(self, key: str) -> list[str] | None:
+        words = self.known.get(key)
+        if isinstance(words, list):
+            self.used[key] = words
+            return words
+        return None
+
+    def put(self, key: str, words: list[str]) -> None:
+        self.used[key] = words
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(_dump(self.used), encoding="utf-8")
+        os.replace(temporary, self.path)  # two editions building at once never see half a file
+
+
+def word_cache_path(folder: Path, entries: Iterable[Entry], edition: str) -> Path:
+    """Where the :class:`WordCache` of this lexicon and edition lives under ``folder``."""
+    import jieba
+
+    digest = hashlib.sha1((jieba.__version__ + user_dictionary(entries)).encode()).hexdigest()[:16]
+    return folder / f"words-{edition}-{digest}.json"
 
 
 _worker: dict[str, Callable] = {}
 
 
-def _init_worker(entries: list[Entry], char_map: Mapping[str, str]) -> None:
-    _worker["fold"] = make_fold(char_map)
+def _init_worker(entries: list[Entry]) -> None:
     _worker["segment"] = jieba_search_cut(entries)
 
 
-def _worker_terms(page: Page) -> dict[str, int]:
-    return page_terms(page, _worker["fold"], _worker["segment"])
+def _worker_words(folded: tuple[str, str]) -> list[str]:
+    return page_words(folded[0], folded[1], _worker["segment"])
 
 
-def all_page_terms(pages: list[Page], entries: list[Entry], char_map: Mapping[str, str],
-                   workers: int | None = None) -> list[dict[str, int]]:
-    """:func:`page_terms` of every page; on large sites in parallel processes (jieba is the slow part)."""
+def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str], str],
+                   segment: Callable[[str], Iterable[str]], cache: WordCache | None = None,
+                   workers: int | None = None) -> Iterator[dict[str, int]]:
+    """:func:`page_terms` of every page, in order, one page at a time (a site's terms together would
+    not fit in memory at scale). Words come from ``cache`` where it has them; the pages it lacks
+    are segmented with ``segment`` first, on large sites in parallel processes."""
+    cache = cache or WordCache(None)
+    folded = [(fold(page.title), fold(page.text)) for page in pages]
+    keys = [WordCache.key(title, text) for title, text in folded]
+    missing = [n for n, key in enumerate(keys) if cache.get(key) is None]
     workers = workers or min(os.cpu_count() or 1, 8)
-    if workers == 1 or len(pages) < PARALLEL_FROM:
-        _init_worker(entries, char_map)
-        return [_worker_terms(page) for page in pages]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(entries, char_map)) as pool:
-        return list(pool.map(_worker_terms, pages, chunksize=32))
+    _worker["segment"] = segment  # forked workers start with it; others make their own
+    if workers == 1 or len(missing) < PARALLEL_FROM:
+        found = [_worker_words(folded[n]) for n in missing]
+    else:
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else None)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=None if forking else _init_worker,
+                                 initargs=() if forking else (entries,)) as pool:
+            found = list(pool.map(_worker_words, [folded[n] for n in missing], chunksize=32))
+    for n, words in zip(missing, found, strict=True):
+        cache.put(keys[n], words)
+    for (title, text), key in zip(folded, keys, strict=True):
+        yield _terms(title, text, cache.used[key])
+
+
+class _Postings:
+    """Each term's documents and weights, compact: an array of document numbers (added in
+    increasing order) and a byte per weight, instead of a dict per term."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, array] = {}
+        self.weights: dict[str, bytearray] = {}
+
+    def add(self, doc_id: int, weights: Mapping[str, int]) -> None:
+        documents, weights_of = self.documents, self.weights
+        for term, weight in weights.items():
+            found = documents.get(term)
+            if found is None:
+                documents[term] = array("I", (doc_id,))
+                weights_of[term] = bytearray((weight,))
+            else:
+                found.append(doc_id)
+                weights_of[term].append(weight)
 
 
 def build_index(
@@ -445,22 +524,22 @@ def build_index(
     entries: list[Entry],
     fold: Callable[[str], str],
     char_map: Mapping[str, str],
-    terms: list[dict[str, int]],
+    terms: Iterable[dict[str, int]],
     roles: Mapping[str, Role] | None = None,
     suggestions: list[dict[str, object]] | None = None,
 ) -> Index:
-    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order).
+    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order,
+    read once).
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
     themes and kinds of records offered for the words that name them (:func:`suggestions`).
     """
     roles = roles or {}
-    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    postings = _Postings()
     files: dict[str, str] = {}
     counts = Counter(roles[page.location].role for page in pages if page.location in roles)
     for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
-        for term, weight in weights.items():
-            postings[term][doc_id] = weight
+        postings.add(doc_id, weights)
         doc: dict[str, object] = {"l": page.location, "t": page.title, "x": page.text}
         if page.location in roles:
             doc["r"] = roles[page.location].record
@@ -477,12 +556,11 @@ def build_index(
                 for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
                     expansions["p:" + key[:end]].add(entry.name)
 
-    shard_count = _shard_count(postings, expansions)
+    shard_count = _shard_count(postings.documents, expansions)
     shards: list[dict[str, object]] = [{} for _ in range(shard_count)]
-    for term, docs in postings.items():
-        ids = sorted(docs)
+    for term, ids in postings.documents.items():
         deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        shards[term_hash(term) % shard_count][term] = [deltas, [docs[i] for i in ids]]
+        shards[term_hash(term) % shard_count][term] = [deltas, list(postings.weights[term])]
     for term, names in expansions.items():
         shards[term_hash(term) % shard_count][term] = sorted(names)
     for number, shard in enumerate(shards):
@@ -495,10 +573,10 @@ def build_index(
     if suggestions:
         meta["sg"] = suggestions
     files["meta.json"] = _dump(meta)
-    return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings) + len(expansions))
+    return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings.documents) + len(expansions))
 
 
-def _shard_count(postings: Mapping[str, Mapping[int, int]], expansions: Mapping[str, set[str]]) -> int:
+def _shard_count(postings: Mapping[str, array], expansions: Mapping[str, set[str]]) -> int:
     """Enough shards that one stays near :data:`SHARD_TARGET_BYTES`, as a power of two."""
     estimate = sum(len(t) * 3 + 6 + 5 * len(d) for t, d in postings.items())
     estimate += sum(len(t) + 12 * len(n) for t, n in expansions.items())
@@ -578,13 +656,14 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     return found
 
 
-def build_site_index(pages: list[Page], kb: KnowledgeBase) -> Index:
+def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | None = None) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
     entries = lexicon(kb)
     char_map = t2s_char_map()
     fold = make_fold(char_map)
     roles = page_roles(kb)
     pages = ranked_pages(pages, roles)
-    terms = all_page_terms(pages, entries, char_map)
-    offered = suggestions(kb, pages, roles, fold, jieba_search_cut(entries))
+    segment = jieba_search_cut(entries)
+    offered = suggestions(kb, pages, roles, fold, segment)
+    terms = all_page_terms(pages, entries, fold, segment, cache)
     return build_index(pages, entries, fold, char_map, terms, roles, offered)

@@ -331,6 +331,9 @@ def write_project(files: dict[str, str], dest: Path, root: Path = ROOT) -> Path:
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".cache"))
         else:
             shutil.copy2(source, dest / name)
+    # The installed front-end packages (the web editor's bundle) are used where they are, not copied.
+    if (root / "node_modules").is_dir() and not (dest / "node_modules").exists():
+        (dest / "node_modules").symlink_to(root / "node_modules", target_is_directory=True)
     for path, text in files.items():
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
