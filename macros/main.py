@@ -9,6 +9,7 @@ environment whose only names are these macros (no filter but ``indent``, no file
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -113,11 +114,24 @@ def on_pre_page_macros(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment
                     "页面里只能调用本站的宏，参数只能是直接写出的文字或数字，例如 {{ method_steps() }}。")
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, compiling a page text once: the pages generated for records of one kind share theirs."""
+
+    def __init__(self, **options) -> None:  # noqa: ANN003
+        super().__init__(**options)
+        self._compiled = lru_cache(maxsize=64)(super().from_string)
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: ANN001, ANN201, A002
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+
 def _sandbox(env) -> None:  # noqa: ANN001
     """Swap mkdocs-macros' Jinja environment for a sandbox holding only our macros (defence in depth)."""
     if isinstance(env.env, ImmutableSandboxedEnvironment):
         return
-    sandbox = ImmutableSandboxedEnvironment(undefined=env.env.undefined, loader=None, autoescape=False)  # noqa: S701 (Markdown out)
+    sandbox = _Sandbox(undefined=env.env.undefined, loader=None, autoescape=False)  # noqa: S701 (Markdown out)
     sandbox.globals = {name: env.env.globals[name] for name in REGISTERED}
     sandbox.filters = {name: env.env.filters[name] for name in template_check.ALLOWED_FILTERS}
     sandbox.tests = {}

@@ -375,6 +375,63 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class _FastLoader(yaml.CSafeLoader):
+    """libyaml's parser and composer (C) with the records' resolvers: used for a file only once
+    :func:`_plainly_readable` has found nothing in it that :class:`_Loader` refuses."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+# The patterns by which a plain value is read as a number, by its first character.
+_NUMBER_PATTERNS = {first: [regexp for tag, regexp in resolvers if tag in (_INT_TAG, _FLOAT_TAG)]
+                    for first, resolvers in _Loader.yaml_implicit_resolvers.items()}
+
+
+def _plainly_readable(text: str) -> bool:
+    """Whether libyaml's events of ``text`` show nothing :class:`_Loader` refuses or reports: no
+    anchor, alias or tag, no list or mapping as a key, no deep nesting, no long number, no
+    character the reader refuses and no syntax error. Conservative: a doubt sends the file to
+    :class:`_Loader`, whose findings and messages are the ones reported."""
+    if yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return False
+    open_collections: list[list[bool]] = []  # per open collection: [is a mapping, next node is a key]
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            documents += isinstance(event, yaml.DocumentStartEvent)
+            if documents > 1 or isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) or getattr(event, "tag", None):
+                return False
+            is_key = bool(open_collections) and open_collections[-1][0] and open_collections[-1][1]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if is_key or len(open_collections) >= MAX_DEPTH - 1:
+                    return False
+                open_collections.append([isinstance(event, yaml.MappingStartEvent), True])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                open_collections.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                value = event.value
+                if event.implicit[0] and len(value) > MAX_NUMBER_CHARS and any(
+                        pattern.match(value) for pattern in _NUMBER_PATTERNS.get(value[:1], ())):
+                    return False
+            else:
+                continue
+            if open_collections and open_collections[-1][0]:
+                open_collections[-1][1] = not open_collections[-1][1]
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, object]:
+    """The node tree of ``text`` and the data built from it: in C where the text is plainly readable."""
+    loader = _FastLoader(text) if _plainly_readable(text) else _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 def _read_text(path: Path, inside: Path, limit: int) -> tuple[str | None, int, str]:
     """The text of ``path``, a regular UTF-8 file under ``inside`` of at most ``limit`` bytes;
     otherwise None with the line and the reason. Never follows a link, opens a folder or a
@@ -708,12 +765,7 @@ def _read_yaml(path: Path, inside: Path, limit: int, report: typing.Callable[[in
         report(line, "", reason)
         return None
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, data = _compose(text)
     except RefusedInput as err:
         report(err.problem_mark.line + 1 if err.problem_mark else 1, format_loc(err.loc), err.problem or "")
         return None

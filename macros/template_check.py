@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
@@ -37,6 +38,7 @@ _STATEMENTS = {
 _LITERALS = (str, int, float, bool, type(None))
 # Filters a page may put after a macro call: layout only (indent a table into a tab or a block).
 ALLOWED_FILTERS: tuple[str, ...] = ("indent",)
+_PARSER = Environment(autoescape=False)  # noqa: S701 (parses, never renders)
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,16 @@ class TemplateProblem:
 
 def template_problems(source: str, macros: Iterable[str]) -> list[TemplateProblem]:
     """Everything in ``source`` that is not text or ``{{ macro(literal, …) }}`` with ``macro`` in ``macros``."""
-    allowed = set(macros)
+    return list(_problems(source, frozenset(macros)))
+
+
+# The pages generated for records of one kind share one text: each is checked once.
+@lru_cache(maxsize=64)
+def _problems(source: str, allowed: frozenset[str]) -> tuple[TemplateProblem, ...]:
     try:
-        tree = Environment(autoescape=False).parse(source)  # noqa: S701 (parsed, never rendered here)
+        tree = _PARSER.parse(source)
     except TemplateSyntaxError as error:
-        return [TemplateProblem(error.lineno or 1, f"模板语法错误：{error.message}")]
+        return (TemplateProblem(error.lineno or 1, f"模板语法错误：{error.message}"),)
     problems: list[TemplateProblem] = []
     for node in tree.body:
         if isinstance(node, nodes.Output):
@@ -61,10 +68,10 @@ def template_problems(source: str, macros: Iterable[str]) -> list[TemplateProble
         else:
             what = next((label for kind, label in _STATEMENTS.items() if isinstance(node, kind)), f"{{% {type(node).__name__} %}} 语句")
             problems.append(TemplateProblem(node.lineno, f"页面里不能使用 {what}，只能调用本站的宏"))
-    return problems
+    return tuple(problems)
 
 
-def _expression_problems(node: nodes.Node, allowed: set[str]) -> Iterator[TemplateProblem]:
+def _expression_problems(node: nodes.Node, allowed: frozenset[str]) -> Iterator[TemplateProblem]:
     line = node.lineno
     if isinstance(node, nodes.Filter) and node.name in ALLOWED_FILTERS and node.node is not None:
         yield from _literal_arguments(node, f"过滤器 {node.name}")
