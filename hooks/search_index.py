@@ -113,14 +113,19 @@ def write(site: Path, pages: list[search_index.Page], data_dir: Path,
     words = None
     if cache is not None:
         words = search_index.WordCache(search_index.word_cache_path(cache[0], search_index.lexicon(kb), cache[1]))
-    index = search_index.build_site_index(pages, kb, words)
+    out = site / "search" / "kb"
+    folders: set[Path] = set()
+
+    def write_file(name: str, text: str) -> None:
+        path = out / name
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_text(text, encoding="utf-8")
+
+    index = search_index.build_site_index(pages, kb, words, write_file)
     if words is not None:
         words.save()
-    out = site / "search" / "kb"
-    for name, text in index.files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
     material = site / "search" / "search_index.json"
     if material.exists():
         material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")

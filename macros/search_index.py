@@ -365,6 +365,10 @@ def plain_title(title: str) -> str:
 def term_hash(term: str) -> int:
     """FNV-1a over UTF-16 code units; the worker computes the same."""
     value = 0x811C9DC5
+    if term.isascii() or max(term) < "\U00010000":  # one code unit a character: no encoding needed
+        for char in term:
+            value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+        return value
     data = term.encode("utf-16-le")
     for i in range(0, len(data), 2):
         value ^= data[i] | (data[i + 1] << 8)
@@ -527,16 +531,20 @@ def build_index(
     terms: Iterable[dict[str, int]],
     roles: Mapping[str, Role] | None = None,
     suggestions: list[dict[str, object]] | None = None,
+    write: Callable[[str, str], None] | None = None,
 ) -> Index:
     """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order,
     read once).
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
     themes and kinds of records offered for the words that name them (:func:`suggestions`).
+    ``write(name, text)`` receives each file as soon as it is made, so a large site's index is
+    never in memory whole; without it the files are collected in :attr:`Index.files`.
     """
     roles = roles or {}
+    index = Index()
+    emit = write or index.files.__setitem__
     postings = _Postings()
-    files: dict[str, str] = {}
     counts = Counter(roles[page.location].role for page in pages if page.location in roles)
     for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
         postings.add(doc_id, weights)
@@ -545,7 +553,7 @@ def build_index(
             doc["r"] = roles[page.location].record
             if roles[page.location].aliases:
                 doc["a"] = list(roles[page.location].aliases)
-        files[f"d/{doc_id}.json"] = _dump(doc)
+        emit(f"d/{doc_id}.json", _dump(doc))
 
     expansions: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
@@ -557,14 +565,18 @@ def build_index(
                     expansions["p:" + key[:end]].add(entry.name)
 
     shard_count = _shard_count(postings.documents, expansions)
-    shards: list[dict[str, object]] = [{} for _ in range(shard_count)]
-    for term, ids in postings.documents.items():
-        deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        shards[term_hash(term) % shard_count][term] = [deltas, list(postings.weights[term])]
-    for term, names in expansions.items():
-        shards[term_hash(term) % shard_count][term] = sorted(names)
-    for number, shard in enumerate(shards):
-        files[f"s/{number}.json"] = _dump(shard)
+    members: list[list[str]] = [[] for _ in range(shard_count)]
+    for term in (*postings.documents, *expansions):
+        members[term_hash(term) % shard_count].append(term)
+    for number, shard_terms in enumerate(members):  # one shard in memory at a time
+        shard: dict[str, object] = {}
+        for term in shard_terms:
+            ids = postings.documents.get(term)
+            if ids is None:
+                shard[term] = sorted(expansions[term])
+            else:
+                shard[term] = [[ids[0], *(b - a for a, b in zip(ids, ids[1:]))], list(postings.weights[term])]
+        emit(f"s/{number}.json", _dump(shard))
 
     fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
     meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs}
@@ -572,8 +584,9 @@ def build_index(
         meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
     if suggestions:
         meta["sg"] = suggestions
-    files["meta.json"] = _dump(meta)
-    return Index(files=files, shards=shard_count, docs=len(pages), terms=len(postings.documents) + len(expansions))
+    emit("meta.json", _dump(meta))
+    index.shards, index.docs, index.terms = shard_count, len(pages), len(postings.documents) + len(expansions)
+    return index
 
 
 def _shard_count(postings: Mapping[str, array], expansions: Mapping[str, set[str]]) -> int:
@@ -656,7 +669,8 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     return found
 
 
-def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | None = None) -> Index:
+def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | None = None,
+                     write: Callable[[str, str], None] | None = None) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
     entries = lexicon(kb)
     char_map = t2s_char_map()
@@ -666,4 +680,4 @@ def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | No
     segment = jieba_search_cut(entries)
     offered = suggestions(kb, pages, roles, fold, segment)
     terms = all_page_terms(pages, entries, fold, segment, cache)
-    return build_index(pages, entries, fold, char_map, terms, roles, offered)
+    return build_index(pages, entries, fold, char_map, terms, roles, offered, write)

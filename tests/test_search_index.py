@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -101,13 +102,15 @@ def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str
     return si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages])
 
 
-def lookup(index: si.Index, term: str) -> object:
-    shard = json.loads(index.files[f"s/{si.term_hash(term) % index.shards}.json"])
+def lookup(index: si.Index, term: str, folder: Path | None = None) -> object:
+    """The entry of ``term`` in the index, from its files in memory or, when written, in ``folder``."""
+    name = f"s/{si.term_hash(term) % index.shards}.json"
+    shard = json.loads(index.files[name] if folder is None else (folder / name).read_text(encoding="utf-8"))
     return shard.get(term)
 
 
-def docs_of(index: si.Index, term: str) -> set[int]:
-    entry = lookup(index, term)
+def docs_of(index: si.Index, term: str, folder: Path | None = None) -> set[int]:
+    entry = lookup(index, term, folder)
     if entry is None:
         return set()
     ids, total = set(), 0
@@ -169,7 +172,9 @@ def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # n
     index = index_built_site(tmp_path, ROOT / "data")
     docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
     assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
-    assert docs_of(index, "走动式") == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
+    assert not index.files  # written as made, not held
+    found = docs_of(index, "走动式", tmp_path / "search" / "kb")
+    assert found == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
 
 
 def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
