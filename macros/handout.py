@@ -186,16 +186,19 @@ _TAG = re.compile(r"<[^>]+>")
 # A printable page with a short link; the longer folders first, so a card is not read as a plan.
 _SHORT_LINKED_PAGE = re.compile(r"^(training/cards|training/visits|training|methods|studios|mentors|sites)/"
                                 r"([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
-# Links into the list of sources: the line they stand on already names the article and its file.
-_SOURCES_PAGE = re.compile(r"^sources/(#.*)?$")
+# Links whose words already name where they go, so nothing is printed after them: into the list of
+# sources (the line names the article and its file), to a region's page, a facet's list of records
+# (browse/<kind>/<facet>/<value>/) or a theme's tag, each linked by its name.
+_NAMED_BY_ITS_WORDS = re.compile(r"^(?:sources/(#.*)?|regions/\d+/|browse/[a-z-]+/[a-z-]+/[a-z0-9-]+/|tags/#tag:.+)$")
 
 
 def print_address(site_url: str, page_url: str, href: str, short_host: str | None = None) -> str | None:
     """The address a printed page shows for a link, or ``None`` when none is printed.
 
-    A record page, training plan, card or visit sheet: its short link (the path alone when the host
-    is long; the page's footer says which host it follows). Another page of the site: its absolute URL. Another host:
-    the link as written. A link into the sources list: nothing.
+    A record page, training plan, card or visit sheet: its short link, anchor kept (the path alone
+    when the host is long; the page's footer says which host it follows). Another page of the site:
+    its absolute URL. Another host: the link as written. A link into the sources list, to a region,
+    a facet's list or a theme: nothing (its words name it).
     """
     href = html.unescape(href)
     if urlsplit(href).scheme or href.startswith("//"):
@@ -206,11 +209,11 @@ def print_address(site_url: str, page_url: str, href: str, short_host: str | Non
     if not target.startswith(root):
         return target
     relative = target[len(root):]
-    if _SOURCES_PAGE.match(relative):
+    if _NAMED_BY_ITS_WORDS.match(relative):
         return None
     match = _SHORT_LINKED_PAGE.match(relative)
-    if match and not match.group(3) and match.group(2) not in _NOT_HANDOUTS | {"cards", "visits"}:
-        path = short_path(match.group(1), match.group(2))
+    if match and match.group(2) not in _NOT_HANDOUTS | {"cards", "visits"}:
+        path = short_path(match.group(1), match.group(2)) + (match.group(3) or "")
         whole = f"{(short_host or host_of(site_url)).rstrip('/')}/{path}"
         return whole if len(whole) <= SHORT_LINK_LIMIT else path
     return target

@@ -258,7 +258,9 @@ def session_plan(kb: KnowledgeBase, method: Method, method_page_markdown: str) -
     out = [
         "---\nrender_macros: false\n---\n",
         f"# {render.esc(method.name)}：培训方案\n",
-        f"[工作法页面]({back}) · [打印工作法卡片]({card}) · [和别的工作法组成一堂课]({session_link(here, [method.id])})\n",
+        # On paper the first two print their short links; a session is put together on screen.
+        f"[工作法页面]({back}) · [工作法卡片]({card})"
+        f'<span class="kb-no-print"> · [和别的工作法组成一堂课]({session_link(here, [method.id])})</span>\n',
         render.method_overview(kb, method, page),
         '<div class="kb-card kb-plan-block" markdown>\n',
         f"时间\n:   {total} 分钟\n",

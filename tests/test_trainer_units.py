@@ -100,13 +100,17 @@ def test_printed_links_show_addresses_only_where_their_words_do_not() -> None:
             '<a class="kb-short-link" href="https://example.org/kb/m/a/">https://example.org/kb/m/a/</a>')
     out = handout.mark_print_addresses(page, SITE, "methods/a/", "ex.org")
     assert '<a data-print="ex.org/s/c/" href="../../studios/c/">C</a>' in out
-    assert 'data-print="https://example.org/kb/methods/other/#step-2"' in out
+    assert 'data-print="ex.org/m/other/#step-2"' in out  # the short link keeps the anchor
     assert '<a href="../../sources/#s1">S</a>' in out  # the source line names the article already
     assert '<a data-print="https://x.org/" href="https://x.org/">X</a>' in out
     assert '<a href="https://x.org/a">https://x.org/a</a>' in out and '<a href="#how">' in out
     assert '<a class="kb-short-link" href="https://example.org/kb/m/a/">' in out
     # A long host: the record's short path alone (the footer says which host it follows).
     assert 'data-print="s/c/"' in handout.mark_print_addresses(page, SITE, "methods/a/", "shequ-gongzuofa.github.io/kb")
+    # A region, a facet's list or a theme is linked by its name: nothing printed after it.
+    named = ('<a href="../../regions/210000/">辽宁省</a> <a href="../../browse/methods/theme/duiwupeiyang/">队伍培养</a> '
+             '<a href="../../tags/#tag:队伍培养">队伍培养</a>')
+    assert handout.mark_print_addresses(named, SITE, "methods/a/", "ex.org") == named
     # A plan, card or visit sheet has a short link too; the session builder and the indexes do not.
     trainers = ('<a href="../../training/cards/a/">卡</a> <a href="../../training/a/">方案</a> <a href="../../training/visits/y/">观</a> '
                 '<a href="../../training/session/">组课</a> <a href="../../training/">培训</a> <a href="../../training/cards/">卡片</a>')

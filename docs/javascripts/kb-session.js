@@ -164,7 +164,8 @@
   function footer(encoder, printed, label) {
     var box = el("div", null, "kb-pack-footer");
     box.appendChild(qrCode(encoder, printed.address, label + "的二维码：" + printed.address));
-    var text = el("p", label + "：" + printed.address);
+    // The code holds the address as sent; the words show it as read (案例复盘, not %E6%A1%88…).
+    var text = el("p", label + "：" + decodeURI(printed.address));
     if (printed.short) {
       text.appendChild(el("br"));
       text.appendChild(document.createTextNode("短链接：" + printed.short));
