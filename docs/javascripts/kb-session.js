@@ -381,7 +381,7 @@
       start(widget, loaded[0], loaded[1]);
       widget.setAttribute("data-ready", "yes");
     }).catch(function (error) {
-      widget.querySelector("#kb-session-status").textContent = "工作法数据没能载入（" + error.message + "），请刷新页面再试。";
+      widget.querySelector("#kb-session-status").textContent = "组课用的数据或画二维码的脚本没能载入（" + error.message + "），请刷新页面再试。";
     });
   }
 
