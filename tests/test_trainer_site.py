@@ -251,3 +251,18 @@ def test_the_empty_heading_check_finds_what_it_looks_for() -> None:
     article = BeautifulSoup('<article><h1>T</h1><p>x</p><h2>A</h2><h2>B</h2><h3>B1</h3><svg></svg>'
                             '<h2>C ¶</h2></article>', "lxml").article
     assert empty_headings(article) == ["A", "C"]
+
+
+def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: Path) -> None:
+    """The print pack's QR encoder is qrcode-generator at the exact version package.json and the lock pin,
+    copied unchanged into the site, and the session builder loads it from there."""
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = package["dependencies"]["qrcode-generator"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned) and lock["packages"]["node_modules/qrcode-generator"]["version"] == pinned
+    installed = ROOT / "node_modules/qrcode-generator"
+    assert json.loads((installed / "package.json").read_text(encoding="utf-8"))["version"] == pinned
+    copied = built_site / training.QR_ENCODER_SCRIPT
+    assert copied.read_bytes() == (installed / "dist/qrcode.js").read_bytes()
+    widget = soup(built_site, "training/session/index.html").select_one("#kb-session")
+    assert urljoin("http://x/training/session/", widget["data-qr-encoder"]) == f"http://x/{training.QR_ENCODER_SCRIPT}"
