@@ -1,5 +1,6 @@
-"""Fills mkdocs-redirects' ``redirect_maps`` from the data: /m/<id>/ and /s/<id>/ for every
-method and studio, plus the renames recorded in ``data/redirects.yml`` (old page → new page).
+"""Fills mkdocs-redirects' ``redirect_maps`` from the data: a short link for every printable page
+(/m/<id>/ methods, /s/ studios, /p/ mentors, /d/ sites, /t/ training plans, /c/ method cards,
+/v/ visit sheets), plus the renames recorded in ``data/redirects.yml`` (old page → new page).
 
 Switch off: remove ``hooks/short_links.py`` from ``hooks:`` in mkdocs.yml (the plugin then
 writes only the maps written in mkdocs.yml). The maps come from ``macros/handout.py``.
@@ -28,7 +29,7 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
         log.warning("插件 redirects 未启用，短链接不会生成")
         return config
     root = Path(config.config_file_path).parent
-    ids = {kind: sorted(p.stem for p in (root / "data" / kind).glob("*.yml")) for kind in handout.SHORT_PREFIX}
+    ids = {kind: sorted(p.stem for p in (root / "data" / kind).glob("*.yml")) for kind in set(handout.RECORDS_OF.values())}
     maps = handout.short_redirects(ids)
     # The same check as the validator's: old paths inside the site, new paths existing pages of it.
     renames, problems = load_redirects(root / "data" / REDIRECTS_FILE, Path(config.docs_dir))

@@ -1,5 +1,7 @@
 """Connects method pages to the session builder: writes ``training/session.json``, which the
-builder (``training/session.md``) assembles plans from, and ends each method page with its plan,
+builder (``training/session.md``) assembles plans from, copies the QR encoder it draws the print
+pack's codes with (qrcode-generator, pinned in package.json, from ``node_modules`` installed by
+``make setup``; nothing is loaded from another host), and ends each method page with its plan,
 card, a session with it and 我用过这个方法. (The plans, cards and visit sheets themselves are
 generated pages: ``training_pages`` in macros/generated.py, through hooks/generated_pages.py.)
 
@@ -17,12 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's
 import json  # noqa: E402
 import logging  # noqa: E402
 
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from macros import training  # noqa: E402
 from macros.models import KnowledgeBase, load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
+QR_ENCODER = Path(__file__).resolve().parent.parent / "node_modules" / "qrcode-generator" / "dist" / "qrcode.js"
 _kb: KnowledgeBase | None = None
 
 
@@ -36,8 +40,11 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     for method in kb.methods.values():
         source = files.get_file_from_path(f"methods/{method.id}.md")
         pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
-    data = training.session_data(kb, pages, config.site_url or "/")
+    data = training.session_data(kb, pages, config.site_url or "/", config.extra.get("short_host"))
     files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+    if not QR_ENCODER.is_file():
+        raise PluginError("training_pages：找不到 node_modules/qrcode-generator，请先运行 make setup（其中的 npm ci 安装组课页画二维码用的脚本）")
+    files.append(File.generated(config, training.QR_ENCODER_SCRIPT, abs_src_path=str(QR_ENCODER)))
     log.info("组课数据：%d 个工作法，%d 个示范点", len(kb.methods), len(kb.sites))
     return files
 

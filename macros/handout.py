@@ -19,9 +19,14 @@ from urllib.parse import urljoin, urlsplit
 
 import segno
 
-# The short-link prefix of each kind of record: /m/<id>/ methods, /s/<id>/ studios,
-# /p/<id>/ people (mentors), /d/<id>/ sites (示范点).
-SHORT_PREFIX = {"methods": "m", "studios": "s", "mentors": "p", "sites": "d"}
+# The short-link prefix of each kind of printable page: /m/<id>/ methods, /s/<id>/ studios,
+# /p/<id>/ people (mentors), /d/<id>/ sites (示范点); the trainers' pages made from them:
+# /t/<id>/ training plans, /c/<id>/ method cards, /v/<id>/ visit sheets.
+SHORT_PREFIX = {"methods": "m", "studios": "s", "mentors": "p", "sites": "d",
+                "training": "t", "training/cards": "c", "training/visits": "v"}
+# The records a folder has a page for: a plan and a card per method, a visit sheet per site.
+RECORDS_OF = {"methods": "methods", "studios": "studios", "mentors": "mentors", "sites": "sites",
+              "training": "methods", "training/cards": "methods", "training/visits": "sites"}
 
 
 def page_path(kind: str, record_id: str) -> str:
@@ -40,11 +45,13 @@ def absolute(site_url: str, path: str) -> str:
 
 
 def short_redirects(ids_by_kind: dict[str, list[str]]) -> dict[str, str]:
-    """mkdocs-redirects ``redirect_maps``: ``m/<id>.md`` → ``methods/<id>.md`` for every record with a page."""
+    """mkdocs-redirects ``redirect_maps``: ``m/<id>.md`` → ``methods/<id>.md`` for every record with a
+    page, ``t/<id>.md`` → ``training/<id>.md`` and ``c/<id>.md`` → ``training/cards/<id>.md`` for every
+    method, ``v/<id>.md`` → ``training/visits/<id>.md`` for every site."""
     maps: dict[str, str] = {}
-    for kind, prefix in SHORT_PREFIX.items():
-        for record_id in ids_by_kind.get(kind, []):
-            maps[f"{prefix}/{record_id}.md"] = f"{kind}/{record_id}.md"
+    for folder, prefix in SHORT_PREFIX.items():
+        for record_id in ids_by_kind.get(RECORDS_OF[folder], []):
+            maps[f"{prefix}/{record_id}.md"] = f"{folder}/{record_id}.md"
     return maps
 
 
@@ -73,18 +80,13 @@ class Handout:
 
 
 def handout_target(src_uri: str) -> Handout | None:
-    """The printable page a source file becomes, or ``None`` for pages that are not handouts.
-
-    Method and studio pages have short links (``m/<id>/``, ``s/<id>/``); a training plan, card
-    or visit sheet is printed with its own address as its short link.
-    """
+    """The printable page a source file becomes (with its short link), or ``None`` for pages that are not handouts."""
     match = _HANDOUT_PAGE.match(src_uri)
     if not match or match.group(2) in _NOT_HANDOUTS:
         return None
     folder, record_id = match.groups()
-    page = f"{folder}/{record_id}/"
-    short = short_path(folder, record_id) if folder in SHORT_PREFIX else page
-    return Handout(page, short, tuple(name.format(id=record_id) for name in _BUILT_FROM[folder]))
+    return Handout(f"{folder}/{record_id}/", short_path(folder, record_id),
+                   tuple(name.format(id=record_id) for name in _BUILT_FROM[folder]))
 
 
 # A short link is printed whole when host and path fit in this many characters; else as the path
@@ -158,8 +160,6 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
     canonical = absolute(site_url, handout.page)
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
-    # A page without a short link of its own is printed with its address only.
-    short_line = f"<br>短链接：{html.escape(short_text)}" if handout.short != handout.page else ""
     esc = lambda text: html.escape(text, quote=True)  # noqa: E731
     svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
     links = version_links(repo_url, commit, list(handout.files))
@@ -176,24 +176,29 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
         f'<p>短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short_text)}</a></p>'
         f"{version}</div></aside>\n\n"
         '<div class="kb-print-footer" aria-hidden="true" markdown="0" data-search-exclude>'
-        f"{svg}<p>本页网址：{esc(canonical)}{short_line}<br>{version_print}</p>"
+        f"{svg}<p>本页网址：{esc(canonical)}<br>短链接：{esc(short_text)}<br>{version_print}</p>"
         "</div>\n"
     )
 
 
 _LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_RECORD_PAGE = re.compile(r"^(methods|studios|mentors|sites)/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
-# Links into the list of sources: the line they stand on already names the article and its file.
-_SOURCES_PAGE = re.compile(r"^sources/(#.*)?$")
+# A printable page with a short link; the longer folders first, so a card is not read as a plan.
+_SHORT_LINKED_PAGE = re.compile(r"^(training/cards|training/visits|training|methods|studios|mentors|sites)/"
+                                r"([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
+# Links whose words already name where they go, so nothing is printed after them: into the list of
+# sources (the line names the article and its file), to a region's page, a facet's list of records
+# (browse/<kind>/<facet>/<value>/) or a theme's tag, each linked by its name.
+_NAMED_BY_ITS_WORDS = re.compile(r"^(?:sources/(#.*)?|regions/\d+/|browse/[a-z-]+/[a-z-]+/[a-z0-9-]+/|tags/#tag:.+)$")
 
 
 def print_address(site_url: str, page_url: str, href: str, short_host: str | None = None) -> str | None:
     """The address a printed page shows for a link, or ``None`` when none is printed.
 
-    A record page: its short link (the path alone when the host is long; the page's
-    footer says which host it follows). Another page of the site: its absolute URL. Another host:
-    the link as written. A link into the sources list: nothing.
+    A record page, training plan, card or visit sheet: its short link, anchor kept (the path alone
+    when the host is long; the page's footer says which host it follows). Another page of the site:
+    its absolute URL. Another host: the link as written. A link into the sources list, to a region,
+    a facet's list or a theme: nothing (its words name it).
     """
     href = html.unescape(href)
     if urlsplit(href).scheme or href.startswith("//"):
@@ -204,11 +209,11 @@ def print_address(site_url: str, page_url: str, href: str, short_host: str | Non
     if not target.startswith(root):
         return target
     relative = target[len(root):]
-    if _SOURCES_PAGE.match(relative):
+    if _NAMED_BY_ITS_WORDS.match(relative):
         return None
-    match = _RECORD_PAGE.match(relative)
-    if match and not match.group(3):
-        path = short_path(match.group(1), match.group(2))
+    match = _SHORT_LINKED_PAGE.match(relative)
+    if match and match.group(2) not in _NOT_HANDOUTS | {"cards", "visits"}:
+        path = short_path(match.group(1), match.group(2)) + (match.group(3) or "")
         whole = f"{(short_host or host_of(site_url)).rstrip('/')}/{path}"
         return whole if len(whole) <= SHORT_LINK_LIMIT else path
     return target

@@ -14,9 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import segno
-
-from . import render
+from . import handout, render
 from .models import KnowledgeBase, Method, Site
 
 CASE_HEADING = "案例"
@@ -44,6 +42,8 @@ def visit_path(site_id: str) -> str:
 SESSION_PAGE = "training/session.md"
 # Written by the build next to the session builder page, read by kb-session.js.
 SESSION_DATA = "training/session.json"
+# The QR encoder kb-session.js loads on the session builder page (qrcode-generator from npm).
+QR_ENCODER_SCRIPT = "javascripts/vendor/qrcode-generator.js"
 
 
 def session_link(from_dir: str, method_ids: list[str], site_ids: list[str] | None = None) -> str:
@@ -258,7 +258,9 @@ def session_plan(kb: KnowledgeBase, method: Method, method_page_markdown: str) -
     out = [
         "---\nrender_macros: false\n---\n",
         f"# {render.esc(method.name)}：培训方案\n",
-        f"[工作法页面]({back}) · [打印工作法卡片]({card}) · [和别的工作法组成一堂课]({session_link(here, [method.id])})\n",
+        # On paper the first two print their short links; a session is put together on screen.
+        f"[工作法页面]({back}) · [工作法卡片]({card})"
+        f'<span class="kb-no-print"> · [和别的工作法组成一堂课]({session_link(here, [method.id])})</span>\n',
         render.method_overview(kb, method, page),
         '<div class="kb-card kb-plan-block" markdown>\n',
         f"时间\n:   {total} 分钟\n",
@@ -409,26 +411,29 @@ def _blocks(markdown: str) -> list[str]:
     return lines
 
 
-def qr_rows(url: str) -> list[str]:
-    """The modules of ``url``'s QR code (error correction M), one string of 0 and 1 per row."""
-    return ["".join("1" if module else "0" for module in row) for row in segno.make(url, error="m", micro=False).matrix]
-
-
 def _part(part: Part) -> dict[str, object]:
     return {"key": part.key, "name": part.name, "weight": part.weight, "what": part.what, "format": part.format}
 
 
-def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str) -> dict[str, object]:
+def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str, short_host: str | None = None) -> dict[str, object]:
     """What the session builder assembles plans from (``training/session.json``).
 
     Plain text only: kb-session.js puts every string into the page with ``textContent``.
-    Addresses are site-relative directory URLs; a printed card or visit sheet carries its published
-    address (``address``) and that address's QR code.
+    Addresses are site-relative directory URLs; every page of the print pack carries a footer
+    (``footer``): the published address of the page it stands for and its short link, which
+    kb-session.js prints with that address's QR code. A card stands for the method's card, a
+    handout (case and exercises) for the method's training plan, which holds both, a visit
+    sheet for the site's visit sheet; the plan for the builder's own address with its choices.
     """
     root = site_url.rstrip("/") + "/"
+    host = short_host or handout.host_of(site_url)
 
     def url(path: str) -> str:
         return path.removesuffix(".md") + "/"
+
+    def footer(path: str) -> dict[str, str]:
+        folder, _, record_id = path.removesuffix(".md").rpartition("/")
+        return {"address": root + url(path), "short": handout.short_link_text(host, handout.short_path(folder, record_id))}
 
     methods = {}
     for method in kb.methods.values():
@@ -445,8 +450,8 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str)
             "case": _blocks(case),
             "exercise": _blocks(training),
             "sources": [kb.sources[source_id].title for source_id in method.sources],
-            "address": root + url(card_path(method.id)),
-            "qr": qr_rows(root + url(card_path(method.id))),
+            "footer": footer(card_path(method.id)),
+            "handout_footer": footer(plan_path(method.id)),
         }
     sites = {}
     for site in kb.sites.values():
@@ -459,11 +464,11 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str)
             "page": visit,
             "questions": [plain_text(q) for q in visit_questions(kb, site, visit_path(site.id))],
             "sources": [kb.sources[source_id].title for source_id in site.sources],
-            "address": root + visit,
-            "qr": qr_rows(root + visit),
+            "footer": footer(visit_path(site.id)),
             "part": _part(Part("visit", "实地观摩", VISIT_WEIGHT, f"到{site.name}观摩，按观摩单提问", "实地观摩")),
         }
     return {
+        "session": root + url(SESSION_PAGE),
         "block": BLOCK,
         "lengths": [[length, LENGTH_NAMES[length]] for length in LENGTHS],
         "formats": [{"name": name, "description": text, "sources": [kb.sources[i].title for i in ids if i in kb.sources]}

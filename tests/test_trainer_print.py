@@ -1,16 +1,21 @@
 """Trainers' paper in headless Chromium (A4, print to PDF): the session builder's plan and print
-pack, and every printable page type without a blank or near-empty page."""
+pack, and every printable page type without a blank or near-empty page, each ending with a QR
+code, read back from the PDF, that leads to the page it stands on."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+import zxingcpp
 from bs4 import BeautifulSoup
 
-from tests.test_trainer_browser import KB, SITE_URL, decode_qr, print_to_pdf
+from macros import handout
+from tests.test_trainer_browser import KB, SHORT_HOST, SITE_URL, print_to_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +24,36 @@ pytestmark = pytest.mark.browser
 MIN_LINES = 5
 
 
+def printed_pages(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf``, laid out as printed (a line broken at a hyphen keeps it)."""
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
 def lines_per_page(pdf: Path) -> list[int]:
     """Non-blank lines of text on each page of ``pdf``."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [sum(1 for line in page.splitlines() if line.strip()) for page in text.split("\f")[:-1]]
+    return [sum(1 for line in page.splitlines() if line.strip()) for page in printed_pages(pdf)]
+
+
+# Pages are read back at this resolution: a 24 mm code of a long address still has three or more pixels a module.
+SCAN_DPI = 200
+_PGM_HEADER = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+255\s")
+
+
+def qr_codes_per_page(pdf: Path) -> list[list[str]]:
+    """The QR codes printed on each page of ``pdf``, decoded from the page as poppler renders it."""
+    prefix = pdf.with_name(pdf.stem + "-scan")
+    subprocess.run(["pdftoppm", "-r", str(SCAN_DPI), "-gray", str(pdf), str(prefix)], check=True)
+    scans = sorted(pdf.parent.glob(prefix.name + "-*.pgm"), key=lambda scan: int(scan.stem.rsplit("-", 1)[1]))
+    codes = []
+    for scan in scans:
+        data = scan.read_bytes()
+        header = _PGM_HEADER.match(data)
+        assert header, f"{scan}: not an 8-bit PGM"
+        width, height = int(header.group(1)), int(header.group(2))
+        pixels = memoryview(data[header.end():]).cast("B", (height, width))
+        codes.append([code.text for code in zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormat.QRCode)])
+        scan.unlink()
+    return codes
 
 
 def article_length(site: Path, path: str) -> int:
@@ -54,7 +85,7 @@ def printable_pages(site: Path) -> list[str]:
 def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(browser, built_site: Path, site_url: str,  # noqa: ANN001
                                                                               tmp_path: Path) -> None:
     page = browser.new_page()
-    problems, printed = [], {}
+    problems, printed, decoded = [], {}, 0
     for path in printable_pages(built_site):
         pdf, _ = print_to_pdf(page, site_url + path, tmp_path / "page.pdf")
         printed[path] = lines = lines_per_page(pdf)
@@ -62,8 +93,22 @@ def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(bro
             problems.append(f"/{path}: lines per page {lines}")
         if path.startswith("training/cards/") and len(lines) != 1:
             problems.append(f"/{path}: a card takes {len(lines)} pages")
+        # One code, in the footer on the last page, leading to this very page.
+        codes = qr_codes_per_page(pdf)
+        decoded += sum(map(len, codes))
+        if codes != [[]] * (len(codes) - 1) + [[SITE_URL + path]]:
+            problems.append(f"/{path}: QR codes per page {codes}")
+        words = "".join("".join(printed_pages(pdf)).split())
+        folder, _, record_id = path.rstrip("/").rpartition("/")
+        short = handout.short_link_text(SHORT_HOST, handout.short_path(folder, record_id))
+        if f"本页网址：{SITE_URL}{path}" not in words or f"短链接：{short}".replace(" ", "") not in words:
+            problems.append(f"/{path}: the footer does not name its address and short link {short}")
+        # After a link, a page of the site is printed by its short link, or not at all where the words name it.
+        long_inline = re.findall(f"（{re.escape(SITE_URL)}[^）]*）", words)
+        if long_inline:
+            problems.append(f"/{path}: full addresses printed after links: {long_inline}")
     page.close()
-    print(json.dumps(printed, ensure_ascii=False))  # pages and lines per printed page, for the report
+    print(json.dumps({"lines": printed, "codes": decoded}, ensure_ascii=False))  # for the report
     assert not problems, "\n".join(problems)
 
 
@@ -76,12 +121,14 @@ def test_a_two_hour_session_from_three_methods_is_shared_and_printed_as_one_pack
                                                                                    tmp_path: Path) -> None:
     data = json.loads((built_site / "training/session.json").read_text(encoding="utf-8"))
     chosen = [i for i, m in data["methods"].items() if m["steps"]][:2] + [i for i, m in data["methods"].items() if not m["steps"]][:1]
+    visited = next(i for i, s in data["sites"].items() if s["shows"])
     requests: list[str] = []
     page = browser.new_page(viewport={"width": 390, "height": 800})
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{site_url}training/session/", wait_until="networkidle")
     for method_id in chosen:
         page.locator(f'input[name="methods"][value="{method_id}"]').check()
+    page.locator(f'input[name="sites"][value="{visited}"]').check()
     page.locator('input[name="minutes"][value="120"]').check()
     page.locator('input[name="format"][value="案例复盘"]').check()
 
@@ -89,38 +136,53 @@ def test_a_two_hour_session_from_three_methods_is_shared_and_printed_as_one_pack
     assert sum(minutes) == 120 and all(m > 0 and m % 5 == 0 for m in minutes)
     assert page.locator(".kb-session-plan .kb-session-total").inner_text() == "120 分钟"
     names = [row[1] for row in plan_rows(page)]
-    assert names[0] == "导入" and names[-1] == "小结" and "案例复盘" in names
+    assert names[0] == "导入" and names[-1] == "小结" and "案例复盘" in names and "实地观摩" in names
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # reads on a phone
 
     shared, plan = page.url, plan_rows(page)
-    assert f"methods={','.join(chosen)}" in shared and "minutes=120" in shared
+    assert f"methods={','.join(chosen)}" in shared and "minutes=120" in shared and f"sites={visited}" in shared
     again = browser.new_page()
     again.goto(shared, wait_until="networkidle")
     assert plan_rows(again) == plan  # the address alone rebuilds the same plan
     assert again.locator('input[name="methods"]:checked').evaluate_all("inputs => inputs.map(i => i.value)") == chosen
     again.close()
+    # The printed plan's address is the published builder with the same choices.
+    plan_address = f"{SITE_URL}training/session/?{urlsplit(shared).query}"
 
-    # One button prints the pack: the plan, then a card and a handout per method, each from a new page.
+    # One button prints the plan alone: its last page ends with the plan's address and QR code.
     page.evaluate("window.print = () => {}")
+    page.locator('[data-action="print-plan"]').click()
+    pdf = tmp_path / "plan.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    lines, codes = lines_per_page(pdf), qr_codes_per_page(pdf)
+    assert min(lines) >= MIN_LINES, lines
+    assert codes == [[]] * (len(codes) - 1) + [[plan_address]], codes
+
+    # The other prints the pack: the plan, a card and a handout per method, a visit sheet per site,
+    # each from a new page, each ending with the address of the page it stands for and its QR code.
     page.locator('[data-action="print-pack"]').click()
     pdf = tmp_path / "pack.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True)
-    sections = page.locator(".kb-session-pack .kb-pack-page").count()
-    handouts = sum(1 for i in chosen if data["methods"][i]["case"] or data["methods"][i]["exercise"])
-    assert sections == 1 + len(chosen) + handouts
+    expected: list[tuple[str, str | None]] = [(plan_address, None)]
+    for method_id in chosen:
+        expected.append((f"{SITE_URL}training/cards/{method_id}/", f"c/{method_id}/"))
+        if data["methods"][method_id]["case"] or data["methods"][method_id]["exercise"]:
+            expected.append((f"{SITE_URL}training/{method_id}/", f"t/{method_id}/"))  # the plan holding case and exercises
+    expected.append((f"{SITE_URL}training/visits/{visited}/", f"v/{visited}/"))
+    sections = page.locator(".kb-session-pack .kb-pack-page")
+    assert sections.count() == len(expected)
     lines = lines_per_page(pdf)
-    assert len(lines) == sections, lines
+    assert len(lines) == len(expected), lines
     assert min(lines) >= MIN_LINES, lines
-    print(json.dumps({"pack": lines}))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "".join(text.split()).count("120分钟") >= 2  # the plan's length and its total
-
-    page.emulate_media(media="print")
-    codes = page.locator(".kb-session-pack svg.kb-qr-code")
-    assert codes.count() == len(chosen)
-    for i, method_id in enumerate(chosen):
-        address = f"{SITE_URL}training/cards/{method_id}/"
-        card = page.locator(".kb-pack-card").nth(i)
-        assert decode_qr(card, "svg.kb-qr-code") == address and address in card.inner_text()
+    codes = qr_codes_per_page(pdf)
+    assert codes == [[address] for address, _ in expected], codes
+    print(json.dumps({"pack": lines, "codes": sum(map(len, codes))}))
+    pages = printed_pages(pdf)
+    assert "".join(pages[0].split()).count("120分钟") >= 2  # the plan's length and its total
+    for text, (address, short) in zip(pages, expected):
+        words = "".join(text.split())
+        assert unquote(address) in words, address  # the plan's format in its own words, not percent-escaped
+        if short:
+            assert f"短链接：{handout.short_link_text(SHORT_HOST, short)}".replace(" ", "") in words, short
     assert all(url.startswith(site_url) for url in requests), [u for u in requests if not u.startswith(site_url)]
     page.close()

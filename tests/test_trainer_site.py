@@ -68,18 +68,23 @@ def test_every_printable_page_ends_with_its_own_address_qr_and_files(built_site:
             assert commit[:7] in block.select_one(".kb-version-id").get_text()
             footer = page.select_one(".kb-print-footer").get_text()
             assert f"短链接：{short_text}" in footer and f"本页网址：{SITE_URL}{kind}/{record_id}/" in footer
-    for path in ([f"training/{i}/" for i in KB.methods] + [f"training/cards/{i}/" for i in KB.methods]
-                 + [f"training/visits/{i}/" for i in KB.sites]):
-        footer = soup(built_site, f"{path}index.html").select_one(".kb-print-footer")
-        assert f"本页网址：{SITE_URL}{path}" in footer.get_text(), path
-        assert footer.select_one("svg")["aria-label"] == f"本页网址的二维码：{SITE_URL}{path}"
+    for folder, prefix, ids in (("training", "t", KB.methods), ("training/cards", "c", KB.methods),
+                                ("training/visits", "v", KB.sites)):
+        for record_id in ids:
+            path = f"{folder}/{record_id}/"
+            footer = soup(built_site, f"{path}index.html").select_one(".kb-print-footer")
+            short_text = handout.short_link_text(short_host, f"{prefix}/{record_id}/")
+            assert f"本页网址：{SITE_URL}{path}短链接：{short_text}" in footer.get_text(), path
+            assert footer.select_one("svg")["aria-label"] == f"本页网址的二维码：{SITE_URL}{path}"
 
 
 def test_short_links_lead_to_their_pages(built_site: Path) -> None:
-    for kind, prefix in (("methods", "m"), ("studios", "s")):
+    for folder, prefix, kind in (("methods", "m", "methods"), ("studios", "s", "studios"), ("mentors", "p", "mentors"),
+                                 ("sites", "d", "sites"), ("training", "t", "methods"), ("training/cards", "c", "methods"),
+                                 ("training/visits", "v", "sites")):
         for record_id in KB.of_kind(kind):
-            assert redirect_target(built_site / prefix / record_id / "index.html") == f"../../{kind}/{record_id}/"
-            assert resolve(built_site, f"{prefix}/{record_id}/") == built_site / kind / record_id / "index.html"
+            assert redirect_target(built_site / prefix / record_id / "index.html") == f"../../{folder}/{record_id}/"
+            assert resolve(built_site, f"{prefix}/{record_id}/") == built_site / folder / record_id / "index.html"
 
 
 def test_no_published_path_or_anchor_disappears(built_site: Path) -> None:
@@ -246,3 +251,18 @@ def test_the_empty_heading_check_finds_what_it_looks_for() -> None:
     article = BeautifulSoup('<article><h1>T</h1><p>x</p><h2>A</h2><h2>B</h2><h3>B1</h3><svg></svg>'
                             '<h2>C ¶</h2></article>', "lxml").article
     assert empty_headings(article) == ["A", "C"]
+
+
+def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: Path) -> None:
+    """The print pack's QR encoder is qrcode-generator at the exact version package.json and the lock pin,
+    copied unchanged into the site, and the session builder loads it from there."""
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = package["dependencies"]["qrcode-generator"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned) and lock["packages"]["node_modules/qrcode-generator"]["version"] == pinned
+    installed = ROOT / "node_modules/qrcode-generator"
+    assert json.loads((installed / "package.json").read_text(encoding="utf-8"))["version"] == pinned
+    copied = built_site / training.QR_ENCODER_SCRIPT
+    assert copied.read_bytes() == (installed / "dist/qrcode.js").read_bytes()
+    widget = soup(built_site, "training/session/index.html").select_one("#kb-session")
+    assert urljoin("http://x/training/session/", widget["data-qr-encoder"]) == f"http://x/{training.QR_ENCODER_SCRIPT}"

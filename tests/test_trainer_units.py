@@ -30,9 +30,10 @@ def html_of(text: str) -> str:
 # ---- addresses and QR codes -----------------------------------------------------
 
 
-def test_short_links_map_every_record_to_its_page() -> None:
+def test_short_links_map_every_printable_page_to_itself() -> None:
     maps = handout.short_redirects({"methods": ["a-b"], "studios": ["c"], "mentors": ["x"], "sites": ["y"], "sources": ["z"]})
-    assert maps == {"m/a-b.md": "methods/a-b.md", "s/c.md": "studios/c.md", "p/x.md": "mentors/x.md", "d/y.md": "sites/y.md"}
+    assert maps == {"m/a-b.md": "methods/a-b.md", "s/c.md": "studios/c.md", "p/x.md": "mentors/x.md", "d/y.md": "sites/y.md",
+                    "t/a-b.md": "training/a-b.md", "c/a-b.md": "training/cards/a-b.md", "v/y.md": "training/visits/y.md"}
     assert handout.absolute("https://example.org/kb", handout.short_path("methods", "a-b")) == "https://example.org/kb/m/a-b/"
 
 
@@ -64,13 +65,14 @@ def test_handout_block_carries_address_short_link_and_version() -> None:
     assert "/blob/" not in without_git and "版本" not in without_git
 
 
-def test_a_plan_card_or_visit_sheet_prints_its_own_address() -> None:
-    for source, page in (("training/a-b.md", "training/a-b/"), ("training/cards/a-b.md", "training/cards/a-b/"),
-                         ("training/visits/c.md", "training/visits/c/")):
+def test_a_plan_card_or_visit_sheet_prints_its_own_address_and_short_link() -> None:
+    for source, page, short in (("training/a-b.md", "training/a-b/", "t/a-b/"),
+                                ("training/cards/a-b.md", "training/cards/a-b/", "c/a-b/"),
+                                ("training/visits/c.md", "training/visits/c/", "v/c/")):
         target = handout.handout_target(source)
-        block = handout.handout_block(handout=target, site_url=SITE, short_host=None, repo_url=None, commit=None)
+        block = handout.handout_block(handout=target, site_url=SITE, short_host="ex.org", repo_url=None, commit=None)
         footer = block[block.index('class="kb-print-footer"'):]
-        assert f"本页网址：{SITE}{page}<br>" in footer and "methods/a-b/" not in footer and "短链接" not in footer
+        assert f"本页网址：{SITE}{page}<br>短链接：ex.org/{short}<br>" in footer and "methods/a-b/" not in footer
         assert f'aria-label="本页网址的二维码：{SITE}{page}"' in footer
 
 
@@ -85,6 +87,7 @@ def test_handout_target_names_the_page_its_short_link_and_files() -> None:
     assert handout.handout_target("methods/a-b.md") == handout.Handout(
         "methods/a-b/", "m/a-b/", ("docs/methods/a-b.md", "data/methods/a-b.yml"))
     assert handout.handout_target("studios/c.md").short == "s/c/"
+    assert handout.handout_target("training/cards/a-b.md").short == "c/a-b/"
     assert handout.handout_target("training/a-b.md").files == ("docs/methods/a-b.md", "data/methods/a-b.yml")
     assert handout.handout_target("training/visits/c.md").files == ("data/sites/c.yml",)
     for not_a_handout in ("methods/index.md", "training/index.md", "training/session.md", "regions.md"):
@@ -97,13 +100,23 @@ def test_printed_links_show_addresses_only_where_their_words_do_not() -> None:
             '<a class="kb-short-link" href="https://example.org/kb/m/a/">https://example.org/kb/m/a/</a>')
     out = handout.mark_print_addresses(page, SITE, "methods/a/", "ex.org")
     assert '<a data-print="ex.org/s/c/" href="../../studios/c/">C</a>' in out
-    assert 'data-print="https://example.org/kb/methods/other/#step-2"' in out
+    assert 'data-print="ex.org/m/other/#step-2"' in out  # the short link keeps the anchor
     assert '<a href="../../sources/#s1">S</a>' in out  # the source line names the article already
     assert '<a data-print="https://x.org/" href="https://x.org/">X</a>' in out
     assert '<a href="https://x.org/a">https://x.org/a</a>' in out and '<a href="#how">' in out
     assert '<a class="kb-short-link" href="https://example.org/kb/m/a/">' in out
     # A long host: the record's short path alone (the footer says which host it follows).
     assert 'data-print="s/c/"' in handout.mark_print_addresses(page, SITE, "methods/a/", "shequ-gongzuofa.github.io/kb")
+    # A region, a facet's list or a theme is linked by its name: nothing printed after it.
+    named = ('<a href="../../regions/210000/">辽宁省</a> <a href="../../browse/methods/theme/duiwupeiyang/">队伍培养</a> '
+             '<a href="../../tags/#tag:队伍培养">队伍培养</a>')
+    assert handout.mark_print_addresses(named, SITE, "methods/a/", "ex.org") == named
+    # A plan, card or visit sheet has a short link too; the session builder and the indexes do not.
+    trainers = ('<a href="../../training/cards/a/">卡</a> <a href="../../training/a/">方案</a> <a href="../../training/visits/y/">观</a> '
+                '<a href="../../training/session/">组课</a> <a href="../../training/">培训</a> <a href="../../training/cards/">卡片</a>')
+    out = handout.mark_print_addresses(trainers, SITE, "methods/a/", "ex.org")
+    assert ['ex.org/c/a/', 'ex.org/t/a/', 'ex.org/v/y/', f"{SITE}training/session/", f"{SITE}training/", f"{SITE}training/cards/"] \
+        == re.findall(r'data-print="([^"]+)"', out)
 
 
 # ---- related methods ---------------------------------------------------------------
@@ -221,18 +234,20 @@ def test_a_length_too_short_for_the_parts_is_refused() -> None:
         training.allocate([10] * 13, 60)
 
 
-def test_session_data_is_plain_text_with_card_qr_codes(kb: KnowledgeBase) -> None:
-    data = training.session_data(kb, {"demo-method": PAGE}, SITE)
+def test_session_data_is_plain_text_with_the_footers_of_the_print_pack(kb: KnowledgeBase) -> None:
+    data = training.session_data(kb, {"demo-method": PAGE}, SITE, "ex.org")
     method = data["methods"]["demo-method"]
     assert method["card"] == "training/cards/demo-method/" and method["page"] == "methods/demo-method/"
     assert method["case"][0].startswith("某社区的事例，见示例工作室和另一法")  # links keep their words only
     assert [p["key"] for p in method["parts"]] == ["steps", "case", "exercise"]
     assert sum(data["closing"]["weight"] for _ in [0]) > 0 and data["opening"]["key"] == "intro"
-    rows = method["qr"]
-    matrix = segno.make(SITE + "training/cards/demo-method/", error="m", micro=False).matrix
-    assert rows == ["".join("1" if m else "0" for m in row) for row in matrix]
+    # A printed card stands for the method's card; its handout for the plan holding case and exercises.
+    assert method["footer"] == {"address": SITE + "training/cards/demo-method/", "short": "ex.org/c/demo-method/"}
+    assert method["handout_footer"] == {"address": SITE + "training/demo-method/", "short": "ex.org/t/demo-method/"}
     site = data["sites"]["demo-site"]
     assert site["page"] == "training/visits/demo-site/" and site["part"]["format"] == "实地观摩"
+    assert site["footer"] == {"address": SITE + "training/visits/demo-site/", "short": "ex.org/v/demo-site/"}
+    assert data["session"] == SITE + "training/session/"
     assert [f["name"] for f in data["formats"]] == ["讲授", "案例复盘", "分组推演", "角色扮演", "实地观摩"]
     assert [length for length, _ in data["lengths"]] == [60, 90, 120, 180, 210]
 

@@ -2,7 +2,10 @@
    into one timed plan, from training/session.json written by the build.
    Every string from the data reaches the page through textContent or setAttribute, never as markup.
    The choices live in the query string (?methods=a,b&sites=c&minutes=120&format=案例复盘), so the
-   address rebuilds the same plan. Nothing is requested after the data file. */
+   address rebuilds the same plan. Every page of the print pack ends with a footer: the address
+   of the page it stands for, its short link where it has one and that address's QR code, drawn
+   with qrcode-generator (vendored from npm by hooks/training_pages.py, loaded on this page only).
+   Nothing is requested after the data file and that script. */
 (function () {
   "use strict";
 
@@ -120,11 +123,16 @@
     return table;
   }
 
-  function qrCode(rows, label) {
-    var quiet = 4, size = rows.length + 2 * quiet, d = "";
-    rows.forEach(function (row, y) {
-      for (var x = 0; x < row.length; x++) if (row[x] === "1") d += "M" + (x + quiet) + " " + (y + quiet) + "h1v1h-1z";
-    });
+  /* The QR code of address as SVG: error correction M and a quiet zone of four modules, as
+     segno draws the codes of the built pages (macros/handout.py). */
+  function qrCode(encoder, address, label) {
+    var code = encoder(0, "M");
+    code.addData(address, "Byte");
+    code.make();
+    var count = code.getModuleCount(), quiet = 4, size = count + 2 * quiet, d = "";
+    for (var y = 0; y < count; y++) {
+      for (var x = 0; x < count; x++) if (code.isDark(y, x)) d += "M" + (x + quiet) + " " + (y + quiet) + "h1v1h-1z";
+    }
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 " + size + " " + size);
     svg.setAttribute("width", String(size * 4));
@@ -151,10 +159,18 @@
     return node;
   }
 
-  function footer(rows, address) {
+  /* label names what the address is: the printed page's own (本页网址), or for a handout the
+     training plan that holds its case and exercises. */
+  function footer(encoder, printed, label) {
     var box = el("div", null, "kb-pack-footer");
-    box.appendChild(qrCode(rows, "本页网址的二维码：" + address));
-    box.appendChild(el("p", "本页网址：" + address));
+    box.appendChild(qrCode(encoder, printed.address, label + "的二维码：" + printed.address));
+    // The code holds the address as sent; the words show it as read (案例复盘, not %E6%A1%88…).
+    var text = el("p", label + "：" + decodeURI(printed.address));
+    if (printed.short) {
+      text.appendChild(el("br"));
+      text.appendChild(document.createTextNode("短链接：" + printed.short));
+    }
+    box.appendChild(text);
     return box;
   }
 
@@ -164,7 +180,7 @@
     return "培训方案：" + names.join("、");
   }
 
-  function planSection(data, choices, rows) {
+  function planSection(data, choices, rows, encoder) {
     var section = el("section", null, "kb-pack-page kb-pack-plan");
     section.appendChild(el("h2", titleOf(data, choices)));
     var format = data.formats.filter(function (f) { return f.name === choices.format; })[0];
@@ -179,10 +195,12 @@
     }
     section.appendChild(facts);
     section.appendChild(planTable(rows));
+    // The plan's own printed address is the published builder with these choices: it rebuilds this plan.
+    section.appendChild(footer(encoder, {address: data.session + queryOf(choices)}, "本页网址"));
     return section;
   }
 
-  function cardSection(data, id) {
+  function cardSection(data, id, encoder) {
     var method = data.methods[id];
     var section = el("section", null, "kb-pack-page kb-pack-card");
     section.appendChild(el("h2", "工作法卡片：" + method.name));
@@ -197,11 +215,11 @@
     }
     section.appendChild(el("h3", "来源"));
     section.appendChild(list("ul", method.sources));
-    section.appendChild(footer(method.qr, method.address));
+    section.appendChild(footer(encoder, method.footer, "本页网址"));
     return section;
   }
 
-  function handoutSection(data, id) {
+  function handoutSection(data, id, encoder) {
     var method = data.methods[id];
     var section = el("section", null, "kb-pack-page kb-pack-handout");
     section.appendChild(el("h2", "学员讲义：" + method.name));
@@ -213,10 +231,12 @@
       section.appendChild(el("h3", "讨论与练习"));
       method.exercise.forEach(function (text) { section.appendChild(el("p", text)); });
     }
-    return section.childNodes.length > 1 ? section : null;
+    if (section.childNodes.length === 1) return null;
+    section.appendChild(footer(encoder, method.handout_footer, "案例和练习所在的培训方案"));
+    return section;
   }
 
-  function visitSection(data, id) {
+  function visitSection(data, id, encoder) {
     var site = data.sites[id];
     var section = el("section", null, "kb-pack-page kb-pack-visit");
     section.appendChild(el("h2", "观摩单：" + site.name));
@@ -229,7 +249,7 @@
     section.appendChild(list("ul", site.questions));
     section.appendChild(el("h3", "来源"));
     section.appendChild(list("ul", site.sources));
-    section.appendChild(footer(site.qr, site.address));
+    section.appendChild(footer(encoder, site.footer, "本页网址"));
     return section;
   }
 
@@ -249,7 +269,7 @@
     });
   }
 
-  function start(widget, data) {
+  function start(widget, data, encoder) {
     var form = widget.querySelector("form");
     var status = widget.querySelector("#kb-session-status");
     var planBox = widget.querySelector("[data-plan]");
@@ -304,20 +324,20 @@
       }
       var address = new URL(queryOf(choices), window.location.href).href;
       status.textContent = "已排好：" + rows.length + " 个环节，共 " + choices.minutes + " 分钟。";
-      planBox.appendChild(planSection(data, choices, rows));
-      var share = el("p", "这份方案的网址：", "kb-session-share");
+      planBox.appendChild(planSection(data, choices, rows, encoder));
+      // On screen the address of this copy of the site; on paper the footer gives the published one.
+      var share = el("p", "这份方案的网址：", "kb-session-share kb-no-print");
       var link = el("a", address);
       link.href = address;
       share.appendChild(link);
       planBox.appendChild(share);
-      pack.appendChild(planSection(data, choices, rows));
-      pack.lastChild.appendChild(el("p", "重新打开这份方案：" + address, "kb-session-share"));
+      pack.appendChild(planSection(data, choices, rows, encoder));
       choices.methods.forEach(function (id) {
-        pack.appendChild(cardSection(data, id));
-        var handout = handoutSection(data, id);
+        pack.appendChild(cardSection(data, id, encoder));
+        var handout = handoutSection(data, id, encoder);
         if (handout) pack.appendChild(handout);
       });
-      choices.sites.forEach(function (id) { pack.appendChild(visitSection(data, id)); });
+      choices.sites.forEach(function (id) { pack.appendChild(visitSection(data, id, encoder)); });
     }
 
     buttons.forEach(function (button) {
@@ -330,20 +350,38 @@
     render();
   }
 
+  /* qrcode-generator defines the global qrcode when its script runs; the script is added once. */
+  var encoderLoad = null;
+  function loadEncoder(src) {
+    if (typeof window.qrcode === "function") return Promise.resolve(window.qrcode);
+    if (!encoderLoad) {
+      encoderLoad = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.addEventListener("load", function () { resolve(window.qrcode); });
+        script.addEventListener("error", function () { encoderLoad = null; reject(new Error(src)); });
+        document.head.appendChild(script);
+      });
+    }
+    return encoderLoad;
+  }
+
   function init() {
     var widget = document.getElementById("kb-session");
     if (!widget || widget.getAttribute("data-ready")) return;
     widget.setAttribute("data-ready", "loading");
     var src = new URL(widget.getAttribute("data-src"), window.location.href).href;
-    (cache[src] ? Promise.resolve(cache[src]) : fetch(src).then(function (r) {
+    var encoderSrc = new URL(widget.getAttribute("data-qr-encoder"), window.location.href).href;
+    Promise.all([cache[src] ? Promise.resolve(cache[src]) : fetch(src).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + src);
       return r.json();
-    })).then(function (data) {
-      cache[src] = data;
-      start(widget, data);
+    }), loadEncoder(encoderSrc)]).then(function (loaded) {
+      cache[src] = loaded[0];
+      loaded[1].stringToBytes = loaded[1].stringToBytesFuncs["UTF-8"];  // addresses are UTF-8
+      start(widget, loaded[0], loaded[1]);
       widget.setAttribute("data-ready", "yes");
     }).catch(function (error) {
-      widget.querySelector("#kb-session-status").textContent = "工作法数据没能载入（" + error.message + "），请刷新页面再试。";
+      widget.querySelector("#kb-session-status").textContent = "组课用的数据或画二维码的脚本没能载入（" + error.message + "），请刷新页面再试。";
     });
   }
 
