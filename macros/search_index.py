@@ -34,8 +34,9 @@ import math
 import multiprocessing
 import os
 import re
+import struct
 import unicodedata
-from array import array
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +47,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .models import KnowledgeBase
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: terms hashed with CRC-32 instead of FNV-1a
 # A shard is the unit a query downloads; aim at this many raw bytes per shard.
 SHARD_TARGET_BYTES = 24_000
 MIN_SHARDS = 8
@@ -130,12 +131,13 @@ def grams(folded: str) -> Counter[str]:
     has them all almost always has the phrase, so few candidates fail the
     browser's check and a query fetches only the pages it shows.
     """
-    counts: Counter[str] = Counter()
+    found: list[str] = []
     for segment in units(folded):
-        counts.update(segment)
-        counts.update(a + b for a, b in zip(segment, segment[1:], strict=False))
-        counts.update(a + b + c for a, b, c in zip(segment, segment[1:], segment[2:], strict=False))
-    return counts
+        pairs = list(map(str.__add__, segment, segment[1:]))  # map and Counter run in C: the index's hot loop
+        found += segment
+        found += pairs
+        found += map(str.__add__, pairs, segment[2:])
+    return Counter(found)
 
 
 # --------------------------------------------------------------------------
@@ -363,17 +365,8 @@ def plain_title(title: str) -> str:
 # The index
 # --------------------------------------------------------------------------
 def term_hash(term: str) -> int:
-    """FNV-1a over UTF-16 code units; the worker computes the same."""
-    value = 0x811C9DC5
-    if term.isascii() or max(term) < "\U00010000":  # one code unit a character: no encoding needed
-        for char in term:
-            value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
-        return value
-    data = term.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        value ^= data[i] | (data[i + 1] << 8)
-        value = (value * 0x01000193) & 0xFFFFFFFF
-    return value
+    """CRC-32 of the term's UTF-16 code units (little-endian); the worker computes the same."""
+    return zlib.crc32(term.encode("utf-16-le"))
 
 
 @dataclass
@@ -406,27 +399,28 @@ def page_words(title: str, text: str, segment: Callable[[str], Iterable[str]]) -
 
 
 def _terms(title: str, text: str, words: Iterable[str]) -> dict[str, int]:
-    weights: dict[str, int] = {term: min(count, TF_CAP) for term, count in grams(text).items()}
+    weights: dict[str, int] = {term: count if count < TF_CAP else TF_CAP for term, count in grams(text).items()}
     for term in grams(title):
         weights[term] = weights.get(term, 1) | TITLE_FLAG
     for word, count in Counter(words).items():
-        weights["w:" + word] = min(count, TF_CAP)
+        weights["w:" + word] = count if count < TF_CAP else TF_CAP
     return weights
 
 
 class WordCache:
     """jieba's words of folded page texts, kept across builds (segmenting is most of the index's work).
 
-    One JSON file maps a digest of a page's folded title and text to its words. The file's
-    name carries a digest of the user dictionary and jieba's version, so a changed lexicon
-    starts afresh; a save keeps only the pages of this build, so the file does not grow
-    with old versions of pages. ``path=None``: nothing is read or written.
+    One JSON file maps a digest of a page's folded title and text to its words, as one text
+    separated by spaces (jieba's words hold none), which keeps a large site's cache small in
+    memory. The file's name carries a digest of the user dictionary and jieba's version, so a
+    changed lexicon starts afresh; a save keeps only the pages of this build, so the file does
+    not grow with old versions of pages. ``path=None``: nothing is read or written.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.known: dict[str, list[str]] = {}
-        self.used: dict[str, list[str]] = {}
+        self.known: dict[str, str] = {}
+        self.used: dict[str, str] = {}
         if path is not None and path.is_file():
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -441,13 +435,13 @@ class WordCache:
 
     def get(self, key: str) -> list[str] | None:
         words = self.known.get(key)
-        if isinstance(words, list):
+        if isinstance(words, str):
             self.used[key] = words
-            return words
+            return words.split()
         return None
 
     def put(self, key: str, words: list[str]) -> None:
-        self.used[key] = words
+        self.used[key] = " ".join(words)
 
     def save(self) -> None:
         if self.path is None:
@@ -486,7 +480,7 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
     cache = cache or WordCache(None)
     folded = [(fold(page.title), fold(page.text)) for page in pages]
     keys = [WordCache.key(title, text) for title, text in folded]
-    missing = [n for n, key in enumerate(keys) if cache.get(key) is None]
+    missing = [n for n, key in enumerate(keys) if key not in cache.used and cache.get(key) is None]
     workers = workers or min(os.cpu_count() or 1, 8)
     _worker["segment"] = segment  # forked workers start with it; others make their own
     if workers == 1 or len(missing) < PARALLEL_FROM:
@@ -500,27 +494,36 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
     for n, words in zip(missing, found, strict=True):
         cache.put(keys[n], words)
     for (title, text), key in zip(folded, keys, strict=True):
-        yield _terms(title, text, cache.used[key])
+        yield _terms(title, text, cache.used[key].split())
 
 
 class _Postings:
-    """Each term's documents and weights, compact: an array of document numbers (added in
-    increasing order) and a byte per weight, instead of a dict per term."""
+    """Each term's documents and weights in one byte string per term: a 4-byte document number
+    (added in increasing order) and a weight byte a posting, instead of a dict per term."""
 
     def __init__(self) -> None:
-        self.documents: dict[str, array] = {}
-        self.weights: dict[str, bytearray] = {}
+        self.of_term: dict[str, bytearray] = {}
 
     def add(self, doc_id: int, weights: Mapping[str, int]) -> None:
-        documents, weights_of = self.documents, self.weights
+        of_term = self.of_term
+        number = doc_id.to_bytes(4, "little")
         for term, weight in weights.items():
-            found = documents.get(term)
+            found = of_term.get(term)
             if found is None:
-                documents[term] = array("I", (doc_id,))
-                weights_of[term] = bytearray((weight,))
+                of_term[term] = bytearray(number) + bytes((weight,))
             else:
-                found.append(doc_id)
-                weights_of[term].append(weight)
+                found += number
+                found.append(weight)
+
+    def documents_and_weights(self, term: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        packed = self.of_term.get(term)
+        if packed is None:
+            return None
+        documents, weights = zip(*struct.iter_unpack("<IB", packed), strict=True)
+        return documents, weights
+
+    def __len__(self) -> int:
+        return len(self.of_term)
 
 
 def build_index(
@@ -564,18 +567,19 @@ def build_index(
                 for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
                     expansions["p:" + key[:end]].add(entry.name)
 
-    shard_count = _shard_count(postings.documents, expansions)
+    shard_count = _shard_count(postings, expansions)
     members: list[list[str]] = [[] for _ in range(shard_count)]
-    for term in (*postings.documents, *expansions):
+    for term in (*postings.of_term, *expansions):
         members[term_hash(term) % shard_count].append(term)
     for number, shard_terms in enumerate(members):  # one shard in memory at a time
         shard: dict[str, object] = {}
         for term in shard_terms:
-            ids = postings.documents.get(term)
-            if ids is None:
+            found = postings.documents_and_weights(term)
+            if found is None:
                 shard[term] = sorted(expansions[term])
             else:
-                shard[term] = [[ids[0], *(b - a for a, b in zip(ids, ids[1:]))], list(postings.weights[term])]
+                ids, weights = found
+                shard[term] = [[ids[0], *map(int.__sub__, ids[1:], ids)], list(weights)]
         emit(f"s/{number}.json", _dump(shard))
 
     fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
@@ -585,13 +589,13 @@ def build_index(
     if suggestions:
         meta["sg"] = suggestions
     emit("meta.json", _dump(meta))
-    index.shards, index.docs, index.terms = shard_count, len(pages), len(postings.documents) + len(expansions)
+    index.shards, index.docs, index.terms = shard_count, len(pages), len(postings) + len(expansions)
     return index
 
 
-def _shard_count(postings: Mapping[str, array], expansions: Mapping[str, set[str]]) -> int:
+def _shard_count(postings: _Postings, expansions: Mapping[str, set[str]]) -> int:
     """Enough shards that one stays near :data:`SHARD_TARGET_BYTES`, as a power of two."""
-    estimate = sum(len(t) * 3 + 6 + 5 * len(d) for t, d in postings.items())
+    estimate = sum(len(t) * 3 + 6 + len(d) for t, d in postings.of_term.items())  # 5 bytes a posting, as JSON
     estimate += sum(len(t) + 12 * len(n) for t, n in expansions.items())
     wanted = max(MIN_SHARDS, estimate // SHARD_TARGET_BYTES)
     return 1 << math.ceil(math.log2(wanted))

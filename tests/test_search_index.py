@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -147,12 +150,23 @@ def test_title_words_are_flagged(entries, char_map, cut) -> None:  # noqa: ANN00
     assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG  # type: ignore[index]
 
 
-def test_term_hash_matches_the_workers_fnv1a() -> None:
-    # Standard 32-bit FNV-1a; the worker runs the same over UTF-16 code units (else the browser tests find nothing).
-    assert si.term_hash("") == 0x811C9DC5
-    assert si.term_hash("a") == 0xE40C292C
+def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:  # noqa: ANN001
+    """The worker finds a term's shard by the same hash; run its own code in Node on terms of every kind."""
+    terms = ["", "a", "工作", "三步调解法", "w:社区书记", "p:sbtjf", "a:走动式", "133工", "𠀀字", "é", "社區"]
+    assert si.term_hash("") == 0 and si.term_hash("a") == zlib.crc32("a".encode("utf-16-le"))
     worker = (ROOT / "overrides/assets/javascripts/kb-search-worker.js").read_text(encoding="utf-8")
-    assert "0x811c9dc5" in worker and "0x01000193" in worker
+    script = tmp_path / "hash.js"
+    script.write_text(
+        "const vm = require('vm');\n"
+        "const context = {self: {location: {href: 'https://example.invalid/kb/assets/javascripts/w.js'}},"
+        " addEventListener() {}, URL, fetch() {}, console};\n"
+        f"vm.runInNewContext({json.dumps(worker)} + '\\n;globalThis.hash = hash', context);\n"
+        f"console.log(JSON.stringify({json.dumps(terms, ensure_ascii=False)}.map(t => context.hash(t))));\n",
+        encoding="utf-8")
+    node = shutil.which("node")
+    assert node, "Node (installed with npm by make setup) runs the worker's code"
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout) == [si.term_hash(t) for t in terms]
 
 
 def test_material_index_keeps_its_configuration_without_documents() -> None:

@@ -69,13 +69,26 @@ function fold(text) {
   return out
 }
 
-function hash(term) {
-  let h = 0x811c9dc5
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
+// CRC-32 of the term's UTF-16 code units, low byte first: zlib.crc32(term.encode("utf-16-le"))
+// in macros/search_index.py, which the build computes in C for every term of the site.
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    table[n] = c >>> 0
   }
-  return h >>> 0
+  return table
+})()
+
+function hash(term) {
+  let c = 0xffffffff
+  for (let i = 0; i < term.length; i++) {
+    const unit = term.charCodeAt(i)
+    c = CRC_TABLE[(c ^ unit) & 0xff] ^ (c >>> 8)
+    c = CRC_TABLE[(c ^ (unit >>> 8)) & 0xff] ^ (c >>> 8)
+  }
+  return (c ^ 0xffffffff) >>> 0
 }
 
 async function getJSON(path) {
