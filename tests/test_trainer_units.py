@@ -329,3 +329,22 @@ def test_search_leaves_out_the_qr_block() -> None:
                                   repo_url=None, commit=None)
     text = page_text("<p>正文</p>" + block + "<p>结尾</p>")
     assert text == "正文\n结尾"
+
+
+def test_relative_links_resolve_as_urljoin_does() -> None:
+    """The printed address of a relative link is worked out without urljoin (thousands of links a
+    build); it must lead where urljoin says, or leave the link to urljoin."""
+    from urllib.parse import urljoin
+
+    root = "https://example.invalid/kb/"
+    pages = ["", "methods/", "methods/a/", "training/cards/a-b/", "404.html", "a/b.html", "a/b/c/d/"]
+    hrefs = ["../", "../../x/", "x/", "./", ".", "..", "../x/#y", "x/y/#a-b", "../../../../x/", "a//b/",
+             "%E4%B8%AD/", "x", "x/y", "../../", "./a/../b/", "a/./b/", "..#x", "x/..", "x/../", "x/.",
+             "methods/a/#cases", "?q=1", "/abs/", "mailto:a@b.c", "https://e.invalid/x/"]
+    for page in pages:
+        for href in hrefs:
+            joined = urljoin(root + page, href)
+            expected = joined[len(root):] if joined.startswith(root) else None
+            if handout._PLAIN_RELATIVE.match(href):  # the fast way is taken; None sends it to urljoin
+                assert handout.site_path(page, href) in (expected, None), (page, href)
+                assert expected is None or handout.site_path(page, href) is not None, (page, href)
