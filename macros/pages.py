@@ -111,6 +111,8 @@ def _capped_links(kb: KnowledgeBase, kind: str, ids: list[str], page: str, more:
 # asks; one section says it, under the anchor trainers have shared (#learn). The anchor the
 # neighbourhood had on its own (#lineage) stays an alias inside the heading.
 LEARN_ALIASES = ("lineage",)
+# Under the heading 向谁学、去哪看 the shorter names say it, and leave the links room at 390 px.
+LEARN_LABELS = {"传授的书记与导师": "书记与导师", "可以观摩的地方": "示范点与阵地"}
 
 
 def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
@@ -118,9 +120,10 @@ def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
     rows = lineage.neighbours(kb, "methods", method.id)
     if not rows:
         return ""
-    facts = [(relation, _capped_links(kb, kind, ids, page, "工作室的页面")) for relation, kind, ids in rows]
-    from_studios = any(relation in ("传授的书记与导师", "可以观摩的地方") for relation, _, _ in rows)
-    note = "\n\n传授的书记与导师、可以观摩的地方，都属于传播这个工作法的工作室。" if from_studios else ""
+    facts = [(LEARN_LABELS.get(relation, relation), _capped_links(kb, kind, ids, page, "工作室的页面"))
+             for relation, kind, ids in rows]
+    from_studios = any(relation in LEARN_LABELS for relation, _, _ in rows)
+    note = "\n\n书记与导师、示范点与阵地，都属于传播这个工作法的工作室（提出者另列）。" if from_studios else ""
     aliases = "".join(f'<span id="{alias}" class="{ALIAS_CLASS}"></span>' for alias in LEARN_ALIASES)
     return render._section(f"{aliases}向谁学、去哪看",
                            f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>{note}', "learn")

@@ -109,8 +109,8 @@ def test_method_page_names_who_teaches_it_and_where_to_see_it(kb: KnowledgeBase)
     out = html_of(pages.method_learning(kb, kb.methods["demo-method"], "methods/demo-method.md"))
     assert 'id="learn"' in out and 'id="lineage"' in out  # one section; the neighbourhood's anchor leads to it
     assert '<dt>出自</dt>\n<dd><a href="../studios/demo-studio.md">示例工作室</a></dd>' in out
-    assert '<dt>传授的书记与导师</dt>\n<dd><a href="../mentors/demo-mentor.md">王示例</a></dd>' in out
-    assert '<dt>可以观摩的地方</dt>\n<dd><a href="../sites/demo-site.md">示例驿站</a></dd>' in out
+    assert '<dt>书记与导师</dt>\n<dd><a href="../mentors/demo-mentor.md">王示例</a></dd>' in out
+    assert '<dt>示范点与阵地</dt>\n<dd><a href="../sites/demo-site.md">示例驿站</a></dd>' in out
     lonely = Method(id="lonely", name="孤立工作法", summary="一句话。", sources=["article"])
     kb = KnowledgeBase(methods={**kb.methods, "lonely": lonely}, studios=kb.studios, mentors=kb.mentors, sites=kb.sites, sources=kb.sources)
     assert pages.method_learning(kb, lonely, "methods/lonely.md") == ""
