@@ -124,7 +124,7 @@ def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
              for relation, kind, ids in rows]
     from_studios = any(relation in LEARN_LABELS for relation, _, _ in rows)
     note = "\n\n书记与导师、示范点与阵地，都属于传播这个工作法的工作室（提出者另列）。" if from_studios else ""
-    aliases = "".join(f'<span id="{alias}" class="{ALIAS_CLASS}"></span>' for alias in LEARN_ALIASES)
+    aliases = "".join(f'<span class="{ALIAS_CLASS}" id="{alias}"></span>' for alias in LEARN_ALIASES)
     return render._section(f"{aliases}向谁学、去哪看",
                            f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>{note}', "learn")
 
