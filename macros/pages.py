@@ -79,25 +79,14 @@ def _unique(ids: Iterable[str]) -> list[str]:
 # ---- who teaches what, where it can be seen --------------------------------------
 
 
-def teachers_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
-    """The method's founder, then the mentors of the studios that spread it."""
-    founder = [method.origin.founder] if method.origin.founder else []
-    return _unique(founder + [m for s in kb.studios_of_method(method.id) for m in kb.mentors_of_studio.get(s, [])])
-
-
-def sites_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
-    """The sites of the studios that spread the method."""
-    return _unique(site for s in kb.studios_of_method(method.id) for site in kb.sites_of_studio.get(s, []))
-
-
 def methods_of_mentor(kb: KnowledgeBase, mentor: Mentor) -> list[str]:
-    """The methods a mentor founded, then those of the studios they belong to (the inverse of :func:`teachers_of_method`)."""
+    """The methods a mentor founded, then those of the studios they belong to (the inverse of :func:`lineage.teachers_of_method`)."""
     studios = kb.studios_of_mentor.get(mentor.id, [])
     return _unique(kb.methods_of_mentor.get(mentor.id, []) + [m for s in studios for m in kb.methods_of_studio.get(s, [])])
 
 
 def methods_of_site(kb: KnowledgeBase, site: Site) -> list[str]:
-    """The methods of the site's studios (the inverse of :func:`sites_of_method`)."""
+    """The methods of the site's studios (the inverse of :func:`lineage.sites_of_method`)."""
     return _unique(m for s in kb.studios_of_site(site.id) for m in kb.methods_of_studio.get(s, []))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import anchors, facets, generated, page_meta, pages, render
+from macros import anchors, facets, generated, lineage, page_meta, pages, render
 from macros.models import KnowledgeBase, Method, Origin, Region, load_or_raise
 from tests.records import write_records
 
@@ -121,9 +121,9 @@ def test_cross_links_are_the_same_relation_read_from_both_ends(kb: KnowledgeBase
     kb = KnowledgeBase(methods={**kb.methods, "founded": founder}, studios=kb.studios, mentors=kb.mentors, sites=kb.sites, sources=kb.sources)
     for method in kb.methods.values():
         for mentor in kb.mentors.values():
-            assert (mentor.id in pages.teachers_of_method(kb, method)) == (method.id in pages.methods_of_mentor(kb, mentor))
+            assert (mentor.id in lineage.teachers_of_method(kb, method)) == (method.id in pages.methods_of_mentor(kb, mentor))
         for site in kb.sites.values():
-            assert (site.id in pages.sites_of_method(kb, method)) == (method.id in pages.methods_of_site(kb, site))
+            assert (site.id in lineage.sites_of_method(kb, method)) == (method.id in pages.methods_of_site(kb, site))
     assert "（提出者）" in pages.mentor_methods(kb, kb.mentors["demo-mentor"], "mentors/demo-mentor.md")
 
 
