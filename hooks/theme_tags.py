@@ -1,7 +1,8 @@
 """Tags each method page with its themes from the data, for Material's tags plugin.
 
 Pages don't repeat the themes in front matter: ``data/methods/<id>.yml`` is the
-one place they are written. Switch off: remove ``hooks/theme_tags.py`` from
+one place they are written. The tags page's listing (overrides/fragments/tags/default/listing.html)
+links each theme to its paginated listing through the filter ``kb_theme_listing``. Switch off: remove ``hooks/theme_tags.py`` from
 ``hooks:`` in mkdocs.yml (pages then carry no tags).
 """
 
@@ -14,6 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's
 
 import logging  # noqa: E402
 
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from macros.facets import listing_path, served, slug  # noqa: E402
 from macros.models import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.theme_tags")
@@ -33,3 +37,9 @@ def on_page_markdown(markdown, page, **kwargs):  # noqa: ANN001, ANN201, ARG001
     if kind == "methods" and record_id in _themes and _themes[record_id]:
         page.meta["tags"] = _themes[record_id]
     return markdown
+
+
+@event_priority(110)  # before the tags plugin renders its listings (its on_env runs at 100)
+def on_env(env, config, files, **kwargs):  # noqa: ANN001, ANN201, ARG001
+    env.filters["kb_theme_listing"] = lambda theme: served(listing_path("methods", "theme", slug(theme)))
+    return env

@@ -32,7 +32,7 @@ from pypinyin import lazy_pinyin
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Site, Studio
 from .regions import Place, place
-from .render import esc, html_of, record_path
+from .render import esc, html_of, links, record_path, source_line
 
 PAGE_SIZE = 20
 SHARD_SIZE = 50
@@ -55,14 +55,18 @@ class FacetSpec:
     label: str
 
 
+# Every kind can be browsed by the article its facts come from: the sources page links
+# each article's records there, so it stays the same size however many records cite one.
+SOURCE_FACET = FacetSpec("source", "来源文章")
 FACETS: dict[str, tuple[FacetSpec, ...]] = {
     "methods": (FacetSpec("theme", "主题"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
-                FacetSpec("studio", "工作室与项目"), FacetSpec("year", "首次报道年份")),
+                FacetSpec("studio", "工作室与项目"), FacetSpec("year", "首次报道年份"), SOURCE_FACET),
     "studios": (FacetSpec("type", "类型"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
-                FacetSpec("year", "成立年份")),
-    "mentors": (FacetSpec("province", "省级行政区"), FacetSpec("city", "市"), FacetSpec("studio", "工作室与项目")),
+                FacetSpec("year", "成立年份"), SOURCE_FACET),
+    "mentors": (FacetSpec("province", "省级行政区"), FacetSpec("city", "市"), FacetSpec("studio", "工作室与项目"),
+                SOURCE_FACET),
     "sites": (FacetSpec("type", "类型"), FacetSpec("province", "省级行政区"), FacetSpec("city", "市"),
-              FacetSpec("studio", "工作室与项目"), FacetSpec("year", "启用年份")),
+              FacetSpec("studio", "工作室与项目"), FacetSpec("year", "启用年份"), SOURCE_FACET),
 }
 
 
@@ -142,6 +146,7 @@ def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -
     year = year_of(record)
     if year and any(spec.key == "year" for spec in FACETS[kind]):
         values["year"] = [(year, f"{year}年")]
+    values["source"] = [(s, kb.sources[s].title) for s in getattr(record, "sources")]
     return values
 
 
@@ -519,6 +524,30 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
         return ""
     return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n', 
         Markup("").join(links)))
+
+
+SOURCE_SHOWN = 20  # records of a kind named under an article on the sources page; the rest are in its listing
+
+
+def source_directory(kb: KnowledgeBase, from_page: str) -> str:
+    """Every article (its anchor is its id), and by kind the records that cite it: up to
+    ``SOURCE_SHOWN`` named, then a link to all of them in the listing browsed by that article."""
+    kinds = index_for(kb).kinds
+    blocks = []
+    for source in kb.sources.values():
+        rows = []
+        for kind in KINDS:
+            ids = kinds[kind].members.get((SOURCE_FACET.key, source.id), [])
+            if not ids:
+                continue
+            more = ""
+            if len(ids) > SOURCE_SHOWN:
+                target = posixpath.relpath(listing_path(kind, SOURCE_FACET.key, source.id), posixpath.dirname(from_page) or ".")
+                more = f"……[全部 {len(ids)} 个]({target})"
+            rows.append(f"- {esc(KIND_LABELS[kind])}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
+        body = "\n".join(rows) or "尚无记录引用这篇文章。"
+        blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
+    return "\n".join(blocks)
 
 
 def theme_index(kb: KnowledgeBase, from_page: str) -> str:

@@ -33,16 +33,26 @@ def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> 
     return Markup("、").join(shown) + rest
 
 
+def teachers_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
+    """The method's founder, then the mentors of the studios that spread it."""
+    founder = [method.origin.founder] if method.origin.founder else []
+    return list(dict.fromkeys(founder + [m for s in kb.studios_of_method(method.id) for m in kb.mentors_of_studio.get(s, []) if m]))
+
+
+def sites_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
+    """The sites of the studios that spread the method."""
+    return list(dict.fromkeys(site for s in kb.studios_of_method(method.id) for site in kb.sites_of_studio.get(s, [])))
+
+
 def neighbours(kb: KnowledgeBase, kind: str, record_id: str) -> list[tuple[str, str, list[str]]]:
     """(relation, kind of the neighbours, their ids) around one record, empty relations left out."""
     record = kb.of_kind(kind)[record_id]
     found: list[tuple[str, str, list[str]]] = []
     if isinstance(record, Method):
-        studios = kb.studios_of_method(record_id)
         founder = [record.origin.founder] if record.origin.founder else []
-        teachers = [m for s in studios for m in kb.mentors_of_studio.get(s, []) if m and m not in founder]
-        found += [("提出者", "mentors", founder), ("出自", "studios", studios), ("传授的书记与导师", "mentors", teachers),
-                  ("可以观摩的地方", "sites", [site for s in studios for site in kb.sites_of_studio.get(s, [])])]
+        teachers = [m for m in teachers_of_method(kb, record) if m not in founder]
+        found += [("提出者", "mentors", founder), ("出自", "studios", kb.studios_of_method(record_id)),
+                  ("传授的书记与导师", "mentors", teachers), ("可以观摩的地方", "sites", sites_of_method(kb, record))]
     elif isinstance(record, Studio):
         leader = [record.leader] if record.leader else []
         people = [m for m in kb.mentors_of_studio.get(record_id, []) if m and m not in leader]

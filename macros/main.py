@@ -51,11 +51,10 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "method_steps": lambda: render.method_steps(current("methods")),
         "method_roles": lambda: render.method_roles(current("methods")),
         "method_results": lambda: render.method_results(kb, current("methods"), page()),
-        # Who teaches a method and where to see it go before its related methods: hand-written
-        # method pages call related_methods() already, so they gain the sections without an edit.
+        # Who teaches a method and where to see it (its lineage) go before its related methods:
+        # hand-written method pages call related_methods() already, so they gain the section without an edit.
         "related_methods": lambda: (pages.method_learning(kb, current("methods"), page())
-                                    + render.related_methods(kb, current("methods"), page())
-                                    + lineage.neighbourhood(kb, "methods", current("methods").id, page())),
+                                    + render.related_methods(kb, current("methods"), page())),
         "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()) + completeness_mark(),
         "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
         "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
@@ -68,7 +67,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
         "site_shows": lambda: pages.site_shows(current("sites")),
         "site_studio": lambda: pages.site_studio(kb, current("sites"), page()),
         "cited_sources": lambda: render.cited_sources(kb, current(render.kind_of_page(page())).sources, page()),
-        "source_directory": lambda: render.source_directory(kb, page()),
+        "source_directory": lambda: facets.source_directory(kb, page()),
         "site_figures": lambda: render.site_figures(kb, page()),
         "featured_methods": lambda *ids: render.featured_methods(kb, list(ids), page()),
         "region_tree": lambda: figures.region_tree(kb, page()),

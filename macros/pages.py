@@ -16,7 +16,8 @@ import posixpath
 
 from collections.abc import Callable, Iterable
 
-from . import render
+from . import lineage, render
+from .anchors import ALIAS_CLASS
 from .generated import GeneratedPage, Reader
 from .models import KnowledgeBase, Method, Mentor, Site
 from .render import esc, link, links
@@ -78,43 +79,43 @@ def _unique(ids: Iterable[str]) -> list[str]:
 # ---- who teaches what, where it can be seen --------------------------------------
 
 
-def teachers_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
-    """The method's founder, then the mentors of the studios that spread it."""
-    founder = [method.origin.founder] if method.origin.founder else []
-    return _unique(founder + [m for s in kb.studios_of_method(method.id) for m in kb.mentors_of_studio.get(s, [])])
-
-
-def sites_of_method(kb: KnowledgeBase, method: Method) -> list[str]:
-    """The sites of the studios that spread the method."""
-    return _unique(site for s in kb.studios_of_method(method.id) for site in kb.sites_of_studio.get(s, []))
-
-
 def methods_of_mentor(kb: KnowledgeBase, mentor: Mentor) -> list[str]:
-    """The methods a mentor founded, then those of the studios they belong to (the inverse of :func:`teachers_of_method`)."""
+    """The methods a mentor founded, then those of the studios they belong to (the inverse of :func:`lineage.teachers_of_method`)."""
     studios = kb.studios_of_mentor.get(mentor.id, [])
     return _unique(kb.methods_of_mentor.get(mentor.id, []) + [m for s in studios for m in kb.methods_of_studio.get(s, [])])
 
 
 def methods_of_site(kb: KnowledgeBase, site: Site) -> list[str]:
-    """The methods of the site's studios (the inverse of :func:`sites_of_method`)."""
+    """The methods of the site's studios (the inverse of :func:`lineage.sites_of_method`)."""
     return _unique(m for s in kb.studios_of_site(site.id) for m in kb.methods_of_studio.get(s, []))
 
 
+def _capped_links(kb: KnowledgeBase, kind: str, ids: list[str], page: str, more: str) -> str:
+    """Links to up to ``LIST_LIMIT`` records, then how many there are and where the rest are."""
+    shown = links(kb, kind, ids[:LIST_LIMIT], page)
+    return shown + (f"等 {len(ids)} 个（其余见{more}）" if len(ids) > LIST_LIMIT else "")
+
+
+# The method's neighbourhood (macros/lineage.py) is what "who teaches it, where can I see it"
+# asks; one section says it, under the anchor trainers have shared (#learn). The anchor the
+# neighbourhood had on its own (#lineage) stays an alias inside the heading.
+LEARN_ALIASES = ("lineage",)
+# Under the heading 向谁学、去哪看 the shorter names say it, and leave the links room at 390 px.
+LEARN_LABELS = {"传授的书记与导师": "书记与导师", "可以观摩的地方": "示范点与阵地"}
+
+
 def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
-    """``#learn`` on a method page: who teaches it and where it can be seen."""
-    teachers = teachers_of_method(kb, method)
-    sites = sites_of_method(kb, method)
-    facts = []
-    if teachers:
-        names = [link(kb, "mentors", m, page) + ("（提出者）" if m == method.origin.founder else "")
-                 for m in teachers[:LIST_LIMIT]]
-        facts.append(("书记与导师", "、".join(names)))
-    if sites:
-        facts.append(("示范点与阵地", links(kb, "sites", sites[:LIST_LIMIT], page)))
-    if not facts:
+    """``#learn`` on a method page: who founded it, the studios it comes from, who teaches it, where it can be seen."""
+    rows = lineage.neighbours(kb, "methods", method.id)
+    if not rows:
         return ""
-    note = "以上书记、导师和示范点属于传播这个工作法的工作室（提出者除外）。"
-    return render._section("向谁学、去哪看", f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>\n\n{note}', "learn")
+    facts = [(LEARN_LABELS.get(relation, relation), _capped_links(kb, kind, ids, page, "工作室的页面"))
+             for relation, kind, ids in rows]
+    from_studios = any(relation in LEARN_LABELS for relation, _, _ in rows)
+    note = "\n\n书记与导师、示范点与阵地，都属于传播这个工作法的工作室（提出者另列）。" if from_studios else ""
+    aliases = "".join(f'<span class="{ALIAS_CLASS}" id="{alias}"></span>' for alias in LEARN_ALIASES)
+    return render._section(f"{aliases}向谁学、去哪看",
+                           f'<div class="kb-card kb-learn" markdown>\n\n{render._facts(facts)}\n</div>{note}', "learn")
 
 
 # ---- mentors ----------------------------------------------------------------------

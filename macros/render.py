@@ -343,21 +343,6 @@ def cited_sources(kb: KnowledgeBase, source_ids: list[str], page: str) -> str:
     return _section("来源", body, "sources")
 
 
-def source_directory(kb: KnowledgeBase, page: str) -> str:
-    """Every article, with every record that cites it."""
-    blocks = []
-    for source in kb.sources.values():
-        cited = kb.citing.get(source.id, [])
-        by_kind = []
-        for kind in ("methods", "studios", "mentors", "sites"):
-            ids = [rid for k, rid in cited if k == kind]
-            if ids:
-                by_kind.append(f"- {esc(_KIND_LABELS[kind])}（{len(ids)}）：{links(kb, kind, ids, page)}")
-        body = "\n".join(by_kind) or "尚无记录引用这篇文章。"
-        blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
-    return "\n".join(blocks)
-
-
 # ---- indexes and figures ---------------------------------------------------
 
 _KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}

@@ -308,14 +308,24 @@ def method_card(kb: KnowledgeBase, method: Method) -> str:
     return "\n".join(part for part in out if part) + "\n"
 
 
+# The index names at most this many methods, so that it does not grow with the knowledge base;
+# every method page ends with links to its own plan and card.
+INDEX_SHOWN = 40
+
+
 def training_index(kb: KnowledgeBase, page: str) -> str:
-    """``training/index.md``: every method with its plan and card."""
+    """``training/index.md``: the methods (up to ``INDEX_SHOWN``) with their plan and card."""
     rows = ["| 工作法 | 培训方案 | 工作法卡片 | 步骤 |", "| --- | --- | --- | ---: |"]
-    for method in kb.methods.values():
+    for method in list(kb.methods.values())[:INDEX_SHOWN]:
         plan = posixpath.relpath(plan_path(method.id), posixpath.dirname(page))
         card = posixpath.relpath(card_path(method.id), posixpath.dirname(page))
         rows.append(f"| {render.link(kb, 'methods', method.id, page)} | [培训方案]({plan}) | [卡片]({card}) | {len(method.steps) or '—'} |")
-    return "\n".join(rows) + "\n"
+    rest = ""
+    if len(kb.methods) > INDEX_SHOWN:
+        listing = posixpath.relpath("methods/index.md", posixpath.dirname(page))
+        rest = (f"\n共 {len(kb.methods)} 个工作法，这里列出前 {INDEX_SHOWN} 个。每个工作法页末尾都有它的培训方案和卡片；"
+                f"在[工作法]({listing})列表里可以按主题、地区找到要讲的工作法。\n")
+    return "\n".join(rows) + "\n" + rest
 
 
 def site_studios(kb: KnowledgeBase, site: Site) -> list[str]:

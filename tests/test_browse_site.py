@@ -85,3 +85,27 @@ def test_link_check_covers_every_listing_and_region_page(built_site: Path) -> No
     assert "browse/methods/theme/index.html" in checked and "regions/210000/index.html" in checked
     problems = [p for p in internal_problems(built_site, "/") if p.page in generated and "zh-Hant" not in p.href]
     assert not problems, report_internal(problems)
+
+
+def test_tags_page_names_a_few_methods_per_theme_and_links_the_theme_listing(built_site: Path) -> None:
+    page = soup(built_site, "tags")
+    themes = Counter(t for m in KB.methods.values() for t in m.themes)
+    for theme, count in themes.items():
+        heading = page.find(id=f"tag:{theme}")  # the anchor method pages link to
+        names = [a.get_text(strip=True) for a in heading.find_next("ul").select("a")]
+        assert len(names) == min(count, 8) and set(names) <= {m.name for m in KB.methods.values() if theme in m.themes}
+        more = heading.find_next("p", class_="kb-listing-count").a
+        assert more["href"] == "../" + served(facets.listing_path("methods", "theme", facets.slug(theme)))
+        listing = soup(built_site, served(facets.listing_path("methods", "theme", facets.slug(theme))))
+        assert listing.select_one(".kb-listing-count strong").get_text() == str(count)
+
+
+def test_each_article_has_a_listing_of_the_records_citing_it(built_site: Path) -> None:
+    for source_id in KB.sources:
+        for kind in facets.KINDS:
+            citing = [r.name for r in KB.of_kind(kind).values() if source_id in r.sources]  # type: ignore[attr-defined]
+            if not citing:
+                continue
+            page = soup(built_site, served(facets.listing_path(kind, "source", source_id)))
+            names = [a.get_text() for a in page.select(".kb-listing a.kb-item-name")]
+            assert names == citing[:facets.PAGE_SIZE], (source_id, kind)

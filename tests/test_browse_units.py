@@ -211,3 +211,22 @@ def test_a_hostile_studio_name_stays_text_in_headings_and_cards() -> None:
     out = facets.listing(index, "methods", "studio", "s", 1, "browse/methods/studio/s/index.md")
     assert "<script>" not in out and out.startswith("# 工作法：工作室与项目 &#42;工作室&#42;&lt;script&gt;")
     assert "{{" not in out and "*工作室*" not in out  # neither the macros nor Markdown see them as syntax
+
+
+# ---- sources ----------------------------------------------------------------------------------
+
+
+def test_sources_page_names_a_few_records_per_article_and_links_the_rest(kb: KnowledgeBase) -> None:
+    directory = facets.source_directory(kb, "sources.md")
+    cited = len(kb.methods)
+    assert cited > facets.SOURCE_SHOWN
+    line = next(line for line in directory.splitlines() if line.startswith("- 工作法"))
+    assert line.startswith(f"- 工作法（{cited}）：") and line.count("](methods/") == facets.SOURCE_SHOWN
+    assert line.endswith(f"……[全部 {cited} 个](browse/methods/source/x/index.md)")
+    assert "- 工作室与项目（1）：[一号&lt;工作室&gt;](studios/s1.md)\n" in directory  # a few: named, no link to more
+    # The article's listing exists and, page by page, holds every record citing it.
+    pages = facets.listing_pages(facets.build_index(kb))
+    listed = [path for path in pages if path.startswith("browse/methods/source/x/")]
+    assert listed == ["browse/methods/source/x/index.md", "browse/methods/source/x/page-2.md", "browse/methods/source/x/page-3.md"]
+    names = "".join(BeautifulSoup(pages[path](), "lxml").get_text() for path in listed)
+    assert all(m.name in names for m in kb.methods.values())

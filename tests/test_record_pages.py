@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import anchors, generated, page_meta, pages, render
+from macros import anchors, facets, generated, lineage, page_meta, pages, render
 from macros.models import KnowledgeBase, Method, Origin, Region, load_or_raise
 from tests.records import write_records
 
@@ -107,10 +107,12 @@ def test_site_page_shows_what_can_be_seen_its_studio_methods_and_people(kb: Know
 
 def test_method_page_names_who_teaches_it_and_where_to_see_it(kb: KnowledgeBase) -> None:
     out = html_of(pages.method_learning(kb, kb.methods["demo-method"], "methods/demo-method.md"))
-    assert 'id="learn"' in out
+    assert 'id="learn"' in out and 'id="lineage"' in out  # one section; the neighbourhood's anchor leads to it
+    assert '<dt>出自</dt>\n<dd><a href="../studios/demo-studio.md">示例工作室</a></dd>' in out
     assert '<dt>书记与导师</dt>\n<dd><a href="../mentors/demo-mentor.md">王示例</a></dd>' in out
     assert '<dt>示范点与阵地</dt>\n<dd><a href="../sites/demo-site.md">示例驿站</a></dd>' in out
     lonely = Method(id="lonely", name="孤立工作法", summary="一句话。", sources=["article"])
+    kb = KnowledgeBase(methods={**kb.methods, "lonely": lonely}, studios=kb.studios, mentors=kb.mentors, sites=kb.sites, sources=kb.sources)
     assert pages.method_learning(kb, lonely, "methods/lonely.md") == ""
 
 
@@ -119,9 +121,9 @@ def test_cross_links_are_the_same_relation_read_from_both_ends(kb: KnowledgeBase
     kb = KnowledgeBase(methods={**kb.methods, "founded": founder}, studios=kb.studios, mentors=kb.mentors, sites=kb.sites, sources=kb.sources)
     for method in kb.methods.values():
         for mentor in kb.mentors.values():
-            assert (mentor.id in pages.teachers_of_method(kb, method)) == (method.id in pages.methods_of_mentor(kb, mentor))
+            assert (mentor.id in lineage.teachers_of_method(kb, method)) == (method.id in pages.methods_of_mentor(kb, mentor))
         for site in kb.sites.values():
-            assert (site.id in pages.sites_of_method(kb, method)) == (method.id in pages.methods_of_site(kb, site))
+            assert (site.id in lineage.sites_of_method(kb, method)) == (method.id in pages.methods_of_site(kb, site))
     assert "（提出者）" in pages.mentor_methods(kb, kb.mentors["demo-mentor"], "mentors/demo-mentor.md")
 
 
@@ -138,7 +140,7 @@ def test_sources_are_named_by_publication_title_and_date_never_by_file(kb: Knowl
     assert render.source_line(source) == "测试报，2021年7月22日"
     silent = source.model_copy(update={"publication": None, "date": None, "author": "某记者"})
     assert render.source_line(silent) == "作者 某记者，刊载媒体、日期未载明"
-    listing = render.source_directory(kb, "sources.md")
+    listing = facets.source_directory(kb, "sources.md")
     assert "## 测试来源 {#article}" in listing and ".txt" not in listing and source.file not in listing
 
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from macros import handout, pages
+from macros import handout, lineage, pages
 from macros.anchors import ALIAS_CLASS, SECTION_IDS
 from macros.models import load_or_raise
 from tests.conftest import ROOT
@@ -81,7 +81,7 @@ def test_methods_and_the_mentors_and_sites_around_them_link_both_ways(built_site
         path = f"methods/{method.id}/"
         learn = section(soup(built_site, path + "index.html"), "learn")
         mentors, sites = linked_records(learn, path, "mentors"), linked_records(learn, path, "sites")
-        assert mentors == set(pages.teachers_of_method(KB, method)) and sites == set(pages.sites_of_method(KB, method)), method.id
+        assert mentors == set(lineage.teachers_of_method(KB, method)) and sites == set(lineage.sites_of_method(KB, method)), method.id
         for kind, ids in (("mentors", mentors), ("sites", sites)):
             for other in ids:
                 back = f"{kind}/{other}/"
