@@ -228,8 +228,21 @@ def served(docs_path: str) -> str:
 def url(target: str, from_page: str) -> str:
     """URL of docs page ``target`` relative to the URL of ``from_page`` (raw HTML is not rewritten by MkDocs)."""
     path, _, anchor = served(target).partition("#")
-    relative = posixpath.relpath(path or ".", served(from_page) or ".")
+    relative = _relative_path(path, served(from_page))
     return ("./" if relative == "." else relative + "/") + (f"#{anchor}" if anchor else "")
+
+
+def _relative_path(path: str, start: str) -> str:
+    """``posixpath.relpath`` for the site's own clean paths, without its look-up of the working
+    folder (listings make tens of thousands of links)."""
+    to, here = path.strip("/").split("/"), start.strip("/").split("/")
+    if {".", ".."} & {*to, *here}:
+        return posixpath.relpath(path or ".", start or ".")
+    to, here = [part for part in to if part], [part for part in here if part]
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 def root_of(from_page: str) -> str:

@@ -230,3 +230,14 @@ def test_sources_page_names_a_few_records_per_article_and_links_the_rest(kb: Kno
     assert listed == ["browse/methods/source/x/index.md", "browse/methods/source/x/page-2.md", "browse/methods/source/x/page-3.md"]
     names = "".join(BeautifulSoup(pages[path](), "lxml").get_text() for path in listed)
     assert all(m.name in names for m in kb.methods.values())
+
+
+def test_relative_links_are_what_relpath_gives() -> None:
+    """Listings link with a quick relative path (no look-up of the working folder); it must equal relpath."""
+    import itertools
+    import posixpath
+
+    paths = ["", "methods/", "methods/a/", "browse/methods/theme/x/", "browse/methods/theme/x/page-2/",
+             "regions/110000/", "sources/", "a/b/c/d/", "methods/a/b/", "methodsx/a/", "a/../b/", "./a/"]
+    for path, start in itertools.product(paths, paths):
+        assert facets._relative_path(path, start) == posixpath.relpath(path or ".", start or "."), (path, start)
