@@ -443,6 +443,16 @@ class WordCache:
     def put(self, key: str, words: list[str]) -> None:
         self.used[key] = " ".join(words)
 
+    def memo(self, kind: str, text: str, compute: Callable[[str], Iterable[str]]) -> list[str]:
+        """``compute(text)`` for a short text (a name), kept like a page's words; ``kind`` keeps
+        the uses apart. Words of one character or of spaces are not kept: no use asks for them."""
+        key = f"{kind}:{text}"
+        found = self.get(key)
+        if found is None:
+            found = [w for w in compute(text) if w.strip()]
+            self.put(key, found)
+        return found
+
     def save(self) -> None:
         if self.path is None:
             return
@@ -535,6 +545,7 @@ def build_index(
     roles: Mapping[str, Role] | None = None,
     suggestions: list[dict[str, object]] | None = None,
     write: Callable[[str, str], None] | None = None,
+    pinyin: Callable[[str], list[str]] = pinyin_keys,
 ) -> Index:
     """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order,
     read once).
@@ -542,7 +553,8 @@ def build_index(
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
     themes and kinds of records offered for the words that name them (:func:`suggestions`).
     ``write(name, text)`` receives each file as soon as it is made, so a large site's index is
-    never in memory whole; without it the files are collected in :attr:`Index.files`.
+    never in memory whole; without it the files are collected in :attr:`Index.files`. ``pinyin``
+    gives a word's pinyin keys (:func:`pinyin_keys`, or a cached version of it).
     """
     roles = roles or {}
     index = Index()
@@ -563,7 +575,7 @@ def build_index(
         if entry.word != entry.name:
             expansions["a:" + fold(entry.word)].add(entry.name)
         if entry.pinyin:
-            for key in pinyin_keys(entry.word):
+            for key in pinyin(entry.word):
                 for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
                     expansions["p:" + key[:end]].add(entry.name)
 
@@ -612,16 +624,25 @@ def stub_search_index(material_index: str) -> str:
 
 
 def jieba_search_cut(entries: Iterable[Entry]) -> Callable[[str], Iterable[str]]:
-    """jieba's search-mode cut with the user dictionary generated from ``entries``."""
+    """jieba's search-mode cut with the user dictionary generated from ``entries``; jieba's
+    dictionary is loaded at the first cut (a rebuild that finds every page's words in the
+    cache never needs it)."""
     import io
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(io.StringIO(user_dictionary(entries)))
-    return lambda text: tokenizer.cut_for_search(text, HMM=False)
+    dictionary = user_dictionary(entries)
+    tokenizer: list[jieba.Tokenizer] = []
+
+    def cut(text: str) -> Iterable[str]:
+        if not tokenizer:
+            tokenizer.append(jieba.Tokenizer())
+            tokenizer[0].load_userdict(io.StringIO(dictionary))
+        return tokenizer[0].cut_for_search(text, HMM=False)
+
+    return cut
 
 
 def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Role], fold: Callable[[str], str],
@@ -682,6 +703,8 @@ def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | No
     roles = page_roles(kb)
     pages = ranked_pages(pages, roles)
     segment = jieba_search_cut(entries)
-    offered = suggestions(kb, pages, roles, fold, segment)
+    cache = cache or WordCache(None)
+    offered = suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))
     terms = all_page_terms(pages, entries, fold, segment, cache)
-    return build_index(pages, entries, fold, char_map, terms, roles, offered, write)
+    return build_index(pages, entries, fold, char_map, terms, roles, offered, write,
+                       lambda word: cache.memo("pinyin", word, pinyin_keys))
