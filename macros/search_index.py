@@ -54,7 +54,7 @@ MIN_SHARDS = 8
 TF_CAP = 50
 TITLE_FLAG = 64
 PINYIN_MIN_PREFIX = 2
-PARALLEL_FROM = 300  # pages; below this a process pool costs more than it saves
+PARALLEL_FROM = 2000  # pages to segment; below this starting worker processes costs more than it saves
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{_CJK}]|[a-z0-9]+")
@@ -488,23 +488,26 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
     not fit in memory at scale). Words come from ``cache`` where it has them; the pages it lacks
     are segmented with ``segment`` first, on large sites in parallel processes."""
     cache = cache or WordCache(None)
-    folded = [(fold(page.title), fold(page.text)) for page in pages]
-    keys = [WordCache.key(title, text) for title, text in folded]
+
+    def folded(page: Page) -> tuple[str, str]:  # made again when needed, not kept: memory at scale
+        return fold(page.title), fold(page.text)
+
+    keys = [WordCache.key(*folded(page)) for page in pages]
     missing = [n for n, key in enumerate(keys) if key not in cache.used and cache.get(key) is None]
     workers = workers or min(os.cpu_count() or 1, 8)
-    _worker["segment"] = segment  # forked workers start with it; others make their own
     if workers == 1 or len(missing) < PARALLEL_FROM:
-        found = [_worker_words(folded[n]) for n in missing]
+        for n in missing:
+            cache.put(keys[n], page_words(*folded(pages[n]), segment))
     else:
-        forking = "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if forking else None)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=None if forking else _init_worker,
-                                 initargs=() if forking else (entries,)) as pool:
-            found = list(pool.map(_worker_words, [folded[n] for n in missing], chunksize=32))
-    for n, words in zip(missing, found, strict=True):
-        cache.put(keys[n], words)
-    for (title, text), key in zip(folded, keys, strict=True):
-        yield _terms(title, text, cache.used[key].split())
+        # Spawned, not forked: a fork of a build of thousands of pages would count all of its
+        # memory again in every worker's resident size.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(entries,)) as pool:
+            found = pool.map(_worker_words, (folded(pages[n]) for n in missing), chunksize=32)
+            for n, words in zip(missing, found, strict=True):
+                cache.put(keys[n], words)
+    for page, key in zip(pages, keys, strict=True):
+        yield _terms(*folded(page), cache.used[key].split())
 
 
 class _Postings:

@@ -247,3 +247,15 @@ def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None: 
     assert "驿站" in offered["sites/"]["w"]  # the end of several sites' names
     assert "培训方案" in offered["training/"]["n"]  # what the plans' titles say besides the method's name
     assert method.themes[0] in offered[f"tags/#tag:{method.themes[0]}"]["x"]
+
+
+def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeypatch) -> None:  # noqa: ANN001
+    """Large sites segment in spawned worker processes; their terms equal those made in the build's own."""
+    fold = si.make_fold(si.t2s_char_map())
+    pages = [si.Page(f"p{n}/", f"第{n}页", f"三步调解法在魁星社区推广，第{n}次培训。走动式工作法") for n in range(6)]
+    here = list(si.all_page_terms(pages, entries, fold, si.jieba_search_cut(entries), workers=1))
+    monkeypatch.setattr(si, "PARALLEL_FROM", 2)
+    cache = si.WordCache(None)
+    pooled = list(si.all_page_terms(pages, entries, fold, si.jieba_search_cut(entries), cache, workers=2))
+    assert pooled == here and len(cache.used) == len(pages)
+    assert any(term.startswith("w:") for term in pooled[0])
