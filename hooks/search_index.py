@@ -80,7 +80,7 @@ def on_post_build(config):  # noqa: ANN001, ANN201
     project = Path(config.config_file_path).parent
     project_data = project / "data"
     index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA,
-                  cache=(project / ".cache" / "search", config.extra.get("edition", "zh-Hans")))
+                  project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
     log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
              index.docs, index.shards, index.terms, time.perf_counter() - started)
 
@@ -107,12 +107,9 @@ def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
 
 
 def write(site: Path, pages: list[search_index.Page], data_dir: Path,
-          cache: tuple[Path, str] | None = None) -> search_index.Index:
-    """Build the index of ``pages`` into ``site/search/``; ``cache``: the folder and edition of the words cache."""
+          cache_dir: Path | None = None, edition: str = "zh-Hans") -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``."""
     kb, _ = load_project(data_dir.parent)  # problems are reported by the macros plugin
-    words = None
-    if cache is not None:
-        words = search_index.WordCache(search_index.word_cache_path(cache[0], search_index.lexicon(kb), cache[1]))
     out = site / "search" / "kb"
     folders: set[Path] = set()
 
@@ -123,9 +120,7 @@ def write(site: Path, pages: list[search_index.Page], data_dir: Path,
             folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
 
-    index = search_index.build_site_index(pages, kb, words, write_file)
-    if words is not None:
-        words.save()
+    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file)
     material = site / "search" / "search_index.json"
     if material.exists():
         material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")

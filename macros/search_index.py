@@ -433,12 +433,17 @@ class WordCache:
     def key(title: str, text: str) -> str:
         return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
 
-    def get(self, key: str) -> list[str] | None:
-        words = self.known.get(key)
-        if isinstance(words, str):
-            self.used[key] = words
-            return words.split()
-        return None
+    def knows(self, key: str) -> bool:
+        """Whether the words of ``key`` are at hand (put in this build, or kept from an earlier one)."""
+        if key not in self.used:
+            words = self.known.get(key)
+            if not isinstance(words, str):
+                return False
+            self.used[key] = words  # kept from an earlier build: saved again with this one
+        return True
+
+    def words(self, key: str) -> list[str]:
+        return self.used[key].split()
 
     def put(self, key: str, words: list[str]) -> None:
         self.used[key] = " ".join(words)
@@ -447,11 +452,9 @@ class WordCache:
         """``compute(text)`` for a short text (a name), kept like a page's words; ``kind`` keeps
         the uses apart. Words of one character or of spaces are not kept: no use asks for them."""
         key = f"{kind}:{text}"
-        found = self.get(key)
-        if found is None:
-            found = [w for w in compute(text) if w.strip()]
-            self.put(key, found)
-        return found
+        if not self.knows(key):
+            self.put(key, [w for w in compute(text) if w.strip()])
+        return self.words(key)
 
     def save(self) -> None:
         if self.path is None:
@@ -493,7 +496,7 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
         return fold(page.title), fold(page.text)
 
     keys = [WordCache.key(*folded(page)) for page in pages]
-    missing = [n for n, key in enumerate(keys) if key not in cache.used and cache.get(key) is None]
+    missing = [n for n, key in enumerate(keys) if not cache.knows(key)]
     workers = workers or min(os.cpu_count() or 1, 8)
     if workers == 1 or len(missing) < PARALLEL_FROM:
         for n in missing:
@@ -507,7 +510,7 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
             for n, words in zip(missing, found, strict=True):
                 cache.put(keys[n], words)
     for page, key in zip(pages, keys, strict=True):
-        yield _terms(*folded(page), cache.used[key].split())
+        yield _terms(*folded(page), cache.words(key))
 
 
 class _Postings:
@@ -697,17 +700,20 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     return found
 
 
-def build_site_index(pages: list[Page], kb: KnowledgeBase, cache: WordCache | None = None,
+def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | None = None, edition: str = "zh-Hans",
                      write: Callable[[str, str], None] | None = None) -> Index:
-    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables."""
+    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables; jieba's
+    words kept in a :class:`WordCache` under ``cache_dir`` for ``edition`` (none without it)."""
     entries = lexicon(kb)
     char_map = t2s_char_map()
     fold = make_fold(char_map)
     roles = page_roles(kb)
     pages = ranked_pages(pages, roles)
     segment = jieba_search_cut(entries)
-    cache = cache or WordCache(None)
+    cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None)
     offered = suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))
     terms = all_page_terms(pages, entries, fold, segment, cache)
-    return build_index(pages, entries, fold, char_map, terms, roles, offered, write,
-                       lambda word: cache.memo("pinyin", word, pinyin_keys))
+    index = build_index(pages, entries, fold, char_map, terms, roles, offered, write,
+                        lambda word: cache.memo("pinyin", word, pinyin_keys))
+    cache.save()
+    return index
