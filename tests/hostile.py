@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup, Comment
 from pydantic import BaseModel, ValidationError
 
 from macros.editions import GlossaryError, load_glossary
-from macros.models import MODEL_BY_KIND, _Loader, load, load_redirects
+from macros.models import MODEL_BY_KIND, _Loader, _model_in, load, load_redirects
 from tests.conftest import copy_project
 
 # {n} is the payload's number. Quotes, tag-closing sequences, Markdown and Jinja.
@@ -88,7 +88,7 @@ def _free_text_paths(model: type[BaseModel], record: dict, prefix: tuple = ()) -
     """
     for name, info in model.model_fields.items():
         value = record.get(name)
-        nested = _model_of(info.annotation)
+        nested = _model_in(info.annotation)
         if nested is not None:
             if isinstance(value, list):
                 for index, item in enumerate(value):
@@ -102,14 +102,6 @@ def _free_text_paths(model: type[BaseModel], record: dict, prefix: tuple = ()) -
             yield (*prefix, name)
 
 
-def _model_of(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found:
-            return found
-    return None
 
 
 def _set(record: dict, path: tuple, value: str) -> None:
