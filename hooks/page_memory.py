@@ -20,7 +20,9 @@ log = logging.getLogger("mkdocs.hooks.page_memory")
 
 @event_priority(-1000)  # after every other hook and plugin has seen the page's HTML
 def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
-    page.markdown = None
+    # Empty, not None: MkDocs reads a page without Markdown as not yet read, whose title is None
+    # (the navigation of every later page would say "None"); the title from the render is kept.
+    page.markdown = ""
     return html
 
 

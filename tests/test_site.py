@@ -45,6 +45,16 @@ def test_every_method_and_studio_has_a_page_with_its_data(built_site: Path) -> N
         assert ("负责人" in page.select_one(".kb-card").get_text()) == bool(named), studio.id
 
 
+def test_navigation_names_every_page_by_its_title(built_site: Path) -> None:
+    """Every page's title, sidebar and previous/next links name the pages they lead to; a page whose
+    title MkDocs lost (as when a page's Markdown is let go too early) shows as "None"."""
+    lost = [page.relative_to(built_site).as_posix() for page in html_pages(built_site)
+            if re.search(r">\s*None\s*<|: None\"|<title>None", page.read_text(encoding="utf-8"))]
+    assert not lost, lost[:10]
+    about = soup(built_site, "about/performance/index.html")
+    assert "关于" in [link.get_text(strip=True) for link in about.select(".md-nav__link")]
+
+
 def test_home_page_figures_come_from_the_data(built_site: Path) -> None:
     values = [int(v.get_text()) for v in soup(built_site, "index.html").select(".kb-figure-value")]
     assert values == [len(KB.methods), len(KB.studios), len(KB.mentors), len(KB.sites)]
