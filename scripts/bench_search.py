@@ -21,6 +21,7 @@ queries return nothing, and the bytes and time to the first answer.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -227,23 +228,34 @@ PAGEFIND_QUERY_JS = """async q => {
 }"""
 
 
-def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
-    """One engine on one site, in a browser of its own (so its memory is its own)."""
+@contextlib.contextmanager
+def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, object, list[str], float]]:  # noqa: ANN001
+    """``site`` served and open in a browser of its own (so its memory is its own) with ``engine``'s
+    search ready: the server, the page, the paths the page has fetched so far and the time to ready."""
     server = Server(site)
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     page = browser.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
-    search = functools.partial(search_file, result.engine)
     try:
         page.goto(server.url, wait_until="load")
-        if result.engine == "pagefind":
-            result.ready_ms = page.evaluate(PAGEFIND_READY_JS)
+        if engine == "pagefind":
+            ready_ms = page.evaluate(PAGEFIND_READY_JS)
         else:
             page.locator(".md-search__input").click()
-            result.ready_ms = page.evaluate(READY_JS)
-        result.rss_mb = renderer_rss_mb()
+            ready_ms = page.evaluate(READY_JS)
+        yield server, page, fetched, ready_ms
+    finally:
+        browser.close()
+        server.close()
+
+
+def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
+    """One engine on one site, in a browser of its own (so its memory is its own)."""
+    search = functools.partial(search_file, result.engine)
+    with search_session(playwright, site, result.engine) as (_, page, fetched, ready_ms):
+        result.ready_ms, result.rss_mb = ready_ms, renderer_rss_mb()
         seen: set[str] = set()
         for number, query in enumerate(QUERIES):
             before = len(fetched)
@@ -260,9 +272,6 @@ def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
             seen |= first | later
             result.query_ms.append(elapsed)
             result.hits.append(hits)
-    finally:
-        browser.close()
-        server.close()
     return result
 
 
@@ -413,20 +422,8 @@ def site_path(url: str, base: str) -> str:
 
 def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:  # noqa: ANN001
     """Every judged and no-answer query typed into one engine on one site, in a fresh browser."""
-    server = Server(site)
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    page = browser.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    fetched: list[str] = []
-    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
     result = Judgement(engine)
-    try:
-        page.goto(server.url, wait_until="load")
-        if engine == "pagefind":
-            page.evaluate(PAGEFIND_READY_JS)
-        else:
-            page.locator(".md-search__input").click()
-            page.evaluate(READY_JS)
+    with search_session(playwright, site, engine) as (server, page, fetched, _):
         for number, query in enumerate([j.query for j in judged] + no_answer):
             if engine == "pagefind":
                 elapsed, _ = page.evaluate(PAGEFIND_QUERY_JS, query)
@@ -450,9 +447,6 @@ def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: 
                 result.silent.append(not locations)
                 if locations:
                     result.misses.append(f"{query}（应无结果）→ {'、'.join(locations[:3])}")
-    finally:
-        browser.close()
-        server.close()
     return result
 
 
