@@ -114,7 +114,7 @@ def test_the_table_has_a_column_per_run_in_order_of_size() -> None:
     from macros import benchmark
 
     rows = benchmark.table([_run(5000), _run(100, pages=250)]).splitlines()
-    assert rows[0] == "| 测量项目 | 100 个工作法 | 5,000 个工作法 |"
+    assert rows[0] == "| 测量项目（按工作法数） | 100 | 5,000 |"
     assert "| 页面（每版） | 250 | 5,000 |" in rows
     assert "| 倍数 | 1.25 | 1.25 |" in rows and "| 搜索索引 gzip | 8.0 MB | 8.0 MB |" in rows
     assert "| 最大页 gzip | 600.0 KB | 600.0 KB |" in rows
