@@ -67,10 +67,12 @@ paths: build
 serve: build
 	$(MKDOCS) serve --strict -a 127.0.0.1:8000
 
-# The web editor on this machine: decap-server (the CMS's local backend, port 8081) writes
-# straight into data/ and docs/; open http://localhost:8000/kb/admin/ (localhost, not 127.0.0.1).
+# The web editor on this machine: decap-server (the CMS's local backend, localhost:8081) behind
+# scripts/editor.py's guard, on 127.0.0.1 only, for this site's pages only, writing only under
+# data/ and docs/; open http://localhost:8000/kb/admin/ (localhost, not 127.0.0.1).
+EDITOR_SITE := 127.0.0.1:8000
 editor: setup
-	trap 'kill 0' EXIT; node node_modules/decap-server/dist/index.js & $(MKDOCS) serve --strict -a 127.0.0.1:8000
+	trap 'kill 0' EXIT; $(PYTHON) -m scripts.editor --site $(EDITOR_SITE) & $(MKDOCS) serve --strict -a $(EDITOR_SITE)
 
 # The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
 # (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).
