@@ -154,7 +154,7 @@ async function main() {
   process.env.GIT_REPO_DIRECTORY = project; // where decap's file-system API reads and writes
   await registerLocalFs(app, { logLevel: "info" });
   const server = app.listen(port, LOOPBACK, () => {
-    console.log(`在线编辑器的本机后端：http://localhost:${port}/api/v1 ，只在 ${LOOPBACK} 上监听，可写 ${folders.join("、")}`);
+    console.log(`在线编辑器的本机后端：http://localhost:${port}/api/v1 ，只在 ${LOOPBACK} 上监听，可写 ${folders.map((folder) => `${folder}/`).join("、")}`);
   });
   server.on("error", (error) => {
     console.error(`在线编辑器的本机后端无法在 ${LOOPBACK}:${port} 上监听：${error.message}`);

@@ -24,12 +24,17 @@ SERVER = PROJECT / "scripts" / "editor-server.cjs"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
+def media_folder() -> str:
+    """The folder the CMS uploads images to, as macros/cms.py configures it."""
+    return decap_config("owner/repo", "main", "", None)["media_folder"].strip("/")
+
+
 def editable_folders() -> list[str]:
-    """The records, the pages and the folder the CMS uploads media to (as macros/cms.py configures it)."""
+    """The records, the pages and the media folder (when it is not inside one of them)."""
     folders = ["data", "docs"]
-    media_folder = decap_config("owner/repo", "main", "", None)["media_folder"].strip("/")
-    if not any(media_folder == folder or media_folder.startswith(f"{folder}/") for folder in folders):
-        folders.append(media_folder)
+    media = media_folder()
+    if not any(media == folder or media.startswith(f"{folder}/") for folder in folders):
+        folders.append(media)
     return folders
 
 

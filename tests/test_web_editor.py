@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import time
 import typing
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +15,7 @@ from macros.cms import admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
 from macros.models import MODEL_BY_KIND, REFERENCES, load
 from tests.conftest import ROOT, _serve, build_site, copy_project
+from tests.test_editor_guard import editor_backend, free_port
 
 CONFIG = decap_config("shequ-gongzuofa/kb", "main", "https://example.org/kb/", None)
 
@@ -78,43 +74,10 @@ def test_saving_opens_a_pull_request_from_a_fork_and_nothing_is_loaded_from_else
 
 # ---- end to end: a new demonstration site saved through the form -------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def decap_server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
-    """decap-server (npm, the CMS's local backend) writing into a copy of the project."""
-    project = copy_project(tmp_path / "project")
-    port = _free_port()
-    server = subprocess.Popen(
-        ["node", str(ROOT / "node_modules/decap-server/dist/index.js")],
-        env={**os.environ, "GIT_REPO_DIRECTORY": str(project), "PORT": str(port), "MODE": "fs"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=1)  # noqa: S310 (loopback)
-            except urllib.error.HTTPError:
-                break  # it answers (GET is not its method): it is up
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("decap-server did not start within 20 s")
-        yield project, port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 @pytest.mark.browser
-def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_server: tuple[Path, int],
-                                                    tmp_path: Path, browser) -> None:  # noqa: ANN001
-    project, port = decap_server
+def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: Path, browser) -> None:  # noqa: ANN001
+    project = copy_project(tmp_path / "project")
+    port = free_port()
     served = tmp_path / "served"
     shutil.copytree(built_site / "admin", served / "admin")
     # The published editor looks for the local backend on port 8081; this test's server has its own port.
@@ -126,31 +89,34 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
 
     off_site: list[str] = []
     for base in _serve(served):
-        admin = base.replace("127.0.0.1", "localhost") + "admin/"  # Decap uses a local backend only on localhost
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.on("request", lambda request: off_site.append(request.url)
-                if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:")) else None)
-        page.goto(admin)
-        page.get_by_role("button", name="登录").click()
-        page.goto(admin + "#/collections/sites/new")
-        page.get_by_label("编号").fill("heping-linli-zhan")
-        page.get_by_label("名称").fill("和平邻里驿站")
-        page.get_by_label("一句话概括", exact=True).fill("社区里供居民歇脚、议事的小站。")
-        pick(page, "来源", "红雁")
-        pick(page, "类型", "驿站")
-        pick(page, "所属工作室 (可选)", studio_name[:3])
-        page.get_by_label("省（自治区、直辖市） (可选)").fill("辽宁省")
-        page.get_by_label("市 (可选)").fill("沈阳市")
-        page.get_by_label("区县 (可选)").fill("和平区")  # names the glossary does not have yet
-        page.get_by_label("社区（村） (可选)").fill("新华社区")
-        page.get_by_label("可以看到什么 (可选)").fill("居民议事角和便民服务台。")
-        page.get_by_role("button", name="发布").click()
-        page.get_by_text("立即发布").click()
-        saved = project / "data/sites/heping-linli-zhan.yml"
-        deadline = time.monotonic() + 15
-        while not saved.is_file() and time.monotonic() < deadline:
-            page.wait_for_timeout(200)
-        page.close()
+        site_port = int(base.rstrip("/").rsplit(":", 1)[1])
+        # make editor's own guarded backend, which answers only the pages of the site on this port
+        with editor_backend(project, site_port, port, tmp_path / "backend.log"):
+            admin = base.replace("127.0.0.1", "localhost") + "admin/"  # Decap uses a local backend only on localhost
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.on("request", lambda request: off_site.append(request.url)
+                    if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:")) else None)
+            page.goto(admin)
+            page.get_by_role("button", name="登录").click()
+            page.goto(admin + "#/collections/sites/new")
+            page.get_by_label("编号").fill("heping-linli-zhan")
+            page.get_by_label("名称").fill("和平邻里驿站")
+            page.get_by_label("一句话概括", exact=True).fill("社区里供居民歇脚、议事的小站。")
+            pick(page, "来源", "红雁")
+            pick(page, "类型", "驿站")
+            pick(page, "所属工作室 (可选)", studio_name[:3])
+            page.get_by_label("省（自治区、直辖市） (可选)").fill("辽宁省")
+            page.get_by_label("市 (可选)").fill("沈阳市")
+            page.get_by_label("区县 (可选)").fill("和平区")  # names the glossary does not have yet
+            page.get_by_label("社区（村） (可选)").fill("新华社区")
+            page.get_by_label("可以看到什么 (可选)").fill("居民议事角和便民服务台。")
+            page.get_by_role("button", name="发布").click()
+            page.get_by_text("立即发布").click()
+            saved = project / "data/sites/heping-linli-zhan.yml"
+            deadline = time.monotonic() + 15
+            while not saved.is_file() and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+            page.close()
     assert off_site == []
     assert saved.is_file(), "the form's save wrote no file into data/sites/"
     record = yaml.safe_load(saved.read_text(encoding="utf-8"))
