@@ -76,7 +76,7 @@ function isWithin(target, folder) {
 
 function checkPath(value, project, folders) {
   if (typeof value !== "string" || value === "") throw new Refusal(`不是文件路径：${JSON.stringify(value)}`);
-  if (/[\\%\u0000-\u001f]/.test(value)) throw new Refusal(`路径“${value}”含反斜杠、百分号或控制字符`);
+  if (/[\\%\u0000-\u001f\u007f-\u009f]/.test(value)) throw new Refusal(`路径“${value}”含反斜杠、百分号或控制字符`);
   if (path.posix.isAbsolute(value)) throw new Refusal(`路径“${value}”是绝对路径，只接受项目里的相对路径`);
   if (value.split("/").some((part) => part === "" || part === "." || part === "..")) {
     throw new Refusal(`路径“${value}”含“..”“.”或空的一段`);
@@ -96,9 +96,16 @@ function checkPath(value, project, folders) {
   }
 }
 
-function refuse(request, response, status, message) {
-  console.warn(`[editor-guard] 拒绝 ${request.method} ${request.originalUrl}（Host: ${request.headers.host}）：${message}`);
-  response.status(status).json({ error: `本机编辑器拒绝了这个请求：${message}` });
+// Control and direction characters of a request, shown as \u escapes: the log goes to the editor's terminal.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+function printable(text) {
+  return String(text).replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function refuse(request, response, status, reason) {
+  console.warn(printable(`[editor-guard] 拒绝 ${request.method} ${request.originalUrl}（Host: ${request.headers.host}）：${reason}`));
+  response.status(status).json({ error: `本机编辑器拒绝了这个请求：${printable(reason)}` });
 }
 
 // Mounted before decap's own middleware on the same app (a Router of its own would answer

@@ -171,6 +171,14 @@ def test_a_refusal_names_the_path_and_the_folders_allowed(backend: Backend) -> N
     assert answer["error"] == f"本机编辑器拒绝了这个请求：persistMedia：路径“hooks/pwn.py”不在可编辑的文件夹（{folders}）之下"
 
 
+def test_a_refusal_is_logged_without_the_control_characters_of_the_request(backend: Backend) -> None:
+    status, answer = backend.post(entry("data/methods/\x1b[2J\u202ex.yml"))
+    assert status == 403 and "data/methods/\\u001b[2J\\u202ex.yml" in answer["error"]
+    refusals = [line for line in backend.log.read_text(encoding="utf-8").splitlines() if "[editor-guard]" in line]
+    assert "data/methods/\\u001b[2J\\u202ex.yml" in refusals[-1]
+    assert not any("\x1b" in line or "\u202e" in line for line in refusals)
+
+
 @pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "localhost.attacker.example:{port}",
                                   "127.0.0.1:{port}.attacker.example", "192.168.1.20:{port}", "localhost:1"])
 def test_a_forged_host_is_refused_and_writes_nothing(backend: Backend, host: str) -> None:
