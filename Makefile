@@ -64,8 +64,12 @@ build: setup
 paths: build
 	$(PYTHON) -m scripts.published_paths
 
+# Live preview: after an edit of a page only that page is rendered again (hooks/live_edit.py);
+# LIVE_EDIT=0 rebuilds the whole site after every change.
+LIVE_EDIT ?= 1
+LIVE := $(if $(filter 1,$(LIVE_EDIT)),KB_LIVE_EDIT=1)
 serve: build
-	$(MKDOCS) serve --strict -a 127.0.0.1:8000
+	$(LIVE) $(MKDOCS) serve --strict $(if $(LIVE),--dirty) -a 127.0.0.1:8000
 
 # The web editor on this machine: decap-server (the CMS's local backend, localhost:8081) behind
 # scripts/editor.py's guard, on 127.0.0.1 only, for this site's pages only, writing only under

@@ -66,10 +66,22 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     except generated.GeneratedPageConflict as err:
         raise Abort(str(err)) from None
     docs = Path(config.docs_dir).name
+    live_edit = os.environ.get("KB_LIVE_EDIT") == "1"
     for page, markdown in pages:
-        file = File.generated(config, page.path, content=markdown)
+        file = _written(config, page.path, markdown) if live_edit else File.generated(config, page.path, content=markdown)
         # MkDocs resolves edit_uri against the docs folder's edit address; "../data/…" leads to the data file.
         file.edit_uri = posixpath.relpath(page.source, docs)
         files.append(file)
     log.info("生成页面：%s", "，".join(f"{name} {count} 页" for name, count in counts.items()))
     return files
+
+
+def _written(config, path: str, markdown: str) -> File:  # noqa: ANN001
+    """While editing live (hooks/live_edit.py) a generated page is a file in .cache/live-edit/pages/,
+    rewritten only when its text changes, so that MkDocs' dirty rebuild can tell it is unchanged."""
+    folder = Path(config.config_file_path).parent / ".cache" / "live-edit" / "pages"
+    target = folder / path
+    if not target.is_file() or target.read_text(encoding="utf-8") != markdown:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    return File.generated(config, path, abs_src_path=str(target))

@@ -43,6 +43,11 @@ def _enabled() -> bool:
     return os.environ.get("KB_SEARCH", "on").lower() not in ("off", "0", "false", "no")
 
 
+def _partial_build() -> bool:
+    """`make serve` rendered only the edited pages (hooks/live_edit.py): the last full index stays."""
+    return os.environ.get("KB_PARTIAL_BUILD") == "1"
+
+
 def on_config(config):  # noqa: ANN001, ANN201
     _pages.clear()
     if _enabled():
@@ -65,7 +70,7 @@ def _stop_materials_index(config) -> None:  # noqa: ANN001
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
 def on_post_page(output, page, config):  # noqa: ANN001, ANN201
     # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
-    if _enabled() and not (page.meta.get("search") or {}).get("exclude"):
+    if _enabled() and not _partial_build() and not (page.meta.get("search") or {}).get("exclude"):
         found = search_index.page_from_html(output, page.url)
         if found is not None:
             _pages[page.url] = found if found.title else search_index.Page(
@@ -75,6 +80,9 @@ def on_post_page(output, page, config):  # noqa: ANN001, ANN201
 
 def on_post_build(config):  # noqa: ANN001, ANN201
     if not _enabled():
+        return
+    if _partial_build():
+        log.info("搜索索引：沿用上次整站构建的索引（实时预览只重建了改过的页面）")
         return
     started = time.perf_counter()
     project = Path(config.config_file_path).parent

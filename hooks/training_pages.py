@@ -39,7 +39,8 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     pages = {}
     for method in kb.methods.values():
         source = files.get_file_from_path(f"methods/{method.id}.md")
-        pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
+        written = source is not None and source.generated_by is None and source.abs_src_path
+        pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if written else ""
     data = training.session_data(kb, pages, config.site_url or "/", config.extra.get("short_host"))
     files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
     if not QR_ENCODER.is_file():

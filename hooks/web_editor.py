@@ -14,6 +14,7 @@ Switch off: remove ``hooks/web_editor.py`` from ``hooks:``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sys
@@ -42,6 +43,8 @@ def _github_repo(repo_url: str | None) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     if config.extra.get("edition", "zh-Hans") != "zh-Hans":
+        return
+    if os.environ.get("KB_PARTIAL_BUILD") == "1":  # `make serve` re-rendered edited pages only (hooks/live_edit.py)
         return
     if not (BUNDLE / "decap-cms.js").is_file():
         raise PluginError("web_editor：找不到 node_modules/decap-cms，请先运行 make setup（其中的 npm ci 安装在线编辑器）")

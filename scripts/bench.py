@@ -571,7 +571,8 @@ def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    live_edit = {"KB_LIVE_EDIT": "1"} if dirty else {}  # as `make serve` runs it (hooks/live_edit.py)
+    server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **live_edit},
                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_for(marker: str, started: float) -> float:
@@ -614,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
     parser.add_argument("--both-only", action="store_true", help="只测两版并行构建（不单独构建简体版，不比较原样 Material）")
     parser.add_argument("--serve-edit", metavar="PAGE", help="改为测量 mkdocs serve：修改 docs/PAGE 后多久看到新页面")
-    parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：mkdocs serve --dirty")
+    parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：像 make serve 那样 mkdocs serve --dirty 加 KB_LIVE_EDIT=1")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     try:
