@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from scripts.editor import backend_command
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -51,11 +53,11 @@ def measure(project: Path, site: Path, timeout_s: float) -> dict[str, object]:
     for name in ("config.yml", "index.html"):
         path = served / "admin" / name
         path.write_text(path.read_text(encoding="utf-8").replace("localhost:8081", f"localhost:{port}"), encoding="utf-8")
-    backend = subprocess.Popen(["node", str(ROOT / "node_modules/decap-server/dist/index.js")],
-                               env={**os.environ, "GIT_REPO_DIRECTORY": str(project), "PORT": str(port), "MODE": "fs"},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(served)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # The guarded backend of `make editor` (loopback only, writes only under data/ and docs/).
+    backend = subprocess.Popen(backend_command(project, httpd.server_address[1], port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     admin = f"http://localhost:{httpd.server_address[1]}/admin/"
     counts = {kind: len(list((project / "data" / kind).glob("*.yml"))) for kind in ("methods", "studios")}
     result: dict[str, object] = {"records": counts}
