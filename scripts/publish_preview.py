@@ -65,9 +65,10 @@ EDITOR_FOLDER = "admin"
 NOT_BUNDLED = frozenset({"sitemap.xml", "sitemap.xml.gz"})  # they list the production addresses
 BANNER_CLASS = "kb-preview-banner"
 BANNER_STYLESHEET = "kb-preview-banner.css"
-_BANNER_CSS = (f".{BANNER_CLASS}{{display:block;margin:0;padding:.75em 1em;background:#8c1d18;color:#fff;"
-               "font:600 1rem/1.5 system-ui,sans-serif;text-align:center;overflow-wrap:anywhere}\n"
-               f".{BANNER_CLASS} a{{color:#fff;text-decoration:underline}}\n")
+_BANNER_CSS = (f".{BANNER_CLASS}{{display:block;margin:0;padding:.75em 1em;background:#ffe082;color:#212121;"
+               "border-bottom:2px solid #212121;font:600 1rem/1.5 system-ui,sans-serif;text-align:center;"
+               "overflow-wrap:anywhere}\n"
+               f".{BANNER_CLASS} a{{color:inherit;text-decoration:underline}}\n")
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
