@@ -386,7 +386,7 @@ def remove(number: int, remote: str, *, token: str = "", branch: str = "main") -
 
 def comment_body(preview_url: str, run_url: str) -> str:
     if preview_url:
-        return f"网站预览：{preview_url}\n\n（每次推送后自动更新；预览只用于审阅，不是正式网站。）"
+        return f"网站预览：{preview_url}\n\n（每次推送后经维护者批准再更新；预览只用于审阅，不是正式网站，请不要在预览站点上登录。）"
     return f"本次构建的网站已打包为 site-preview，可在 {run_url} 页面底部的 Artifacts 中下载；解压后在 site 目录里运行 python3 -m http.server，再用浏览器打开 http://127.0.0.1:8000 查看。"
 
 
