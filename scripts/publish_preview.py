@@ -315,7 +315,8 @@ def _git(*args: str, cwd: Path, home: Path, token: str = "") -> subprocess.Compl
 def _check_remote(remote: str) -> None:
     if not remote:
         raise PreviewError("没有设置 PREVIEW_REMOTE（预览仓库的地址），无法发布")
-    if "@" in (urlsplit(remote).netloc if "://" in remote else ""):
+    parts = urlsplit(remote)
+    if parts.scheme in ("http", "https") and "@" in parts.netloc:
         raise PreviewError("PREVIEW_REMOTE 里不能带令牌或用户名：令牌放在 PREVIEW_TOKEN 里")
 
 
