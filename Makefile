@@ -90,13 +90,23 @@ serve-both: build
 test: setup browser
 	$(PYTHON) -m pytest
 
+# The two halves of make test, as CI's parallel jobs run them on the site its build job made:
+# KB_SITE_DIR=site make test-site (every test but the browser's), KB_SITE_DIR=site make test-browser.
+.PHONY: test-site test-browser
+test-site: setup
+	$(PYTHON) -m pytest -m "not browser"
+
+test-browser: setup browser
+	$(PYTHON) -m pytest -m browser
+
 # External links of the built site; CI runs it in a separate job that may fail without blocking.
 linkcheck: setup
 	$(PYTHON) -m scripts.check_external_links site
 
 # Pull-request previews: the PR workflow bundles the built site, a separate workflow_run job
 # finds the PR of the triggering run and publishes the bundle (see .github/workflows/preview.yml);
-# publish and comment read PR_NUMBER, PREVIEW_REMOTE (a git URL with its token) and PREVIEW_BASE_URL from the environment.
+# preview-remove deletes a closed PR's preview (preview-remove.yml). They read PR_NUMBER,
+# PREVIEW_REMOTE (the previews repository, no token in it), PREVIEW_TOKEN and PREVIEW_BASE_URL from the environment.
 preview-bundle:
 	python3 -m scripts.publish_preview bundle --site site --out preview
 
@@ -108,6 +118,10 @@ preview-publish:
 
 preview-comment:
 	python3 -m scripts.publish_preview comment
+
+.PHONY: preview-remove
+preview-remove:
+	python3 -m scripts.publish_preview remove
 
 clean:
 	rm -rf site build .cache $(VENV)
