@@ -91,7 +91,8 @@ build: setup-build
 	@rm -rf build/site.old; if [ -d site ]; then mv site build/site.old; fi
 	@mv $(BUILD_TMP)/site site && rm -rf build/site.old $(BUILD_TMP)
 
-# Record the built site's pages and anchors in data/published-paths.txt (never removes one).
+# Record the built site's pages and anchors in data/published-paths.txt (never removes one);
+# the full setup, as the script reads tests.conftest.
 paths: setup build
 	$(PYTHON) -m scripts.published_paths
 
