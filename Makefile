@@ -7,47 +7,78 @@
 #   make editor  the web editor with a local backend on http://localhost:8000/kb/admin/ (writes into data/)
 #   make linkcheck   check the external links of the built site (network)
 #   make bench-scale N=1000   build a generated project of N methods and measure it (data/benchmark/)
+#   make lock    rewrite the hash-pinned lock files requirements/*.txt from requirements/*.in
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
 MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
-STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
-# Front-end packages (the web editor's Decap CMS), pinned in package-lock.json, copied into the site at build time.
+# Python packages, locked with the hash of every file in requirements/*.txt (make lock): building
+# needs build.txt, which is all the deploy installs; tests and benchmarks add test.txt (which holds
+# build.txt's pins). A stamp per lock file: a changed lock file installs again.
+BUILD_STAMP := $(VENV)/.installed-build-$(shell cat requirements/sdist.txt requirements/build.txt | sha1sum | cut -c1-12)
+TEST_STAMP  := $(VENV)/.installed-test-$(shell cat requirements/sdist.txt requirements/test.txt | sha1sum | cut -c1-12)
+PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
+# Front-end packages (the web editor's Decap CMS), pinned in package-lock.json, copied into the site
+# at build time; none needs an install script, and none may run one.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup editor browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
+.PHONY: setup setup-build lock editor browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
 
-setup: $(STAMP) $(NODE_STAMP)
+setup: $(TEST_STAMP) $(NODE_STAMP)
+
+setup-build: $(BUILD_STAMP) $(NODE_STAMP)
 
 $(NODE_STAMP): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(STAMP): requirements.txt
+# $(call python_packages,LOCK FILE): the venv with that lock file's packages. jieba is published
+# only as source: it is built with sdist.txt's pinned setuptools, not one pip would fetch unchecked.
+define python_packages
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-* && touch $@
+	$(PIP_INSTALL) -r requirements/sdist.txt
+	$(PIP_INSTALL) --no-build-isolation -r $(1)
+endef
+
+$(BUILD_STAMP): requirements/sdist.txt requirements/build.txt
+	$(call python_packages,requirements/build.txt)
+	rm -f $(VENV)/.installed-build-* && touch $@
+
+$(TEST_STAMP): requirements/sdist.txt requirements/test.txt
+	$(call python_packages,requirements/test.txt)
+	rm -f $(VENV)/.installed-* && touch $@ $(BUILD_STAMP)
+
+# uv, itself hash-pinned in lock.txt, writes each .txt from its .in with the hashes of every file
+# the package index lists for each version, for the oldest Python the pins allow; pins that still
+# fit are kept (delete a package's lines from a .txt to let it move).
+LOCK_VENV  := build/lock-venv
+UV_COMPILE := $(LOCK_VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11.5
+lock:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	for name in lock sdist build; do $(UV_COMPILE) requirements/$$name.in -o requirements/$$name.txt || exit 1; done
+	$(UV_COMPILE) requirements/test.in -c requirements/build.txt -o requirements/test.txt
 
 # Headless Chromium and CJK fonts from Debian, for the browser tests.
 browser:
 	@bash scripts/install-browser.sh
 
-validate: setup
+validate: setup-build
 	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT))
 
-fix: setup
+fix: setup-build
 	$(PYTHON) -m scripts.validate --fix
 
-new: setup
+new: setup-build
 	$(PYTHON) -m scripts.new $(KIND) "$(NAME)" $(if $(STUDIO),--studio $(STUDIO)) $(if $(ID),--id $(ID))
 
-schema: setup
+schema: setup-build
 	$(PYTHON) -m scripts.schema
 
 # Both editions, each into its own temporary folder under build/, at once where the
 # machine has two cores; site/ (Traditional in site/zh-Hant/) is replaced only when
 # both succeed, so a failed build leaves the last good site in place.
 BUILD_TMP := build/tmp
-build: setup
+build: setup-build
 	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
 	@if [ "$$(nproc)" -ge 2 ]; then \
 	  $(MKDOCS) build --strict -d $(BUILD_TMP)/site & hans=$$!; \
@@ -60,8 +91,9 @@ build: setup
 	@rm -rf build/site.old; if [ -d site ]; then mv site build/site.old; fi
 	@mv $(BUILD_TMP)/site site && rm -rf build/site.old $(BUILD_TMP)
 
-# Record the built site's pages and anchors in data/published-paths.txt (never removes one).
-paths: build
+# Record the built site's pages and anchors in data/published-paths.txt (never removes one);
+# the full setup, as the script reads tests.conftest.
+paths: setup build
 	$(PYTHON) -m scripts.published_paths
 
 # Live preview: after an edit of a page only that page is rendered again (hooks/live_edit.py);
@@ -75,12 +107,12 @@ serve: build
 # scripts/editor.py's guard, on 127.0.0.1 only, for this site's pages only, writing only under
 # data/ and docs/; open http://localhost:8000/kb/admin/ (localhost, not 127.0.0.1).
 EDITOR_SITE := 127.0.0.1:8000
-editor: setup
+editor: setup-build
 	trap 'kill 0' EXIT; $(PYTHON) -m scripts.editor --site $(EDITOR_SITE) & $(MKDOCS) serve --strict -a $(EDITOR_SITE)
 
 # The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
 # (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).
-serve-hant: setup
+serve-hant: setup-build
 	$(MKDOCS) serve --strict -f mkdocs.zh-Hant.yml -a 127.0.0.1:8001
 
 # Both editions as published (site/, site/zh-Hant/), no reload, on http://127.0.0.1:8002/

@@ -27,6 +27,7 @@ from macros.models import KnowledgeBase, load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
 QR_ENCODER = Path(__file__).resolve().parent.parent / "node_modules" / "qrcode-generator" / "dist" / "qrcode.js"
+QR_ENCODER_LICENSE = Path(__file__).resolve().parent.parent / "licenses" / "qrcode-generator.txt"  # none in the package
 _kb: KnowledgeBase | None = None
 
 
@@ -46,6 +47,7 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     if not QR_ENCODER.is_file():
         raise PluginError("training_pages：找不到 node_modules/qrcode-generator，请先运行 make setup（其中的 npm ci 安装组课页画二维码用的脚本）")
     files.append(File.generated(config, training.QR_ENCODER_SCRIPT, abs_src_path=str(QR_ENCODER)))
+    files.append(File.generated(config, f"{training.QR_ENCODER_SCRIPT}.LICENSE.txt", abs_src_path=str(QR_ENCODER_LICENSE)))
     log.info("组课数据：%d 个工作法，%d 个示范点", len(kb.methods), len(kb.sites))
     return files
 

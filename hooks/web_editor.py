@@ -32,6 +32,7 @@ from macros.cms import admin_page, decap_config  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.web_editor")
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLE = PROJECT / "node_modules" / "decap-cms" / "dist"
+DECAP_LICENSE = PROJECT / "licenses" / "decap-cms.txt"  # the npm package has no licence file
 
 
 def _github_repo(repo_url: str | None) -> str:
@@ -59,4 +60,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for script in BUNDLE.glob("*decap-cms.js"):
         shutil.copyfile(script, admin / script.name)
         copied += 1
+    # The bundle's first line points to this file: Decap's licence, then the bundled libraries' notices.
+    notices = (BUNDLE / "decap-cms.js.LICENSE.txt").read_text(encoding="utf-8")
+    (admin / "decap-cms.js.LICENSE.txt").write_text(DECAP_LICENSE.read_text(encoding="utf-8") + "\n" + notices, encoding="utf-8")
     log.info("在线编辑器：admin/（%d 个脚本文件）", copied)
