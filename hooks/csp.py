@@ -6,6 +6,8 @@ the page (the Traditional edition's conversion included), with the SHA-256
 hashes of the page's own inline scripts (Material's), so that no other inline
 script runs and no request goes to another host. Redirect pages written by
 mkdocs-redirects get a stricter one: nothing loaded, only their own script. The policy is built by macros/page_safety.py.
+A policy in a <meta> tag cannot carry ``frame-ancestors`` (browsers ignore it there) and GitHub
+Pages sends no header: framing is refused by docs/javascripts/kb-frame-guard.js instead.
 
 Switch off: remove ``hooks/csp.py`` from ``hooks:`` in mkdocs.yml and the meta
 tag from overrides/main.html.

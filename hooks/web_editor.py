@@ -6,6 +6,11 @@ copy Decap's bundle from ``node_modules/decap-cms/dist`` (installed by ``make se
 with ``npm ci``; nothing is loaded from another host). The Traditional edition has no
 editor of its own: editors edit the Simplified source.
 
+Only when the site is served on this machine (``mkdocs serve``: ``make editor``, ``make serve``)
+may the editor reach decap-server on localhost (:data:`macros.cms.LOCAL_BACKEND`); a built
+site, the one published, names no local address. The editor's page is hidden in another
+site's frame by the frame guard (docs/javascripts/kb-frame-guard.js and its style), copied beside it.
+
 Settings (``extra.web_editor`` in mkdocs.yml): ``auth_url``, the address of the small
 OAuth service that signs editors in to GitHub (see CONTRIBUTING.md); ``branch``.
 Switch off: remove ``hooks/web_editor.py`` from ``hooks:``.
@@ -19,6 +24,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,12 +33,19 @@ from mkdocs.exceptions import PluginError
 if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.cms import admin_page, decap_config  # noqa: E402
+from macros.cms import FRAME_GUARD, LOCAL_BACKEND, admin_page, decap_config  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.web_editor")
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLE = PROJECT / "node_modules" / "decap-cms" / "dist"
 DECAP_LICENSE = PROJECT / "licenses" / "decap-cms.txt"  # the npm package has no licence file
+
+
+def _serving_locally(config: MkDocsConfig) -> bool:
+    """`mkdocs serve` on an editor's machine, not a build to publish. MkDocs names the command
+    only in on_startup, once per process, while `serve` loads the hooks again for every
+    rebuild; but serve always sets site_url to its own loopback address."""
+    return urlsplit(config.site_url or "").hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def _github_repo(repo_url: str | None) -> str:
@@ -52,15 +65,21 @@ def on_post_build(config: MkDocsConfig) -> None:
     settings = config.extra.get("web_editor") or {}
     admin = Path(config.site_dir) / "admin"
     admin.mkdir(parents=True, exist_ok=True)
+    local_backend = LOCAL_BACKEND if _serving_locally(config) else None
     cms_config = decap_config(_github_repo(config.repo_url), settings.get("branch", "main"),
-                              config.site_url or "", settings.get("auth_url"))
+                              config.site_url or "", settings.get("auth_url"), local_backend)
     (admin / "config.yml").write_text(yaml.safe_dump(cms_config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (admin / "index.html").write_text(admin_page(config.site_name, settings.get("auth_url")), encoding="utf-8")
+    (admin / "index.html").write_text(admin_page(config.site_name, settings.get("auth_url"), local_backend),
+                                      encoding="utf-8")
+    script, style = FRAME_GUARD
+    docs = Path(config.docs_dir)
+    shutil.copyfile(docs / "javascripts" / script, admin / script)
+    shutil.copyfile(docs / "stylesheets" / style, admin / style)
     copied = 0
-    for script in BUNDLE.glob("*decap-cms.js"):
-        shutil.copyfile(script, admin / script.name)
+    for bundle in BUNDLE.glob("*decap-cms.js"):
+        shutil.copyfile(bundle, admin / bundle.name)
         copied += 1
     # The bundle's first line points to this file: Decap's licence, then the bundled libraries' notices.
     notices = (BUNDLE / "decap-cms.js.LICENSE.txt").read_text(encoding="utf-8")
     (admin / "decap-cms.js.LICENSE.txt").write_text(DECAP_LICENSE.read_text(encoding="utf-8") + "\n" + notices, encoding="utf-8")
-    log.info("在线编辑器：admin/（%d 个脚本文件）", copied)
+    log.info("在线编辑器：admin/（%d 个脚本文件%s）", copied, "，本机后端 " + LOCAL_BACKEND if local_backend else "")

@@ -28,6 +28,15 @@ DISPLAY_FIELD = {"sources": "title"}
 # Record pages whose prose an editor may change; the data are edited in the record's own form.
 PROSE_FOLDERS = {"methods": "工作法页面文字", "studios": "工作室页面文字"}
 SLUG_HINT = "小写拼音与连字符，与文件名相同，发布后不再改变，例如 sanbu-tiaojie"
+# Where the editor's media library saves uploads: one folder of docs/, whose files CI and the build
+# check like every static file (macros/static_files.py: images, PDF and text, judged by content).
+# Decap 3.16's own media library has no setting that limits file types (its upload box takes any
+# file, images only when opened from an image field), so those checks are what limit them.
+MEDIA_FOLDER = "docs/images/uploads"
+# What the editor writes into a page for an upload. Decap prefixes it as it is; MkDocs resolves a
+# relative link from the page's own file, so it holds under any site path (/kb/, /kb/zh-Hant/).
+# Every page the editor edits is docs/<kind>/<id>.md (PROSE_FOLDERS), one folder below docs/.
+PUBLIC_FOLDER = "../" + MEDIA_FOLDER.removeprefix("docs/")
 
 
 def _strip_optional(annotation: object) -> tuple[object, bool]:
@@ -162,8 +171,11 @@ def prose_collection(kind: str, label: str) -> dict[str, Any]:
     }
 
 
-def decap_config(repo: str, branch: str, site_url: str, auth_base_url: str | None) -> dict[str, Any]:
-    """The whole admin/config.yml: GitHub backend with pull requests from contributors' forks."""
+def decap_config(repo: str, branch: str, site_url: str, auth_base_url: str | None,
+                 local_backend: str | None = None) -> dict[str, Any]:
+    """The whole admin/config.yml: GitHub backend with pull requests from contributors' forks.
+
+    ``local_backend``: the address of decap-server, only when the site is served on an editor's own machine."""
     # GraphQL reads a folder's entries in a few requests instead of one per file (thousands of records).
     backend: dict[str, Any] = {"name": "github", "repo": repo, "branch": branch, "open_authoring": True,
                                "squash_merges": True, "use_graphql": True}
@@ -172,30 +184,36 @@ def decap_config(repo: str, branch: str, site_url: str, auth_base_url: str | Non
     collections = [record_collection(kind, model) for kind, model in MODEL_BY_KIND.items()]
     for kind, label in PROSE_FOLDERS.items():
         collections.append(prose_collection(kind, label))
+    local = {"local_backend": {"url": f"{local_backend}/api/v1"}} if local_backend else {}
     return {
         "backend": backend,
-        # On an editor's own machine `make editor` runs decap-server; Decap uses it only on localhost.
-        "local_backend": {"url": f"{LOCAL_BACKEND}/api/v1"},
+        **local,
         # A contributor's save opens a pull request; CI validates and builds it like any other.
         "publish_mode": "editorial_workflow",
         "locale": "zh_Hans",
         "site_url": site_url,
         "display_url": site_url,
-        "media_folder": "docs/images",
-        "public_folder": "/images",
+        "media_folder": MEDIA_FOLDER,
+        "public_folder": PUBLIC_FOLDER,
         "omit_empty_optional_fields": True,
         "collections": collections,
     }
 
 
-# Decap talks only to GitHub's API (and, on an editor's own machine, to decap-server on
-# localhost:8081); its styles are injected at run time, and its config check compiles
-# JSON schemas, hence 'unsafe-inline' styles and 'unsafe-eval' on this one page only.
+# Decap talks only to GitHub's API (and, on an editor's own machine, to decap-server: `make editor`
+# serves the site with `mkdocs serve`, and hooks/web_editor.py passes this address only then);
+# its styles are injected at run time, and its config check compiles JSON schemas, hence
+# 'unsafe-inline' styles and 'unsafe-eval' on this one page only. Nothing on it submits a form
+# and it sets no <base>. A <meta> policy cannot carry frame-ancestors (browsers ignore it there)
+# and GitHub Pages sends no header: the frame guard (FRAME_GUARD) keeps the page hidden in a frame.
 LOCAL_BACKEND = "http://localhost:8081"
+# The frame guard's script and style (docs/javascripts/, docs/stylesheets/), copied into admin/.
+FRAME_GUARD = ("kb-frame-guard.js", "kb-frame-guard.css")
 
 
-def admin_csp(auth_url: str | None) -> str:
-    connect = ["'self'", "https://api.github.com", LOCAL_BACKEND, *([auth_url] if auth_url else [])]
+def admin_csp(auth_url: str | None, local_backend: str | None = None) -> str:
+    connect = ["'self'", "https://api.github.com", *([local_backend] if local_backend else []),
+               *([auth_url] if auth_url else [])]
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-eval'",
@@ -204,17 +222,23 @@ def admin_csp(auth_url: str | None) -> str:
         f"connect-src {' '.join(connect)}",
         f"frame-src {auth_url or chr(39) + 'none' + chr(39)}",
         "object-src 'none'",
-        "base-uri 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
     ])
 
 
-def admin_page(site_name: str, auth_url: str | None) -> str:
+def admin_page(site_name: str, auth_url: str | None, local_backend: str | None = None) -> str:
+    """The editor's page. ``kb-top-only``: hidden until the frame guard finds it is the top window
+    (the editor holds a GitHub sign-in; in another site's frame a click could be stolen)."""
+    script, style = FRAME_GUARD
     return (
-        '<!doctype html>\n<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
+        '<!doctype html>\n<html lang="zh-Hans" class="kb-top-only">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(admin_csp(auth_url))}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(admin_csp(auth_url, local_backend))}">\n'
         '<meta name="robots" content="noindex">\n'
         f"<title>{escape(site_name)} · 在线编辑</title>\n"
+        f'<link rel="stylesheet" href="{style}">\n'
+        f'<script src="{script}"></script>\n'
         '<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
         '</head>\n<body>\n<script src="decap-cms.js"></script>\n</body>\n</html>\n'
     )

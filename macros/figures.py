@@ -332,7 +332,7 @@ def tile_map(kb: KnowledgeBase, from_page: str) -> str:
         name = std.divisions[code].name
         count = members.total(code)
         squares.append(Markup(
-            '<li style="grid-column:{};grid-row:{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
+            '<li class="kb-col-{} kb-row-{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
             '<span class="kb-tile-count">{}</span></a></li>'
         ).format(column, row + 1, " kb-tile-empty" if not count else "", facets.url(facets.region_path(code), from_page),
                  name, count, regions.short_name(name), count))

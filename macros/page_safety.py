@@ -97,10 +97,13 @@ _DATA_BLOCK = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.
 # Nothing from any other host. Styles: the theme's files; style="" attributes (tables' alignment)
 # cannot load anything once url() is refused in content. Images: the site's and the theme's
 # inline icons (data: URLs in its stylesheet). The search worker is a file of the site.
+# No page sets a <base> ('none'); forms (the search box, the session builder) only ever go to
+# the site itself. frame-ancestors is ignored in a <meta> policy, and GitHub Pages sends no
+# header: docs/javascripts/kb-frame-guard.js keeps a page hidden inside another site's frame.
 _POLICY = (
     "default-src 'self'; script-src 'self'{hashes}; style-src 'self'; style-src-attr 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; frame-src 'none'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; manifest-src 'self'"
+    "object-src 'none'; base-uri 'none'; form-action 'self'; manifest-src 'self'"
 )
 
 

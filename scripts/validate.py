@@ -1,4 +1,4 @@
-"""Check every data file and report all problems at once.
+"""Check every data file, and every file under docs/ that is not a page, and report all problems at once.
 
     python -m scripts.validate [--data data] [--docs docs] [--format text|github] [--fix]
 
@@ -6,6 +6,9 @@
 pinyin, half-width punctuation in Chinese sentences) to the data files and the
 method and studio pages in place, changing only those characters, then
 reports what is left.
+
+Files under docs/ other than pages are checked by content (macros/static_files.py):
+the build refuses the same files (hooks/static_files.py).
 
 Exits 0 when the data is clean and 1 otherwise; bad input never ends in a traceback.
 """
@@ -18,7 +21,8 @@ from pathlib import Path
 
 from macros import hygiene
 from macros.glossary_review import pending_names, project_converter
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, KnowledgeBase, load, sources_dir_for
+from macros.models import MODEL_BY_KIND, PAGED_KINDS, KnowledgeBase, Problem, load, sources_dir_for
+from macros.static_files import static_file_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fix:
         fix_files(args.data, args.docs)
     kb, problems = load(args.data, sources_dir_for(ROOT), args.docs if args.docs.is_dir() else None)
+    problems += static_files_problems(args.docs) if args.docs.is_dir() else []
     for problem in problems:
         print(problem.as_github(ROOT) if args.format == "github" else problem.as_text(ROOT))
     if problems:
@@ -46,6 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"数据校验通过：{counts}。")
     report_pending_names(kb, args.format)
     return 0
+
+
+def static_files_problems(docs_dir: Path) -> list[Problem]:
+    """Every file under docs/ that MkDocs copies as it is (not a page, not hidden), checked by content."""
+    problems: list[Problem] = []
+    for path in sorted(docs_dir.rglob("*")):
+        relative = path.relative_to(docs_dir)
+        if path.is_file() and path.suffix != ".md" and not any(part.startswith(".") for part in relative.parts):
+            problems += static_file_problems(path, relative.as_posix(), path.read_bytes())
+    return problems
 
 
 def report_pending_names(kb: KnowledgeBase, output: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from macros.cms import admin_page, decap_config
+from macros.cms import LOCAL_BACKEND, admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
 from macros.models import MODEL_BY_KIND, REFERENCES, load
 from tests.conftest import ROOT, _serve, build_site, copy_project
@@ -68,8 +68,12 @@ def test_saving_opens_a_pull_request_from_a_fork_and_nothing_is_loaded_from_else
     page = admin_page("知识库<script>", None)
     assert '<script src="decap-cms.js"></script>' in page and "知识库&lt;script&gt;" in page
     csp = BeautifulSoup(page, "lxml").select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
-    assert "connect-src 'self' https://api.github.com http://localhost:8081;" in csp
+    assert "connect-src 'self' https://api.github.com;" in csp and "local_backend" not in CONFIG
     assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    # On an editor's own machine (mkdocs serve), and only there, the local backend is allowed.
+    local = BeautifulSoup(admin_page("知识库", None, LOCAL_BACKEND), "lxml")
+    assert f"connect-src 'self' https://api.github.com {LOCAL_BACKEND};" in local.select_one(
+        'meta[http-equiv="Content-Security-Policy"]')["content"]
 
 
 # ---- end to end: a new demonstration site saved through the form -------------------------
@@ -80,10 +84,13 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: 
     port = free_port()
     served = tmp_path / "served"
     shutil.copytree(built_site / "admin", served / "admin")
-    # The published editor looks for the local backend on port 8081; this test's server has its own port.
-    for name in ("config.yml", "index.html"):
-        path = served / "admin" / name
-        path.write_text(path.read_text(encoding="utf-8").replace("localhost:8081", f"localhost:{port}"), encoding="utf-8")
+    # The editor as `make editor` serves it (the published one names no local backend), with this
+    # test's decap-server on its own port.
+    local_backend = f"http://localhost:{port}"
+    settings = decap_config("shequ-gongzuofa/kb", "main", "https://shequ-gongzuofa.github.io/kb/", None, local_backend)
+    (served / "admin" / "config.yml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                                                 encoding="utf-8")
+    (served / "admin" / "index.html").write_text(admin_page("社区工作法知识库", None, local_backend), encoding="utf-8")
     studio = project / "data/studios/hongyan-jiayouzhan.yml"
     studio_name = yaml.safe_load(studio.read_text(encoding="utf-8"))["name"]
 
