@@ -35,8 +35,8 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from macros.editions import (
-    Converter,
     TEXT_FILE_SUFFIXES,
+    Converter,
     GlossaryError,
     convert_html,
     convert_search_index,

@@ -33,14 +33,14 @@ from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import facets, figures, generated, lineage, pages  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros import facets, figures, generated, lineage, pages, training  # noqa: E402
+from macros.knowledge_base import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
 
 REGISTRY: dict[str, generated.Producer] = {
     "记录页（没有手写页面的工作法、工作室、书记与导师、示范点）": pages.record_pages,
-    "培训方案与卡片": generated.training_pages,
+    "培训方案与卡片": training.training_pages,
     "分面列表": facets.browse_pages,
     "地区页": figures.region_pages,
     "传承图谱分页": lineage.network_pages,

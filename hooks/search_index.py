@@ -29,7 +29,7 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from macros import search_index  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros.knowledge_base import load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 

@@ -17,8 +17,9 @@ import logging  # noqa: E402
 
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from macros.facets import listing_path, served, slug  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros.facets import slug  # noqa: E402
+from macros.knowledge_base import load_project  # noqa: E402
+from macros.sitemap import listing_path, served  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.theme_tags")
 _themes: dict[str, list[str]] = {}

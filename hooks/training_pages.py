@@ -22,8 +22,8 @@ import logging  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import training  # noqa: E402
-from macros.models import KnowledgeBase, load_project  # noqa: E402
+from macros import sitemap, training  # noqa: E402
+from macros.knowledge_base import KnowledgeBase, load_project  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
 QR_ENCODER = Path(__file__).resolve().parent.parent / "node_modules" / "qrcode-generator" / "dist" / "qrcode.js"
@@ -38,10 +38,10 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
         return files  # the macros plugin reports them and stops the build
     pages = {}
     for method in kb.methods.values():
-        source = files.get_file_from_path(f"methods/{method.id}.md")
+        source = files.get_file_from_path(sitemap.record_path("methods", method.id))
         pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if source and source.abs_src_path else ""
     data = training.session_data(kb, pages, config.site_url or "/", config.extra.get("short_host"))
-    files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+    files.append(File.generated(config, sitemap.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
     if not QR_ENCODER.is_file():
         raise PluginError("training_pages：找不到 node_modules/qrcode-generator，请先运行 make setup（其中的 npm ci 安装组课页画二维码用的脚本）")
     files.append(File.generated(config, training.QR_ENCODER_SCRIPT, abs_src_path=str(QR_ENCODER)))

@@ -20,7 +20,13 @@ import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify, strip_tags, unique
+from markdown.extensions.toc import (
+    remove_fnrefs,
+    render_inner_html,
+    slugify,
+    strip_tags,
+    unique,
+)
 from markdown.treeprocessors import Treeprocessor
 
 # Section heading (as written in docs/<kind>/<id>.md) → its id on every page.

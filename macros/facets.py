@@ -21,7 +21,6 @@ years, and the pinyin of themes and types.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,17 +28,27 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
+from . import sitemap
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase, Method, Mentor, Site, Studio
+from .knowledge_base import KnowledgeBase
+from .models import Mentor, Method, Site, Studio
 from .regions import Place, place
-from .render import esc, html_of, links, record_path, source_line
+from .render import esc, html_of, links, source_line
+from .sitemap import (
+    PAGED_KINDS,
+    facet_index_path,
+    listing_path,
+    record_path,
+    region_path,
+    root_of,
+    served,
+    url,
+)
 
 PAGE_SIZE = 20
 SHARD_SIZE = 50
 FACET_SHOWN = 10
 VALUES_PER_PAGE = 200
-KINDS = ("methods", "studios", "mentors", "sites")
-KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "地区未载明"
 
@@ -154,7 +163,7 @@ def build_index(kb: KnowledgeBase) -> BrowseIndex:
     """Every record's facet values and place, read once."""
     kinds: dict[str, KindIndex] = {}
     places: dict[tuple[str, str], Place] = {}
-    for kind in KINDS:
+    for kind in PAGED_KINDS:
         values: dict[str, dict[str, tuple[str, ...]]] = {}
         labels: dict[str, dict[str, str]] = {spec.key: {} for spec in FACETS[kind]}
         for record in kb.of_kind(kind).values():
@@ -191,13 +200,6 @@ def paginate(items: list, size: int = PAGE_SIZE) -> list[list]:
     return [items[start:start + size] for start in range(0, len(items), size)] or [[]]
 
 
-def listing_path(kind: str, facet: str | None = None, value: str | None = None, page: int = 1) -> str:
-    if facet is None:
-        return f"{kind}/index.md" if page == 1 else f"browse/{kind}/page-{page}.md"
-    folder = f"browse/{kind}/{facet}/{value}"
-    return f"{folder}/index.md" if page == 1 else f"{folder}/page-{page}.md"
-
-
 # A studio's own page already lists its methods, people and sites: its facet value leads
 # there without JavaScript, instead of one more listing per studio (thousands at scale).
 RECORD_FACETS = {"studio": "studios"}
@@ -208,47 +210,6 @@ def value_target(kind: str, facet: str, value: str) -> str:
     if facet in RECORD_FACETS:
         return record_path(RECORD_FACETS[facet], value)
     return listing_path(kind, facet, value)
-
-
-def facet_index_path(kind: str, facet: str, page: int = 1) -> str:
-    return f"browse/{kind}/{facet}/index.md" if page == 1 else f"browse/{kind}/{facet}/page-{page}.md"
-
-
-def region_path(code: str) -> str:
-    return f"regions/{code}.md"
-
-
-def served(docs_path: str) -> str:
-    """``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``: the URL MkDocs serves a page at, from the site root."""
-    path, _, anchor = docs_path.partition("#")
-    folder = posixpath.dirname(path) if posixpath.basename(path) == "index.md" else posixpath.splitext(path)[0]
-    return (folder + "/" if folder else "") + (f"#{anchor}" if anchor else "")
-
-
-def url(target: str, from_page: str) -> str:
-    """URL of docs page ``target`` relative to the URL of ``from_page`` (raw HTML is not rewritten by MkDocs)."""
-    path, _, anchor = served(target).partition("#")
-    relative = _relative_path(path, served(from_page))
-    return ("./" if relative == "." else relative + "/") + (f"#{anchor}" if anchor else "")
-
-
-def _relative_path(path: str, start: str) -> str:
-    """``posixpath.relpath`` for the site's own clean paths, without its look-up of the working
-    folder (listings make tens of thousands of links)."""
-    to, here = path.strip("/").split("/"), start.strip("/").split("/")
-    if {".", ".."} & {*to, *here}:
-        return posixpath.relpath(path or ".", start or ".")
-    to, here = [part for part in to if part], [part for part in here if part]
-    common = 0
-    while common < min(len(to), len(here)) and to[common] == here[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
-
-
-def root_of(from_page: str) -> str:
-    """The site root relative to the URL of ``from_page`` (``../`` from ``methods/``)."""
-    depth = served(from_page).count("/")
-    return "../" * depth or "./"
 
 
 def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
@@ -301,10 +262,6 @@ def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  #
 Fact = tuple[str, list[tuple[str, str | None]]]  # label, [(text, docs path or None)]
 
 
-def _record_target(kind: str, record_id: str) -> str:
-    return record_path(kind, record_id)  # the record pages' addresses are render's to decide
-
-
 def region_facts(where: Place, kind: str, index: BrowseIndex) -> list[tuple[str, str | None]]:
     """The place as linked parts: province and city to their region pages, the county as text."""
     parts: list[tuple[str, str | None]] = []
@@ -326,7 +283,7 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     facts: list[Fact] = []
 
     def studios(ids: Iterable[str]) -> list[tuple[str, str | None]]:
-        return [(kb.studios[s].name, _record_target("studios", s)) for s in ids]
+        return [(kb.studios[s].name, record_path("studios", s)) for s in ids]
 
     if isinstance(record, Method):
         facts.append(("主题", [(t, listing_path("methods", "theme", slug(t))) for t in record.themes]))
@@ -334,7 +291,7 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     if isinstance(record, (Studio, Site)):
         facts.append(("类型", [(record.type, listing_path(kind, "type", slug(record.type)))]))
     if isinstance(record, Studio):
-        facts.append(("负责人", [(kb.mentors[record.leader].name, _record_target("mentors", record.leader))] if record.leader else []))
+        facts.append(("负责人", [(kb.mentors[record.leader].name, record_path("mentors", record.leader))] if record.leader else []))
     if isinstance(record, Mentor):
         facts.append(("职务", [(record.role, None)]))
         facts.append(("社区或单位", [(record.community, None)] if record.community else []))
@@ -367,7 +324,7 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     return Markup(
         '<li class="kb-item"><a class="kb-item-name" href="{}">{}</a>{}<dl class="kb-item-facts">{}</dl></li>'
     ).format(
-        url(_record_target(kind, record_id), from_page),
+        url(record_path(kind, record_id), from_page),
         record.name,  # type: ignore[attr-defined]
         html_of('<p class="kb-item-summary">{}</p>', summary) if summary else "",
         facts,
@@ -438,7 +395,7 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
     ids = kind_index.matching({facet: value} if facet and value else {})
     pages = paginate(ids)
     number = min(number, len(pages))
-    label = KIND_LABELS[kind]
+    label = sitemap.label(kind)
     if facet:
         spec = next(s for s in FACETS[kind] if s.key == facet)
         # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
@@ -473,8 +430,8 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
             url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
         for v in pages[number - 1]
     )
-    heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(KIND_LABELS[kind], spec.label, number)
-    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), KIND_LABELS[kind])
+    heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(sitemap.label(kind), spec.label, number)
+    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
     body = html_of('<ul class="kb-facet-values">{}</ul>{}\n', 
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)
@@ -506,7 +463,7 @@ def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
         record = index.kb.of_kind(kind)[rid]
         facts = [[label, [[text, served(target) if target else None] for text, target in parts]]
                  for label, parts in card_facts(index, kind, rid)]
-        cards.append({"name": record.name, "url": served(_record_target(kind, rid)),  # type: ignore[attr-defined]
+        cards.append({"name": record.name, "url": served(record_path(kind, rid)),  # type: ignore[attr-defined]
                       "summary": getattr(record, "summary", None) or "", "facts": facts})
     return json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
 
@@ -531,7 +488,7 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
     ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
     # A record whose address is still an anchor here (no page of its own) needs its anchor too.
     ids += [rid for rid in records if record_path(kind, rid).startswith(from_page + "#") and rid not in ids]
-    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
+    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(record_path(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
              for rid in ids if rid in records]
     if not links:
         return ""
@@ -549,15 +506,15 @@ def source_directory(kb: KnowledgeBase, from_page: str) -> str:
     blocks = []
     for source in kb.sources.values():
         rows = []
-        for kind in KINDS:
+        for kind in PAGED_KINDS:
             ids = kinds[kind].members.get((SOURCE_FACET.key, source.id), [])
             if not ids:
                 continue
             more = ""
             if len(ids) > SOURCE_SHOWN:
-                target = posixpath.relpath(listing_path(kind, SOURCE_FACET.key, source.id), posixpath.dirname(from_page) or ".")
+                target = sitemap.link(listing_path(kind, SOURCE_FACET.key, source.id), from_page)
                 more = f"……[全部 {len(ids)} 个]({target})"
-            rows.append(f"- {esc(KIND_LABELS[kind])}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
+            rows.append(f"- {esc(sitemap.label(kind))}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
         body = "\n".join(rows) or "尚无记录引用这篇文章。"
         blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
     return "\n".join(blocks)

@@ -15,8 +15,19 @@ from pathlib import Path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.exceptions import Abort
 
-from macros import benchmark, completeness, editing, facets, figures, lineage, pages, render, template_check, training
-from macros.models import load_project
+from macros import (
+    benchmark,
+    completeness,
+    editing,
+    facets,
+    figures,
+    lineage,
+    pages,
+    render,
+    template_check,
+    training,
+)
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
 

@@ -45,7 +45,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .models import KnowledgeBase
+from . import sitemap
+from .knowledge_base import KnowledgeBase
 
 FORMAT_VERSION = 2  # 2: terms hashed with CRC-32 instead of FNV-1a
 # A shard is the unit a query downloads; aim at this many raw bytes per shard.
@@ -159,12 +160,12 @@ def lexicon(kb: KnowledgeBase) -> list[Entry]:
         if len(word) >= 2 and word not in entries:
             entries[word] = Entry(word, name or word, pinyin)
 
-    for kind in ("methods", "studios", "sites", "mentors"):
+    for kind in sitemap.PAGED_KINDS:
         for record in kb.of_kind(kind).values():
             add(record.name, pinyin=True)  # type: ignore[attr-defined]
             for alias in record.aliases:  # type: ignore[attr-defined]
                 add(alias, record.name, pinyin=True)  # type: ignore[attr-defined]
-    for kind in ("methods", "studios", "sites", "mentors"):
+    for kind in sitemap.PAGED_KINDS:
         for record in kb.of_kind(kind).values():
             region = getattr(record, "region", None) or getattr(getattr(record, "origin", None), "region", None)
             for part in region.parts() if region else []:
@@ -234,7 +235,9 @@ class Page:
 # What a page is to the ranking: a record's own page comes before the pages that belong to it
 # (a method's training plan and card), which come before everything else (lists, hubs, charts).
 OTHER, RECORD, PART = 0, 1, 2
-RECORD_KINDS = ("methods", "studios", "sites", "mentors")
+# The order in which suggestions of a kind are offered, places before people: a ranking choice
+# over the site map's kinds, not another list of them (the test checks they are the same kinds).
+SUGGESTED_KINDS = ("methods", "studios", "sites", "mentors")
 
 
 @dataclass(frozen=True)
@@ -248,19 +251,17 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
     """Locations of the pages that are a record's own page or belong to one, from the data.
 
     A record's page is ``<kind>/<id>/`` (the page ``docs/<kind>/<id>.md`` or one generated
-    for it); a method's training plan and card are where macros/training.py puts them.
+    for it); a method's training plan and card are where macros/sitemap.py puts them.
     Any kind whose records get pages is covered; pages that do not exist are never looked up.
     """
-    from . import training
-
     roles: dict[str, Role] = {}
-    for kind in RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         for record in kb.of_kind(kind).values():
             key = f"{kind}/{record.id}"  # type: ignore[attr-defined]
             roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))  # type: ignore[attr-defined]
     for method in kb.methods.values():
-        for path in (training.plan_path(method.id), training.card_path(method.id)):
-            roles[path.removesuffix(".md") + "/"] = Role(PART, f"methods/{method.id}")
+        for path in (sitemap.plan_path(method.id), sitemap.card_path(method.id)):
+            roles[sitemap.served(path)] = Role(PART, f"methods/{method.id}")
     return roles
 
 
@@ -671,7 +672,7 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
         for theme, count in sorted(themes.items()):
             found.append({"w": words(theme), "n": [fold(theme)], "t": f"主题：{theme}", "l": f"tags/#tag:{theme}",
                           "x": f"{count} 个工作法以“{theme}”为主题"})
-    for kind in RECORD_KINDS:
+    for kind in SUGGESTED_KINDS:
         listing = by_location.get(f"{kind}/")
         if listing is None or not kb.of_kind(kind):
             continue

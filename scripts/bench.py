@@ -42,10 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from macros.config_file import read_mkdocs_config  # noqa: E402
 from macros.benchmark import table  # noqa: E402
+from macros.config_file import read_mkdocs_config  # noqa: E402
 from macros.editions import Converter  # noqa: E402
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, load_or_raise  # noqa: E402
+from macros.knowledge_base import load_or_raise  # noqa: E402
+from macros.models import MODEL_BY_KIND  # noqa: E402
+from macros.sitemap import PAGED_KINDS  # noqa: E402
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}

@@ -323,7 +323,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
     """The judged queries and the no-answer queries; every wrong entry is reported at once, in Chinese."""
     import yaml
 
-    from macros.models import load_or_raise
+    from macros.knowledge_base import load_or_raise
 
     kb = load_or_raise(ROOT / "data")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -349,7 +349,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
 def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
     """Site paths that count as answering ``want``: a record's page, its training plan and card,
     or, for a record without a page of its own, the list page it sits on."""
-    from macros import training
+    from macros import sitemap
 
     found: set[str] = set()
     for item in want:
@@ -360,7 +360,7 @@ def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
         own = f"{kind}/{record}/"
         found.add(own if (site / own / "index.html").exists() else f"{kind}/")
         if kind == "methods":
-            found |= {path.removesuffix(".md") + "/" for path in (training.plan_path(record), training.card_path(record))}
+            found |= {path.removesuffix(".md") + "/" for path in (sitemap.plan_path(record), sitemap.card_path(record))}
     return found
 
 
@@ -480,7 +480,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from macros.models import load_or_raise
+    from macros.knowledge_base import load_or_raise
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
     if args.relevance:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from macros import hygiene
 from macros.glossary_review import pending_names, project_converter
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, KnowledgeBase, load, sources_dir_for
+from macros.knowledge_base import KnowledgeBase, load, sources_dir_for
+from macros.models import MODEL_BY_KIND
+from macros.sitemap import PAGED_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 

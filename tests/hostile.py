@@ -27,7 +27,11 @@ from bs4 import BeautifulSoup, Comment
 from pydantic import BaseModel, ValidationError
 
 from macros.editions import GlossaryError, load_glossary
-from macros.models import MODEL_BY_KIND, _Loader, _model_in, load, load_redirects
+from macros.knowledge_base import load
+from macros.messages import _model_in
+from macros.models import MODEL_BY_KIND
+from macros.redirects import load_redirects
+from macros.yaml_reader import _Loader
 from tests.conftest import copy_project
 
 # {n} is the payload's number. Quotes, tag-closing sequences, Markdown and Jinja.

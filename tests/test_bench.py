@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.models import SLUG_PATTERN, load
+from macros.knowledge_base import load
+from macros.models import SLUG_PATTERN
 from scripts import bench
 
 METHODS = 50

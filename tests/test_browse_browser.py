@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser

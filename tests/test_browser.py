@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

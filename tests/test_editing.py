@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import completeness, page_meta
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 from tests.records import write_records
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from mkdocs.config import load_config
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from mkdocs.config import load_config
-
 from macros.editions import edition_converter
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

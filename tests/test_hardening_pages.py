@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.models import load_or_raise
-from macros.page_safety import content_problems, content_security_policy, mark_outbound_links, with_policy
+from macros.knowledge_base import load_or_raise
+from macros.page_safety import (
+    content_problems,
+    content_security_policy,
+    mark_outbound_links,
+    with_policy,
+)
 from tests.conftest import ROOT, build_site, copy_project
 
 # Page Markdown a stranger could send; each line must stop the build.

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from scripts import check_external_links
-from scripts.check_links import check_all, external_links, internal_problems, report_external, report_internal
+from scripts.check_links import (
+    check_all,
+    external_links,
+    internal_problems,
+    report_external,
+    report_internal,
+)
 
 
 def write_site(root: Path, pages: dict[str, str]) -> Path:

@@ -8,8 +8,18 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import anchors, facets, generated, lineage, page_meta, pages, render
-from macros.models import KnowledgeBase, Method, Origin, Region, load_or_raise
+from macros import (
+    anchors,
+    facets,
+    generated,
+    lineage,
+    page_meta,
+    pages,
+    render,
+    training,
+)
+from macros.knowledge_base import KnowledgeBase, load_or_raise
+from macros.models import Method, Origin, Region
 from tests.records import write_records
 
 
@@ -50,7 +60,7 @@ def test_training_pages_read_the_method_page_prose(kb: KnowledgeBase) -> None:
         reads.append(path)
         return page_text if path == "methods/demo-method.md" else None
 
-    pages, counts = generated.collect({"培训": generated.training_pages}, kb, read, lambda path: False)
+    pages, counts = generated.collect({"培训": training.training_pages}, kb, read, lambda path: False)
     by_path = {page.path: (page.source, text) for page, text in pages}
     assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md", "training/visits/demo-site.md"}
     assert by_path["training/demo-method.md"][0] == "data/methods/demo-method.yml"

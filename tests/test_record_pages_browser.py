@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser

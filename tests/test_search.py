@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from macros import search_index as si
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from scripts.bench_search import load_judgements, relevant_locations
 from tests.conftest import ROOT
 

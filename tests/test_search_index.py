@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from macros import search_index as si
-from macros.models import load_or_raise
+from macros import sitemap
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 KB = load_or_raise(ROOT / "data")
@@ -205,7 +206,7 @@ def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
 
 def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() -> None:
     roles = si.page_roles(KB)
-    for kind in si.RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         for record_id in KB.of_kind(kind):
             assert roles[f"{kind}/{record_id}/"] == si.Role(si.RECORD, f"{kind}/{record_id}",
                                                             tuple(KB.of_kind(kind)[record_id].aliases))  # type: ignore[attr-defined]
@@ -259,3 +260,7 @@ def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeyp
     pooled = list(si.all_page_terms(pages, entries, fold, si.jieba_search_cut(entries), cache, workers=2))
     assert pooled == here and len(cache.used) == len(pages)
     assert any(term.startswith("w:") for term in pooled[0])
+
+
+def test_every_kind_with_pages_is_suggested_once() -> None:
+    assert sorted(si.SUGGESTED_KINDS) == sorted(sitemap.PAGED_KINDS)

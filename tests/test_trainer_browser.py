@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from mkdocs.config import load_config
 
 from macros import handout
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser

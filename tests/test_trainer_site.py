@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from macros import figures, handout, render, training
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from scripts.published_paths import read_list
 from tests.conftest import ROOT
 

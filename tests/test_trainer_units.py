@@ -11,7 +11,8 @@ import pytest
 import segno
 
 from macros import figures, handout, render, training
-from macros.models import KnowledgeBase, Method, load_or_raise
+from macros.knowledge_base import KnowledgeBase, load_or_raise
+from macros.models import Method
 from tests.records import write_records
 
 SITE = "https://example.org/kb/"

@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 
 from macros.cms import admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
-from macros.models import MODEL_BY_KIND, REFERENCES, load
+from macros.knowledge_base import load
+from macros.models import MODEL_BY_KIND, REFERENCES
 from tests.conftest import ROOT, _serve, build_site, copy_project
 
 CONFIG = decap_config("shequ-gongzuofa/kb", "main", "https://example.org/kb/", None)
