@@ -5,7 +5,7 @@ One job: ``extra.edition`` in the config names the edition this build is
 
 - gives each page's template the links to the same page in every edition
   (``extra.edition_links``; used by overrides/partials/alternate.html and
-  overrides/partials/hreflang.html) and the edition's own ``site_url``;
+  overrides/sitemap.xml) and the edition's own ``site_url``;
 - when the edition is converted (``opencc`` set in ``extra.editions``), converts
   every rendered page, the 404 page, the search index and the text files copied
   from docs/ (scripts, styles, JSON) from the Simplified build output with

@@ -85,27 +85,6 @@ def on_post_build(config):  # noqa: ANN001, ANN201
              index.docs, index.shards, index.terms, time.perf_counter() - started)
 
 
-def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
-    """Index an already written site or edition folder from its HTML files, e.g. ``site/zh-Hant``.
-
-    For an edition made by converting the built pages (Traditional characters):
-    its pages are read as converted, locations are relative to ``root``, and
-    the index goes to ``root/search/kb/``, where the worker at
-    ``root/assets/javascripts/kb-search-worker.js`` looks for it. Queries in
-    either script find the same pages: text and queries are both folded.
-    """
-    pages = []
-    for path in sorted(root.rglob("*.html")):
-        relative = path.relative_to(root).as_posix()
-        if relative.startswith(("assets/", "search/")) or relative == "404.html":
-            continue
-        location = "" if relative == "index.html" else relative.removesuffix("index.html")
-        page = search_index.page_from_html(path.read_text(encoding="utf-8"), location)
-        if page is not None:
-            pages.append(page)
-    return write(root, pages, data_dir)
-
-
 def write(site: Path, pages: list[search_index.Page], data_dir: Path,
           cache_dir: Path | None = None, edition: str = "zh-Hans") -> search_index.Index:
     """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``."""

@@ -12,7 +12,7 @@ Addresses (docs-relative paths; MkDocs serves them as directories):
 - ``browse/<kind>/<facet>/<value>/index.md`` and ``…/page-<n>.md`` — one facet value;
 - ``browse/<kind>/<facet>/index.md`` — every value of a facet with its count;
 - ``browse/<kind>/facets.json`` and ``browse/<kind>/shard-<n>.json`` — what
-  overrides/assets/javascripts/kb-facets.js combines in the browser.
+  docs/javascripts/kb-facets.js combines in the browser.
 
 Values in addresses are ASCII slugs: region codes (GB/T 2260), record ids,
 years, and the pinyin of themes and types.

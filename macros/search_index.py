@@ -384,12 +384,6 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], Iterable[str]]) -> dict[str, int]:
-    """A page's index terms and their weights: n-gram counts (capped), title flag, jieba words."""
-    title, text = fold(page.title), fold(page.text)
-    return _terms(title, text, page_words(title, text, segment))
-
-
 def page_words(title: str, text: str, segment: Callable[[str], Iterable[str]]) -> list[str]:
     """jieba's words (two or more characters, some CJK) of a page's folded title and text.
 
@@ -488,7 +482,7 @@ def _worker_words(folded: tuple[str, str]) -> list[str]:
 def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str], str],
                    segment: Callable[[str], Iterable[str]], cache: WordCache | None = None,
                    workers: int | None = None) -> Iterator[dict[str, int]]:
-    """:func:`page_terms` of every page, in order, one page at a time (a site's terms together would
+    """Every page's index terms and their weights (n-gram counts, capped; title flag; jieba words), in order, one page at a time (a site's terms together would
     not fit in memory at scale). Words come from ``cache`` where it has them; the pages it lacks
     are segmented with ``segment`` first, on large sites in parallel processes."""
     cache = cache or WordCache(None)
@@ -554,7 +548,7 @@ def build_index(
     write: Callable[[str, str], None] | None = None,
     pinyin: Callable[[str], list[str]] = pinyin_keys,
 ) -> Index:
-    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order,
+    """Build the sharded index of ``pages`` from their :func:`all_page_terms` (``terms``, in the same order,
     read once).
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the

@@ -47,7 +47,6 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: E402
 
 QUERIES = ["走动式工作法", "服务中心", "调解", "殷金鳳", "zdsgzf", "社区"]
-ENGINES = ("kb", "lunr", "pagefind")
 TIMEOUT_MS = 300_000
 
 

@@ -103,7 +103,7 @@ def test_page_from_html_reads_only_the_article() -> None:
 
 def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:  # noqa: ANN001
     fold = si.make_fold(char_map)
-    return si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages])
+    return si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)))
 
 
 def lookup(index: si.Index, term: str, folder: Path | None = None) -> object:
@@ -175,23 +175,6 @@ def test_material_index_keeps_its_configuration_without_documents() -> None:
     assert json.loads(si.stub_search_index(original)) == {"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": []}
 
 
-def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # noqa: ANN001
-    from hooks.search_index import index_built_site
-
-    article = '<html><body><article class="md-content__inner"><h1>{0}</h1><p>{1}</p></article></body></html>'
-    (tmp_path / "methods" / "x").mkdir(parents=True)
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "index.html").write_text(article.format("首頁", "社區工作法"), encoding="utf-8")
-    (tmp_path / "methods" / "x" / "index.html").write_text(article.format("走動式工作法", "入戶走訪"), encoding="utf-8")
-    (tmp_path / "assets" / "page.html").write_text(article.format("不算", "資源"), encoding="utf-8")
-    index = index_built_site(tmp_path, ROOT / "data")
-    docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
-    assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
-    assert not index.files  # written as made, not held
-    found = docs_of(index, "走动式", tmp_path / "search" / "kb")
-    assert found == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
-
-
 def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
     html = ('<nav class="md-tags"><a class="md-tag">物业管理</a></nav><p>一句话概括：逐户走访。</p>'
             '<p class="kb-completeness kb-completeness--most">资料完整度 <strong>10/12</strong><a href="#">参与补充</a></p>'
@@ -225,7 +208,7 @@ def test_index_tells_the_worker_which_documents_are_records(entries, char_map, c
     pages = si.ranked_pages([si.Page("explore/lineage/", "传承图谱", method.name), si.Page("training/sanbu-tiaojie/", "培训方案", ""),
                              si.Page("methods/sanbu-tiaojie/", method.name, "")], roles)
     fold = si.make_fold(char_map)
-    index = si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages], roles)
+    index = si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)), roles)
     meta = json.loads(index.files["meta.json"])
     assert (meta["own"], meta["part"]) == (1, 2)
     docs = [json.loads(index.files[f"d/{n}.json"]) for n in range(3)]
