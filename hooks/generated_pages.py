@@ -25,16 +25,16 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import logging  # noqa: E402
-import os  # noqa: E402
-import posixpath  # noqa: E402
+import logging
+import os
+import posixpath
 
-from mkdocs.exceptions import Abort  # noqa: E402
-from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
-from macros import facets, figures, generated, lineage, pages, training  # noqa: E402
-from macros.knowledge_base import load_project  # noqa: E402
+from macros import facets, figures, generated, lineage, pages, training
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
 
@@ -49,7 +49,7 @@ REGISTRY: dict[str, generated.Producer] = {
 
 # Before the plugins: mkdocs-redirects checks in its on_files that short links lead to existing pages.
 @event_priority(100)
-def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_files(files, config, **kwargs):
     if os.environ.get("KB_GENERATED_PAGES", "1") == "0":
         log.info("已关闭（KB_GENERATED_PAGES=0）：不生成页面")
         return files

@@ -26,10 +26,10 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.plugins import event_priority
 
-from macros import search_index  # noqa: E402
-from macros.knowledge_base import load_project  # noqa: E402
+from macros import search_index
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -43,7 +43,7 @@ def _enabled() -> bool:
     return os.environ.get("KB_SEARCH", "on").lower() not in ("off", "0", "false", "no")
 
 
-def on_config(config):  # noqa: ANN001, ANN201
+def on_config(config):
     _pages.clear()
     if _enabled():
         config.extra["kb_search_worker"] = WORKER
@@ -51,7 +51,7 @@ def on_config(config):  # noqa: ANN001, ANN201
     return config
 
 
-def _stop_materials_index(config) -> None:  # noqa: ANN001
+def _stop_materials_index(config) -> None:
     """Material's search plugin would parse (and segment with jieba) every page for a lunr index
     that this engine replaces: it adds nothing now, so its ``search_index.json`` keeps only its
     configuration. Hooks run after the plugins' ``on_config``, so its index object exists."""
@@ -63,7 +63,7 @@ def _stop_materials_index(config) -> None:  # noqa: ANN001
 
 
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201
+def on_post_page(output, page, config):
     # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
     if _enabled() and not (page.meta.get("search") or {}).get("exclude"):
         found = search_index.page_from_html(output, page.url)
@@ -73,7 +73,7 @@ def on_post_page(output, page, config):  # noqa: ANN001, ANN201
     return output
 
 
-def on_post_build(config):  # noqa: ANN001, ANN201
+def on_post_build(config):
     if not _enabled():
         return
     started = time.perf_counter()

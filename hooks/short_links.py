@@ -13,17 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging  # noqa: E402
+import logging
 
-from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.exceptions import Abort
 
-from macros import handout, sitemap  # noqa: E402
-from macros.redirects import REDIRECTS_FILE, load_redirects  # noqa: E402
+from macros import handout, sitemap
+from macros.redirects import REDIRECTS_FILE, load_redirects
 
 log = logging.getLogger("mkdocs.hooks.short_links")
 
 
-def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_config(config, **kwargs):
     plugin = config.plugins.get("redirects")
     if plugin is None:
         log.warning("插件 redirects 未启用，短链接不会生成")

@@ -16,21 +16,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import json  # noqa: E402
-import logging  # noqa: E402
+import json
+import logging
 
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
-from macros import sitemap, training  # noqa: E402
-from macros.knowledge_base import KnowledgeBase, load_project  # noqa: E402
+from macros import sitemap, training
+from macros.knowledge_base import KnowledgeBase, load_project
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
 QR_ENCODER = Path(__file__).resolve().parent.parent / "node_modules" / "qrcode-generator" / "dist" / "qrcode.js"
 _kb: KnowledgeBase | None = None
 
 
-def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_files(files, config, **kwargs):
     global _kb
     kb, problems = load_project(Path(config.config_file_path).parent)
     _kb = None if problems else kb
@@ -49,7 +49,7 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     return files
 
 
-def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_markdown(markdown, page, config, **kwargs):
     """A method page ends with its plan, card, a session with it, and 我用过这个方法."""
     kind, _, name = page.file.src_uri.partition("/")
     method_id = name.removesuffix(".md")

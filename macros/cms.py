@@ -54,7 +54,7 @@ def _unannotated(annotation: object) -> tuple[object, list[object]]:
 
 
 def _pattern(metadata: list[object], info: FieldInfo | None) -> str | None:
-    for item in [*metadata, *((info.metadata if info else []))]:
+    for item in [*metadata, *(info.metadata if info else [])]:
         pattern = getattr(item, "pattern", None)
         if pattern:
             return pattern
@@ -148,7 +148,7 @@ def record_collection(kind: str, model: type[Entry]) -> dict[str, Any]:
         "create": True,
         "slug": "{{fields.id}}",
         "identifier_field": DISPLAY_FIELD.get(kind, "name"),
-        "summary": "{{%s}}（{{id}}）" % DISPLAY_FIELD.get(kind, "name"),
+        "summary": "{{" + DISPLAY_FIELD.get(kind, "name") + "}}（{{id}}）",
         "fields": model_fields(model, references),
     }
 

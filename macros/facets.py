@@ -155,7 +155,7 @@ def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -
     year = year_of(record)
     if year and any(spec.key == "year" for spec in FACETS[kind]):
         values["year"] = [(year, f"{year}年")]
-    values["source"] = [(s, kb.sources[s].title) for s in getattr(record, "sources")]
+    values["source"] = [(s, kb.sources[s].title) for s in record.sources]
     return values
 
 
@@ -248,7 +248,7 @@ SOURCE = "macros/facets.py"  # what an editor changes to change a listing: its r
 GENERATED_HEADER = "---\nrender_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
 
 
-def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
     index = index_for(kb)
     for path, render in listing_pages(index).items():
@@ -376,13 +376,13 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
         for slug_ in shown:
             label = kind_index.labels[spec.key][slug_]
             current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
-            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>', 
+            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>',
                 url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
         more = ""
         if len(values) > len(shown):
             more = html_of('<li><a href="{}">全部 {} 个</a></li>', url(facet_index_path(kind, spec.key), from_page), len(values))
         # Folded, so that on a phone the records come first; the facet in use is open.
-        groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>', 
+        groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>',
             spec.key, Markup(" open") if facet == spec.key else "",
             html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
             Markup("").join(links), more))
@@ -404,7 +404,7 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
     else:
         title = Markup("") if number == 1 else html_of("# {}（第 {} 页）\n\n", label, number)
     first = (number - 1) * PAGE_SIZE + 1
-    shown = html_of('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>', 
+    shown = html_of('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>',
         len(ids), first if ids else 0, first + len(pages[number - 1]) - 1 if ids else 0)
     cards = Markup("").join(card(index, kind, rid, from_page) for rid in pages[number - 1])
     root = root_of(from_page)
@@ -426,13 +426,13 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
     totals = kind_index.counts({})
     pages = paginate(kind_index.order[spec.key], VALUES_PER_PAGE)
     items = Markup("").join(
-        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>',
             url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
         for v in pages[number - 1]
     )
     heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(sitemap.label(kind), spec.label, number)
     back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
-    body = html_of('<ul class="kb-facet-values">{}</ul>{}\n', 
+    body = html_of('<ul class="kb-facet-values">{}</ul>{}\n',
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)
 
@@ -492,7 +492,7 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
              for rid in ids if rid in records]
     if not links:
         return ""
-    return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n', 
+    return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n',
         Markup("").join(links)))
 
 
@@ -525,7 +525,7 @@ def theme_index(kb: KnowledgeBase, from_page: str) -> str:
     kind_index = index_for(kb).kinds["methods"]
     totals = kind_index.counts({})["theme"]
     items = Markup("").join(
-        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>',
             url(listing_path("methods", "theme", v), from_page), kind_index.labels["theme"][v], totals[v])
         for v in kind_index.order["theme"]
     )

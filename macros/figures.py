@@ -278,7 +278,7 @@ def region_tree(kb: KnowledgeBase, from_page: str) -> str:
             children = [html_of("<li>{}</li>", _link(region_path(code), from_page, std.divisions[code].name, n))
                         for code, n in members.cities[province.code].most_common()]
         nested = html_of("<ul>{}</ul>", Markup("").join(children)) if children else ""
-        items.append(html_of('<li id="{}">{}{}</li>', 
+        items.append(html_of('<li id="{}">{}{}</li>',
             province_anchor(province.name), _link(region_path(province.code), from_page, province.name, members.total(province.code)), nested))
     unknown = members.total(facets.UNKNOWN)
     if unknown:
@@ -334,15 +334,15 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
         lines.append(html_of('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n', counties))
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
-        shown = Markup("").join(html_of("<li>{}</li>", 
-            _link(sitemap.record_path(kind, rid), from_page, getattr(kb.of_kind(kind)[rid], "name"))) for rid in ids[:REGION_SHOWN])
+        shown = Markup("").join(html_of("<li>{}</li>",
+            _link(sitemap.record_path(kind, rid), from_page, kb.of_kind(kind)[rid].name)) for rid in ids[:REGION_SHOWN])
         more = _link(listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{sitemap.label(kind)}，可再筛选")
-        lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n', 
+        lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n',
             kind, sitemap.label(kind), len(ids), shown, more))
     return str(Markup("").join(lines))
 
 
-def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
     _, members = _members(kb)
     codes = [d.code for d in regions.standard().provinces()]

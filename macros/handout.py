@@ -150,7 +150,7 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
     canonical = absolute(site_url, handout.page)
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
-    esc = lambda text: html.escape(text, quote=True)  # noqa: E731
+    esc = functools.partial(html.escape, quote=True)
     svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
     links = version_links(repo_url, commit, list(handout.files))
     if links:

@@ -28,7 +28,7 @@ STUDIOS_PER_PAGE = 10
 
 def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> Markup:
     ids = list(dict.fromkeys(i for i in ids if i))
-    shown = [html_of('<a href="{}">{}</a>', url(record_path(kind, i), from_page), getattr(kb.of_kind(kind)[i], "name"))
+    shown = [html_of('<a href="{}">{}</a>', url(record_path(kind, i), from_page), kb.of_kind(kind)[i].name)
              for i in ids[:NEIGHBOURS_SHOWN]]
     rest = html_of("等 {} 个", len(ids)) if len(ids) > NEIGHBOURS_SHOWN else ""
     return Markup("、").join(shown) + rest
@@ -97,7 +97,7 @@ def _studio_group(kb: KnowledgeBase, studio_id: str, from_page: str) -> Markup:
 
 def _loose_group(kb: KnowledgeBase, method_ids: list[str], from_page: str) -> Markup:
     items = Markup("").join(
-        html_of("<li>{}{}</li>", 
+        html_of("<li>{}{}</li>",
             html_of('<a href="{}">{}</a>', url(record_path("methods", m), from_page), kb.methods[m].name),
             html_of("，{}提出", _links(kb, "mentors", [kb.methods[m].origin.founder], from_page)) if kb.methods[m].origin.founder else "")
         for m in method_ids)
@@ -120,7 +120,7 @@ def network_page(kb: KnowledgeBase, number: int, from_page: str) -> str:
     return str(html_of('<ol class="kb-items kb-network">{}</ol>{}\n', items, pager))
 
 
-def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
     count = len(facets.paginate(network_groups(kb), STUDIOS_PER_PAGE))
     for number in range(2, count + 1):

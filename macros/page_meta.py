@@ -69,7 +69,7 @@ def last_changed(dates: dict[str, str], paths: list[str]) -> str | None:
 def _utc(iso: str) -> str:
     import datetime as dt
 
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc).isoformat()
+    return dt.datetime.fromisoformat(iso).astimezone(dt.UTC).isoformat()
 
 
 def date_text(iso: str) -> str:

@@ -41,7 +41,7 @@ def page_template(kind: str) -> str:
     return f"# {{{{ {first}() }}}}\n\n" + "".join(f"{{{{ {name}() }}}}\n\n" for name in rest)
 
 
-def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (a producer's signature)
+def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """A page for every record of the four kinds; a hand-written page at the same path replaces it."""
     for kind in sitemap.PAGED_KINDS:
         template = page_template(kind)

@@ -122,7 +122,7 @@ def date_text(value: str | None) -> str:
     if not value:
         return UNKNOWN
     parts = [int(p) for p in value.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日")))
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
 
 
 def number_text(figure: Figure) -> str:
@@ -147,7 +147,7 @@ def _section(heading: str, body: str, anchor: str) -> str:
 
 
 def title(record: object) -> str:
-    return esc(getattr(record, "name"))
+    return esc(record.name)
 
 
 def aliases_text(aliases: list[str]) -> str:

@@ -298,7 +298,7 @@ class _Text:
         self.elsewhere = False
         self.title: list[str] | None = None  # the first h1's text while it is read, then kept
 
-    def read(self, element) -> None:  # noqa: ANN001  (a selectolax LexborNode)
+    def read(self, element) -> None:
         for node in element.iter(include_text=True):
             tag = node.tag
             if tag == "-text":

@@ -200,7 +200,7 @@ def agenda(method: Method, case: str, training: str) -> list[tuple[Part, int]]:
     """(part, minutes) of a session on ``method`` alone, fitted to the shortest length that holds it."""
     parts = [opening([method.name]), *method_parts(method, case, training), CLOSING]
     minutes = allocate([part.weight for part in parts], fitting_length(parts))
-    return list(zip(parts, minutes))
+    return list(zip(parts, minutes, strict=True))
 
 
 def step_prompts(method: Method) -> list[str]:

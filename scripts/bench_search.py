@@ -44,7 +44,7 @@ from urllib.parse import unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 QUERIES = ["走动式工作法", "服务中心", "调解", "殷金鳳", "zdsgzf", "社区"]
 TIMEOUT_MS = 300_000
@@ -228,7 +228,7 @@ PAGEFIND_QUERY_JS = """async q => {
 
 
 @contextlib.contextmanager
-def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, object, list[str], float]]:  # noqa: ANN001
+def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, object, list[str], float]]:
     """``site`` served and open in a browser of its own (so its memory is its own) with ``engine``'s
     search ready: the server, the page, the paths the page has fetched so far and the time to ready."""
     server = Server(site)
@@ -250,7 +250,7 @@ def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server
         server.close()
 
 
-def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
+def measure(playwright, site: Path, result: Result) -> Result:
     """One engine on one site, in a browser of its own (so its memory is its own)."""
     search = functools.partial(search_file, result.engine)
     with search_session(playwright, site, result.engine) as (_, page, fetched, ready_ms):
@@ -275,7 +275,7 @@ def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------
-def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:  # noqa: ANN001
+def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:
     kb_site, plain_site = work / f"{label}-kb", work / f"{label}-lunr"
     kb_build = mkdocs_build(config, kb_site, search=True)
     pages = pages or json.loads((kb_site / "search" / "kb" / "meta.json").read_text(encoding="utf-8"))["docs"]
@@ -419,7 +419,7 @@ def site_path(url: str, base: str) -> str:
     return urlsplit(url).path.removeprefix(urlsplit(base).path).removesuffix("index.html")
 
 
-def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:  # noqa: ANN001
+def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:
     """Every judged and no-answer query typed into one engine on one site, in a fresh browser."""
     result = Judgement(engine)
     with search_session(playwright, site, engine) as (server, page, fetched, _):
@@ -449,7 +449,7 @@ def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: 
     return result
 
 
-def relevance(project: Path, work: Path, playwright) -> None:  # noqa: ANN001
+def relevance(project: Path, work: Path, playwright) -> None:
     judged, no_answer = load_judgements()
     kb_site, plain_site = work / "real-kb", work / "real-lunr"
     mkdocs_build(project / "mkdocs.yml", kb_site, search=True)

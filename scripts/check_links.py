@@ -119,7 +119,7 @@ def check(url: str, timeout: float = 15.0) -> Result:
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only, checked above)
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
                 return Result(url, response.status, "")
         except urllib.error.HTTPError as error:
             if method == "HEAD" and error.code in (403, 405, 501):

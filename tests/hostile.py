@@ -209,7 +209,7 @@ def _with_clones(root: Path, kind: str, count: int) -> list[Path]:
 GLOSSARY_TARGETS = ("社区工作法知识库", "来源未载明")
 
 
-def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:  # noqa: ANN001
+def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:
     """Markup as the Traditional form of phrases on every page. A glossary that refuses it is
     put back as it was (the refusal is recorded); one that takes it is built with it."""
     path = root / "data" / "glossary.yml"
@@ -227,7 +227,7 @@ def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Pla
     return []
 
 
-def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:  # noqa: ANN001
+def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:
     """Payloads as old and new page paths of data/redirects.yml. Entries the build's check refuses
     are taken out again (the refusal is recorded); one ordinary rename stays, so a redirect page is built."""
     path = root / "data" / "redirects.yml"
@@ -318,7 +318,7 @@ class Finding:
     what: str
 
 
-def context_of(element) -> str:  # noqa: ANN001
+def context_of(element) -> str:
     """The output context an element is in: title, meta, script, svg, nav, or body."""
     names = [element.name] + [parent.name for parent in element.parents]
     for name, context in (("title", "title"), ("meta", "meta"), ("script", "script"), ("svg", "svg"), ("nav", "nav"), ("head", "head")):

@@ -33,7 +33,7 @@ METHOD_PAGE = """# {{ title() }}
 """
 
 
-def demo_kb(tmp_path: Path):  # noqa: ANN201
+def demo_kb(tmp_path: Path):
     return load_or_raise(write_records(tmp_path) / "data")
 
 

@@ -46,7 +46,7 @@ def pages(site: Path) -> set[str]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def soup(path: Path) -> BeautifulSoup:
     """A page parsed once for all tests here; read it, never change it."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")

@@ -87,7 +87,7 @@ def test_the_engine_is_a_sandbox_without_loader_or_filters() -> None:
     from macros import main
 
     class FakeMacrosEnv:
-        class env:  # noqa: N801 (stands in for mkdocs-macros' attribute)
+        class env:
             undefined = StrictUndefined
             globals = {"title": lambda: "标题", "range": range}
             filters = {"indent": lambda text, width=4: text, "pretty": repr}

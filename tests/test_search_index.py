@@ -24,7 +24,7 @@ def char_map() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fold(char_map):  # noqa: ANN001, ANN201
+def fold(char_map):
     return si.make_fold(char_map)
 
 
@@ -33,19 +33,19 @@ def entries() -> list[si.Entry]:
     return si.lexicon(KB)
 
 
-def test_fold_makes_traditional_full_width_and_capitals_comparable(fold) -> None:  # noqa: ANN001
+def test_fold_makes_traditional_full_width_and_capitals_comparable(fold) -> None:
     assert fold("走動式工作法") == "走动式工作法"
     assert fold("殷金鳳 紅色管家 調解 十必問十必訪") == "殷金凤 红色管家 调解 十必问十必访"
     assert fold("１３３工作法 ZDSGZF") == "133工作法 zdsgzf"
 
 
-def test_fold_keeps_length_so_matches_highlight_in_place(fold, char_map) -> None:  # noqa: ANN001
+def test_fold_keeps_length_so_matches_highlight_in_place(fold, char_map) -> None:
     text = "".join(char_map) + "ＡＢＣ１２３ﬁ㍿"
     assert len(fold(text)) == len(text)
     assert all(len(v) == 1 and ord(v) < 0x10000 for v in char_map.values())
 
 
-def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None:  # noqa: ANN001
+def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None:
     grams = si.grams(fold("邻里纠纷，“133”工作法"))
     assert {"纠纷", "邻里纠", "133", "工作法"} <= set(grams)
     assert "133工" not in grams  # the quotation mark separates them
@@ -53,7 +53,7 @@ def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None
     assert "务中" not in si.grams("服务 中心")
 
 
-def test_lexicon_is_generated_from_the_data(entries) -> None:  # noqa: ANN001
+def test_lexicon_is_generated_from_the_data(entries) -> None:
     words = {e.word: e for e in entries}
     for kind in ("methods", "studios", "sites", "mentors"):
         for record in KB.of_kind(kind).values():
@@ -71,11 +71,11 @@ def test_lexicon_is_generated_from_the_data(entries) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def cut(entries):  # noqa: ANN001, ANN201
+def cut(entries):
     return si.jieba_search_cut(entries)
 
 
-def test_jieba_keeps_names_whole_and_still_yields_their_parts(cut) -> None:  # noqa: ANN001
+def test_jieba_keeps_names_whole_and_still_yields_their_parts(cut) -> None:
     method = KB.methods["zoudongshi-gongzuofa"]
     words = list(cut(f"推广{method.name}的社区"))
     assert {method.name, "走动式", "工作"} <= set(words)
@@ -101,7 +101,7 @@ def test_page_from_html_reads_only_the_article() -> None:
     assert si.page_from_html("<html><p>无正文</p></html>", "x/") is None
 
 
-def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:  # noqa: ANN001
+def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:
     fold = si.make_fold(char_map)
     return si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)))
 
@@ -124,7 +124,7 @@ def docs_of(index: si.Index, term: str, folder: Path | None = None) -> set[int]:
     return ids
 
 
-def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     pages = [
         si.Page("a/", "走动式工作法", "南沙滩社区推广走動式工作法，入户走访。"),
         si.Page("b/", "服务", "社区服务很多。中心城区也有。"),
@@ -145,13 +145,13 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     assert doc == {"l": "a/", "t": "走动式工作法", "x": pages[0].text}
 
 
-def test_title_words_are_flagged(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_title_words_are_flagged(entries, char_map, cut) -> None:
     index = build([si.Page("a/", "红色管家", "苏州的品牌。"), si.Page("b/", "别的", "说到红色管家。")], entries, char_map, cut)
     entry = lookup(index, "红色管")
     assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG  # type: ignore[index]
 
 
-def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:  # noqa: ANN001
+def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:
     """The worker finds a term's shard by the same hash; run its own code in Node on terms of every kind."""
     terms = ["", "a", "工作", "三步调解法", "w:社区书记", "p:sbtjf", "a:走动式", "133工", "𠀀字", "é", "社區"]
     assert si.term_hash("") == 0 and si.term_hash("a") == zlib.crc32("a".encode("utf-16-le"))
@@ -202,7 +202,7 @@ def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() ->
         "sites/xingfu-tongnian-guan/", "methods/sanbu-tiaojie/", "training/sanbu-tiaojie/", "explore/lineage/", "methods/"]
 
 
-def test_index_tells_the_worker_which_documents_are_records(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_index_tells_the_worker_which_documents_are_records(entries, char_map, cut) -> None:
     roles = si.page_roles(KB)
     method = KB.methods["sanbu-tiaojie"]
     pages = si.ranked_pages([si.Page("explore/lineage/", "传承图谱", method.name), si.Page("training/sanbu-tiaojie/", "培训方案", ""),
@@ -217,7 +217,7 @@ def test_index_tells_the_worker_which_documents_are_records(entries, char_map, c
     assert "r" not in docs[2]
 
 
-def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:  # noqa: ANN001
+def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:
     roles = si.page_roles(KB)
     method = KB.methods["sanbu-tiaojie"]
     pages = [si.Page("tags/", "标签", ""), si.Page("mentors/", "书记与导师", ""), si.Page("sites/", "示范点与阵地", ""),
@@ -233,7 +233,7 @@ def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None: 
     assert method.themes[0] in offered[f"tags/#tag:{method.themes[0]}"]["x"]
 
 
-def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeypatch) -> None:  # noqa: ANN001
+def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeypatch) -> None:
     """Large sites segment in spawned worker processes; their terms equal those made in the build's own."""
     fold = si.make_fold(si.t2s_char_map())
     pages = [si.Page(f"p{n}/", f"第{n}页", f"三步调解法在魁星社区推广，第{n}次培训。走动式工作法") for n in range(6)]

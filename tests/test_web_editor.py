@@ -99,7 +99,7 @@ def decap_server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=1)  # noqa: S310 (loopback)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=1)  # loopback only
             except urllib.error.HTTPError:
                 break  # it answers (GET is not its method): it is up
             except OSError:
@@ -114,7 +114,7 @@ def decap_server(tmp_path: Path) -> Iterator[tuple[Path, int]]:
 
 @pytest.mark.browser
 def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_server: tuple[Path, int],
-                                                    tmp_path: Path, browser) -> None:  # noqa: ANN001
+                                                    tmp_path: Path, browser) -> None:
     project, port = decap_server
     served = tmp_path / "served"
     shutil.copytree(built_site / "admin", served / "admin")
@@ -170,7 +170,7 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, decap_serv
     assert "居民议事角和便民服务台" in page.get_text()
 
 
-def pick(page, label: str, typed: str) -> None:  # noqa: ANN001 (a Playwright page)
+def pick(page, label: str, typed: str) -> None:
     """Choose in one of Decap's pickers: type, wait for the options, take the first."""
     box = page.get_by_label(label)
     box.fill(typed)
