@@ -116,5 +116,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
-        converted = convert_search_index(data, _converter.convert)
-        index.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        converted_index = convert_search_index(data, _converter.convert)
+        index.write_text(json.dumps(converted_index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

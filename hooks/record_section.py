@@ -17,10 +17,13 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run 
 
 import logging
 
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+
 from macros import pages
 
 log = logging.getLogger("mkdocs.hooks.record_section")
-_highlighted: list[object] = []
+_highlighted: list[Section | Page] = []
 
 
 def _nav_item(nav, src_uri: str):

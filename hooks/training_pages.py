@@ -54,4 +54,4 @@ def on_page_markdown(markdown, page, config, **kwargs):
     kind, _, name = page.file.src_uri.partition("/")
     method_id = name.removesuffix(".md")
     method = _kb.methods.get(method_id) if _kb and kind == "methods" else None
-    return markdown + training.method_links(_kb, method, config.repo_url) if method else markdown
+    return markdown + training.method_links(_kb, method, config.repo_url) if _kb and method else markdown

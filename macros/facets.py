@@ -20,6 +20,7 @@ years, and the pinyin of themes and types.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from pypinyin import lazy_pinyin
 from . import sitemap
 from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
-from .models import Mentor, Method, Site, Studio
+from .models import Mentor, Method, Record, Region, Site, Studio
 from .regions import Place, place
 from .render import esc, html_of, links, source_line
 from .sitemap import (
@@ -79,8 +80,13 @@ FACETS: dict[str, tuple[FacetSpec, ...]] = {
 }
 
 
-def region_of(record: object) -> object:
-    return record.origin.region if isinstance(record, Method) else record.region  # type: ignore[attr-defined]
+def region_of(record: Record) -> Region:
+    """Where a record is; a method is where it comes from."""
+    if isinstance(record, Method):
+        return record.origin.region
+    if isinstance(record, (Studio, Mentor, Site)):
+        return record.region
+    raise TypeError(f"{record.kind} 的记录没有地区")
 
 
 def year_of(record: object) -> str | None:
@@ -137,7 +143,7 @@ class BrowseIndex:
     places: dict[tuple[str, str], Place]  # (kind, id) → place in GB/T 2260
 
 
-def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -> dict[str, list[tuple[str, str]]]:
+def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -> dict[str, list[tuple[str, str]]]:
     """Facet → [(slug, label)] of one record."""
     values: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if isinstance(record, Method):
@@ -159,6 +165,11 @@ def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -
     return values
 
 
+def _most_first(counts: Counter[str]) -> list[str]:
+    """Values by how many records carry them, the unknown value last, ties by value."""
+    return sorted(counts, key=lambda value: (value == UNKNOWN, -counts[value], value))
+
+
 def build_index(kb: KnowledgeBase) -> BrowseIndex:
     """Every record's facet values and place, read once."""
     kinds: dict[str, KindIndex] = {}
@@ -166,16 +177,16 @@ def build_index(kb: KnowledgeBase) -> BrowseIndex:
     for kind in PAGED_KINDS:
         values: dict[str, dict[str, tuple[str, ...]]] = {}
         labels: dict[str, dict[str, str]] = {spec.key: {} for spec in FACETS[kind]}
-        for record in kb.of_kind(kind).values():
-            rid = record.id  # type: ignore[attr-defined]
-            places[(kind, rid)] = where = place(region_of(record))  # type: ignore[arg-type]
+        for record in kb.records(kind).values():
+            rid = record.id
+            places[(kind, rid)] = where = place(region_of(record))
             pairs = _record_values(kb, kind, record, where)
             values[rid] = {facet: tuple(dict.fromkeys(s for s, _ in found)) for facet, found in pairs.items() if found}
             for facet, found in pairs.items():
                 labels[facet].update(found)
         index = KindIndex(kind, list(values), values, labels)
         totals = index.totals
-        index.order = {f: sorted(totals[f], key=lambda v, f=f: (v == UNKNOWN, -totals[f][v], v)) for f in totals}
+        index.order = {f: _most_first(totals[f]) for f in totals}
         kinds[kind] = index
     return BrowseIndex(kb, kinds, places)
 
@@ -218,18 +229,17 @@ def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
     for kind, kind_index in index.kinds.items():
         for number in range(2, len(paginate(kind_index.ids)) + 1):
             path = listing_path(kind, page=number)
-            pages[path] = lambda kind=kind, number=number, path=path: listing(index, kind, None, None, number, path)
+            pages[path] = functools.partial(listing, index, kind, None, None, number, path)
         totals = kind_index.counts({})
         for spec in FACETS[kind]:
             values = kind_index.order[spec.key]
             for number in range(1, len(paginate(values, VALUES_PER_PAGE)) + 1):
                 path = facet_index_path(kind, spec.key, number)
-                pages[path] = lambda kind=kind, spec=spec, number=number, path=path: facet_values_page(index, kind, spec, number, path)
+                pages[path] = functools.partial(facet_values_page, index, kind, spec, number, path)
             for value in values if spec.key not in RECORD_FACETS else ():
                 for number in range(1, len(paginate(list(range(totals[spec.key][value])))) + 1):
                     path = listing_path(kind, spec.key, value, number)
-                    pages[path] = (lambda kind=kind, spec=spec, value=value, number=number, path=path:
-                                   listing(index, kind, spec.key, value, number, path))
+                    pages[path] = functools.partial(listing, index, kind, spec.key, value, number, path)
     return pages
 
 
@@ -237,9 +247,9 @@ def data_files(index: BrowseIndex) -> dict[str, Callable[[], str]]:
     """The JSON the browser combines facets from: one index and record shards per kind."""
     files: dict[str, Callable[[], str]] = {}
     for kind, kind_index in index.kinds.items():
-        files[f"browse/{kind}/facets.json"] = lambda kind=kind: facets_json(index, kind)
+        files[f"browse/{kind}/facets.json"] = functools.partial(facets_json, index, kind)
         for number in range(len(paginate(kind_index.ids, SHARD_SIZE))):
-            files[f"browse/{kind}/shard-{number}.json"] = lambda kind=kind, number=number: shard_json(index, kind, number)
+            files[f"browse/{kind}/shard-{number}.json"] = functools.partial(shard_json, index, kind, number)
     return files
 
 
@@ -248,11 +258,15 @@ SOURCE = "macros/facets.py"  # what an editor changes to change a listing: its r
 GENERATED_HEADER = "---\nrender_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
 
 
+def _with_header(render: Callable[[], str]) -> str:
+    return GENERATED_HEADER + render()
+
+
 def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
     index = index_for(kb)
     for path, render in listing_pages(index).items():
-        yield GeneratedPage(path, lambda render=render: GENERATED_HEADER + render(), SOURCE)
+        yield GeneratedPage(path, functools.partial(_with_header, render), SOURCE)
     for path, render in data_files(index).items():
         yield GeneratedPage(path, render, SOURCE)
 
@@ -315,8 +329,8 @@ def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
 
 def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Markup:
     """A record in a listing: its name (a link), its summary and its facts as a definition list."""
-    record = index.kb.of_kind(kind)[record_id]
-    summary = getattr(record, "summary", None)
+    record = index.kb.records(kind)[record_id]
+    summary = record.summary
     facts = Markup("").join(
         html_of("<div><dt>{}</dt><dd>{}</dd></div>", label, _parts_html(parts, from_page))
         for label, parts in card_facts(index, kind, record_id)
@@ -325,7 +339,7 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
         '<li class="kb-item"><a class="kb-item-name" href="{}">{}</a>{}<dl class="kb-item-facts">{}</dl></li>'
     ).format(
         url(record_path(kind, record_id), from_page),
-        record.name,  # type: ignore[attr-defined]
+        record.name,
         html_of('<p class="kb-item-summary">{}</p>', summary) if summary else "",
         facts,
     )
@@ -384,7 +398,7 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
         # Folded, so that on a phone the records come first; the facet in use is open.
         groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>',
             spec.key, Markup(" open") if facet == spec.key else "",
-            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
+            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key and value else spec.label,
             Markup("").join(links), more))
     return html_of('<nav class="kb-facets" aria-label="筛选">{}</nav>', Markup("").join(groups))
 
@@ -396,10 +410,10 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
     pages = paginate(ids)
     number = min(number, len(pages))
     label = sitemap.label(kind)
-    if facet:
+    if facet and value:
         spec = next(s for s in FACETS[kind] if s.key == facet)
         # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
-        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))  # type: ignore[index]
+        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))
         title = html_of("# {}\n\n", heading) if number == 1 else html_of("# {}（第 {} 页）\n\n", heading, number)
     else:
         title = Markup("") if number == 1 else html_of("# {}（第 {} 页）\n\n", label, number)
@@ -460,11 +474,11 @@ def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
     ids = paginate(index.kinds[kind].ids, SHARD_SIZE)[number]
     cards = []
     for rid in ids:
-        record = index.kb.of_kind(kind)[rid]
+        record = index.kb.records(kind)[rid]
         facts = [[label, [[text, served(target) if target else None] for text, target in parts]]
                  for label, parts in card_facts(index, kind, rid)]
-        cards.append({"name": record.name, "url": served(record_path(kind, rid)),  # type: ignore[attr-defined]
-                      "summary": getattr(record, "summary", None) or "", "facts": facts})
+        cards.append({"name": record.name, "url": served(record_path(kind, rid)),
+                      "summary": record.summary, "facts": facts})
     return json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -484,11 +498,11 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
     are added later.
     """
     prefix = served(from_page) + "#"
-    records = kb.of_kind(kind)
+    records = kb.records(kind)
     ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
     # A record whose address is still an anchor here (no page of its own) needs its anchor too.
     ids += [rid for rid in records if record_path(kind, rid).startswith(from_page + "#") and rid not in ids]
-    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(record_path(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
+    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(record_path(kind, rid), from_page), records[rid].name)
              for rid in ids if rid in records]
     if not links:
         return ""

@@ -7,6 +7,7 @@ for screen readers and for print.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -242,11 +243,17 @@ def region_members(index: facets.BrowseIndex) -> RegionMembers:
     return RegionMembers(by_code, counties, cities)
 
 
+_members_of: dict[int, tuple[facets.BrowseIndex, RegionMembers]] = {}
+
+
 def _members(kb: KnowledgeBase) -> tuple[facets.BrowseIndex, RegionMembers]:
+    """The build's browse index and its region counts, counted once per index."""
     index = facets.index_for(kb)
-    if not hasattr(index, "regions"):
-        index.regions = region_members(index)  # type: ignore[attr-defined]
-    return index, index.regions  # type: ignore[attr-defined]
+    cached = _members_of.get(id(index))
+    if cached is None or cached[0] is not index:
+        _members_of.clear()
+        cached = _members_of[id(index)] = (index, region_members(index))
+    return cached
 
 
 def province_anchor(province: str) -> str:
@@ -335,7 +342,7 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
         shown = Markup("").join(html_of("<li>{}</li>",
-            _link(sitemap.record_path(kind, rid), from_page, kb.of_kind(kind)[rid].name)) for rid in ids[:REGION_SHOWN])
+            _link(sitemap.record_path(kind, rid), from_page, kb.records(kind)[rid].name)) for rid in ids[:REGION_SHOWN])
         more = _link(listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{sitemap.label(kind)}，可再筛选")
         lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n',
             kind, sitemap.label(kind), len(ids), shown, more))
@@ -349,4 +356,4 @@ def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     codes += [code for cities in members.cities.values() for code in cities]
     for code in codes:
         path = region_path(code)
-        yield GeneratedPage(path, lambda code=code, path=path: region_page(kb, code, path), "macros/figures.py")
+        yield GeneratedPage(path, functools.partial(region_page, kb, code, path), "macros/figures.py")

@@ -37,8 +37,8 @@ def data_names(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     people: dict[str, str] = {}
     places: dict[str, str] = {}
     for kind in sitemap.PAGED_KINDS:
-        for record in kb.of_kind(kind).values():
-            where = sitemap.data_file(kind, record.id)  # type: ignore[attr-defined]
+        for record in kb.records(kind).values():
+            where = sitemap.data_file(kind, record.id)
             origin = getattr(record, "origin", None)
             for region in filter(None, (getattr(record, "region", None), getattr(origin, "region", None))):
                 for part in region.parts():
@@ -47,7 +47,7 @@ def data_names(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
                 if community:
                     places.setdefault(community, where)
             if kind == "mentors":
-                people.setdefault(record.name, where)  # type: ignore[attr-defined]
+                people.setdefault(record.name, where)
     for source in kb.sources.values():
         for author in (source.author or "").replace("、", "，").split("，"):
             if author.strip():

@@ -15,6 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import segno
@@ -107,8 +108,8 @@ def version_links(repo_url: str | None, commit: str | None, files: list[str]) ->
 # QR codes kept across builds (gitignored); delete the folder to redraw them.
 QR_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "qr"
 # How codes are drawn; part of each cached code's name, so changing it redraws them.
-_QR_MAKE = {"error": "m", "micro": False}
-_QR_SVG = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
+_QR_MAKE: dict[str, Any] = {"error": "m", "micro": False}
+_QR_SVG: dict[str, Any] = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
            "dark": "#000", "light": "#fff", "svgclass": "kb-qr-code", "title": None, "lineclass": None}
 
 
@@ -153,11 +154,11 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
     esc = functools.partial(html.escape, quote=True)
     svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
     links = version_links(repo_url, commit, list(handout.files))
-    if links:
+    if links and commit:
         version = ('<p class="kb-version">本页依据的文件：'
                    + "、".join(f'<a href="{esc(url)}">{esc(posixpath.basename(name))}</a>' for name, url in links)
-                   + f'<span class="kb-version-id">（版本 {esc(commit[:7])}）</span></p>')  # type: ignore[index]
-        version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'  # type: ignore[index]
+                   + f'<span class="kb-version-id">（版本 {esc(commit[:7])}）</span></p>')
+        version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'
     else:
         version, version_print = "", ""
     return (

@@ -28,6 +28,7 @@ from .models import (
     Loc,
     Mentor,
     Method,
+    Record,
     Site,
     Source,
     Studio,
@@ -62,7 +63,7 @@ def _references(record: BaseModel, dotted: str) -> list[tuple[Loc, str]]:
                 walk(item, parts, (*loc, index))
             return
         if not parts:
-            found.append((loc, value))  # type: ignore[arg-type]
+            found.append((loc, str(value)))
             return
         walk(getattr(value, parts[0]), parts[1:], (*loc, parts[0]))
 
@@ -164,9 +165,9 @@ class KnowledgeBase:
             for site_id in site_ids:
                 add(self._studios_of_site, site_id, studio_id)
         for kind in sitemap.PAGED_KINDS:
-            for record in self.of_kind(kind).values():
-                for source_id in record.sources:  # type: ignore[attr-defined]
-                    add(self.citing, source_id, (kind, record.id))  # type: ignore[attr-defined]
+            for record in self.records(kind).values():
+                for source_id in record.sources:
+                    add(self.citing, source_id, (kind, record.id))
         self._methods_of_theme: dict[str, list[str]] = defaultdict(list)
         for method in self.methods.values():
             for theme in dict.fromkeys(method.themes):
@@ -174,6 +175,13 @@ class KnowledgeBase:
         self._by_shared_themes: dict[frozenset[str], list[str]] = {}
 
     def of_kind(self, kind: str) -> dict[str, Entry]:
+        """Every record of a kind (sources too), by id."""
+        return getattr(self, kind)
+
+    def records(self, kind: str) -> dict[str, Record]:
+        """Every record of a kind with pages (named, with aliases, summary and sources), by id."""
+        if kind not in sitemap.PAGED_KINDS:
+            raise KeyError(f"{kind} 没有各自的页面")
         return getattr(self, kind)
 
     def studios_of_method(self, method_id: str) -> list[str]:
@@ -240,7 +248,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
             if result is None:
                 broken[kind].add(path.stem)
                 continue
-            record_id = result.record.id  # type: ignore[attr-defined]
+            record_id = result.record.id
             if record_id in parsed[kind]:
                 first = parsed[kind][record_id].path.name
                 problems.append(Problem(path, result.lines.get(("id",), 1), record_id, "id", f"编号与 {first} 重复"))
@@ -258,9 +266,9 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
                     if ref not in parsed[target] and ref not in broken[target]:
                         known = difflib.get_close_matches(ref, list(parsed[target]), n=1)
                         hint = f"，是不是“{known[0]}”？" if known else ""
-                        label = MODEL_BY_KIND[target].label  # type: ignore[attr-defined]
+                        label = MODEL_BY_KIND[target].label
                         problems.append(
-                            Problem(result.path, line_of(result.lines, loc), record.id, format_loc(loc),  # type: ignore[attr-defined]
+                            Problem(result.path, line_of(result.lines, loc), record.id, format_loc(loc),
                                     f"引用的{label}“{ref}”不存在（应为 data/{target}/ 下的文件名）{hint}")
                         )
             if isinstance(record, Source) and record.file and sources_dir is not None and not (sources_dir / record.file).is_file():
@@ -271,7 +279,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
         problems.extend(_page_problems(parsed, broken, docs_dir))
         problems.extend(load_redirects(data_dir / REDIRECTS_FILE, docs_dir)[1])
     kb = KnowledgeBase(
-        **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]
+        **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]  # each kind read by its own model (MODEL_BY_KIND); mypy cannot follow that through the dict
     )
     problems.sort(key=lambda p: (str(p.file), p.line))
     return kb, problems

@@ -11,6 +11,7 @@ everything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from markupsafe import Markup
@@ -26,11 +27,11 @@ NEIGHBOURS_SHOWN = 8
 STUDIOS_PER_PAGE = 10
 
 
-def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> Markup:
-    ids = list(dict.fromkeys(i for i in ids if i))
-    shown = [html_of('<a href="{}">{}</a>', url(record_path(kind, i), from_page), kb.of_kind(kind)[i].name)
-             for i in ids[:NEIGHBOURS_SHOWN]]
-    rest = html_of("等 {} 个", len(ids)) if len(ids) > NEIGHBOURS_SHOWN else ""
+def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str | None], from_page: str) -> Markup:
+    named = list(dict.fromkeys(i for i in ids if i))
+    shown = [html_of('<a href="{}">{}</a>', url(record_path(kind, i), from_page), kb.records(kind)[i].name)
+             for i in named[:NEIGHBOURS_SHOWN]]
+    rest = html_of("等 {} 个", len(named)) if len(named) > NEIGHBOURS_SHOWN else ""
     return Markup("、").join(shown) + rest
 
 
@@ -125,5 +126,8 @@ def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     count = len(facets.paginate(network_groups(kb), STUDIOS_PER_PAGE))
     for number in range(2, count + 1):
         path = network_path(number)
-        yield GeneratedPage(path, lambda number=number, path=path: (
-            f"---\nrender_macros: false\n---\n\n# 传承图谱（第 {number} 页）\n\n" + network_page(kb, number, path)), "macros/lineage.py")
+        yield GeneratedPage(path, functools.partial(_network_page_markdown, kb, number, path), "macros/lineage.py")
+
+
+def _network_page_markdown(kb: KnowledgeBase, number: int, path: str) -> str:
+    return f"---\nrender_macros: false\n---\n\n# 传承图谱（第 {number} 页）\n\n" + network_page(kb, number, path)

@@ -12,8 +12,10 @@ import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from .models import SLUG_PATTERN, SOURCE_FILE_PATTERN, Loc
 
@@ -130,12 +132,12 @@ def _example(model: type[BaseModel], loc: Loc) -> str:
     return f"。例：{name}: {written}"
 
 
-def _is_placeholder(value: object) -> bool:
+def _is_placeholder(value: object) -> TypeGuard[dict[object, object]]:
     # A template's `{studio}` left as it is reads in YAML as the mapping {"studio": None}.
     return isinstance(value, dict) and len(value) == 1 and next(iter(value.values())) is None
 
 
-def chinese_message(model: type[BaseModel], error: dict) -> str:
+def chinese_message(model: type[BaseModel], error: ErrorDetails) -> str:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx", {})

@@ -59,7 +59,7 @@ THEMES: tuple[str, ...] = (
     "一老一小",
     "新就业群体",
 )
-Theme = Literal[THEMES]  # type: ignore[valid-type]
+Theme = Literal[THEMES]  # type: ignore[valid-type]  # made from the tuple so the themes are written once; mypy reads only literal values here
 
 
 # --------------------------------------------------------------------------
@@ -129,7 +129,8 @@ def _check_partial_date(value: str) -> str:
             "date_format", "日期应写成 2022、2022-06 或 2022-06-18（2022年6月18日、2022.6 这类写法也可以），实际是“{value}”",
             {"value": value}
         )
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match.group(1))
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     try:
         earliest = dt.date(year, month or 1, day or 1)
     except ValueError:

@@ -12,6 +12,7 @@ never from every record, so a page does not grow with the size of the knowledge 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from . import lineage, render, sitemap
@@ -46,7 +47,7 @@ def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     for kind in sitemap.PAGED_KINDS:
         template = page_template(kind)
         for record_id in kb.of_kind(kind):
-            yield GeneratedPage(sitemap.record_path(kind, record_id), lambda t=template: t, sitemap.data_file(kind, record_id))
+            yield GeneratedPage(sitemap.record_path(kind, record_id), functools.partial(str, template), sitemap.data_file(kind, record_id))
 
 
 # The listing a page belongs under: where its breadcrumb leads and which tab is highlighted.

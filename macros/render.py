@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import regions, sitemap
 from .knowledge_base import KnowledgeBase
-from .models import Figure, Method, Region, Source, Studio
+from .models import Figure, Method, Record, Region, Source, Studio
 
 UNKNOWN = "来源未载明"
 
@@ -146,7 +146,7 @@ def _section(heading: str, body: str, anchor: str) -> str:
     return f"## {heading} {{#{anchor}}}\n\n{body}\n" if body else ""
 
 
-def title(record: object) -> str:
+def title(record: Record) -> str:
     return esc(record.name)
 
 
@@ -293,7 +293,7 @@ def source_line(source: Source) -> str:
     What the article itself does not say is named once, at the end; readers never see the
     internal file name of an article.
     """
-    parts = [esc(source.publication)] if source.publication else []
+    parts: list[str] = [esc(source.publication)] if source.publication else []
     if source.author:
         parts.append(f"作者 {esc(source.author)}")
     if source.date:
@@ -359,4 +359,7 @@ def page_record(kb: KnowledgeBase, kind: str, page: str) -> Method | Studio:
     record_id = posixpath.splitext(posixpath.basename(page))[0]
     if kind_of_page(page) != kind or record_id not in kb.of_kind(kind):
         raise LookupError(f"页面 docs/{page} 没有对应的数据文件 data/{kind}/{record_id}.yml（页面文件名须与记录编号相同）")
-    return kb.of_kind(kind)[record_id]  # type: ignore[return-value]
+    record = kb.of_kind(kind)[record_id]
+    if not isinstance(record, (Method, Studio)):
+        raise LookupError(f"页面 docs/{page} 不是工作法或工作室的页面")
+    return record

@@ -161,12 +161,12 @@ def lexicon(kb: KnowledgeBase) -> list[Entry]:
             entries[word] = Entry(word, name or word, pinyin)
 
     for kind in sitemap.PAGED_KINDS:
-        for record in kb.of_kind(kind).values():
-            add(record.name, pinyin=True)  # type: ignore[attr-defined]
-            for alias in record.aliases:  # type: ignore[attr-defined]
-                add(alias, record.name, pinyin=True)  # type: ignore[attr-defined]
+        for record in kb.records(kind).values():
+            add(record.name, pinyin=True)
+            for alias in record.aliases:
+                add(alias, record.name, pinyin=True)
     for kind in sitemap.PAGED_KINDS:
-        for record in kb.of_kind(kind).values():
+        for record in kb.records(kind).values():
             region = getattr(record, "region", None) or getattr(getattr(record, "origin", None), "region", None)
             for part in region.parts() if region else []:
                 add(part)
@@ -202,7 +202,7 @@ def pinyin_keys(word: str) -> list[str]:
             out += [piece] if re.fullmatch(r"[a-z]+|[0-9]+", piece) else []
         return out
 
-    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))
+    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))  # type: ignore[arg-type,return-value]  # pypinyin takes a list of pieces; its annotation says str
     choices: list[list[str]] = []
     for piece in re.findall(rf"[{_CJK}]|[A-Za-z]+|[0-9]+", word):
         if _HAS_CJK.match(piece):
@@ -256,9 +256,9 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
     """
     roles: dict[str, Role] = {}
     for kind in sitemap.PAGED_KINDS:
-        for record in kb.of_kind(kind).values():
-            key = f"{kind}/{record.id}"  # type: ignore[attr-defined]
-            roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))  # type: ignore[attr-defined]
+        for record in kb.records(kind).values():
+            key = f"{kind}/{record.id}"
+            roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))
     for method in kb.methods.values():
         for path in (sitemap.plan_path(method.id), sitemap.card_path(method.id)):
             roles[sitemap.served(path)] = Role(PART, f"methods/{method.id}")
@@ -591,8 +591,8 @@ def build_index(
             if found is None:
                 shard[term] = sorted(expansions[term])
             else:
-                ids, weights = found
-                shard[term] = [[ids[0], *map(int.__sub__, ids[1:], ids)], list(weights)]
+                documents, term_weights = found
+                shard[term] = [[documents[0], *map(int.__sub__, documents[1:], documents)], list(term_weights)]
         emit(f"s/{number}.json", _dump(shard))
 
     fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
@@ -670,8 +670,8 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
         listing = by_location.get(f"{kind}/")
         if listing is None or not kb.of_kind(kind):
             continue
-        heads = Counter(w for r in kb.of_kind(kind).values()  # type: ignore[attr-defined]
-                        for w in {w for w in segment(r.name) if len(w) >= 2 and w != r.name and r.name.endswith(w)})  # type: ignore[attr-defined]
+        heads = Counter(w for r in kb.records(kind).values()
+                        for w in {w for w in segment(r.name) if len(w) >= 2 and w != r.name and r.name.endswith(w)})
         named = [w for title_word in re.split(r"[与和、]", listing.title) for w in words(title_word)]
         named += [fold(w) for w, n in heads.items() if n >= 2 and len(w) >= 2]
         found.append({"w": sorted(set(named)), "n": [fold(listing.title)], "t": listing.title, "l": listing.location,
@@ -682,8 +682,8 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     for location, role in roles.items():
         page = by_location.get(location)
         if role.role == PART and page is not None:
-            record = kb.of_kind(role.record.partition("/")[0])[role.record.partition("/")[2]]
-            rest = re.sub(r"^[：:\s]+|[：:\s]+$", "", page.title.replace(record.name, ""))  # type: ignore[attr-defined]
+            record = kb.records(role.record.partition("/")[0])[role.record.partition("/")[2]]
+            rest = re.sub(r"^[：:\s]+|[：:\s]+$", "", page.title.replace(record.name, ""))
             parts[location.split("/", 1)[0] + "/"][rest] += 1
     for location, rests in sorted(parts.items()):
         listing = by_location.get(location)

@@ -8,6 +8,7 @@ is only the frame a session runs in (timing, order, prompts).
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -478,8 +479,11 @@ def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """A session plan and a one-page card for every method, a visit sheet for every site."""
     for method in kb.methods.values():
         source = sitemap.data_file("methods", method.id)
-        yield GeneratedPage(plan_path(method.id),
-                            lambda m=method: session_plan(kb, m, read(record_path("methods", m.id)) or ""), source)
-        yield GeneratedPage(card_path(method.id), lambda m=method: method_card(kb, m), source)
+        yield GeneratedPage(plan_path(method.id), functools.partial(_plan_page, kb, method, read), source)
+        yield GeneratedPage(card_path(method.id), functools.partial(method_card, kb, method), source)
     for site in kb.sites.values():
-        yield GeneratedPage(visit_path(site.id), lambda s=site: visit_plan(kb, s), sitemap.data_file("sites", site.id))
+        yield GeneratedPage(visit_path(site.id), functools.partial(visit_plan, kb, site), sitemap.data_file("sites", site.id))
+
+
+def _plan_page(kb: KnowledgeBase, method: Method, read: Reader) -> str:
+    return session_plan(kb, method, read(record_path("methods", method.id)) or "")

@@ -35,6 +35,11 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
+def _mark(mark: object) -> yaml.Mark | None:
+    """A position in the file as the pure-Python reader gives it (libyaml's marks are another type)."""
+    return mark if isinstance(mark, yaml.Mark) else None
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader for records: dates stay text (`2021-07-22` and `2021-07` read alike), and
     what records never need and what could exhaust time or memory is refused while the
@@ -46,15 +51,15 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.loc: list[str | int] = []
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         part = index.value if isinstance(index, yaml.ScalarNode) else index if isinstance(index, int) else None
         if part is not None:
             self.loc.append(part)
         try:
             self._refuse(self.peek_event(), key=parent is not None and index is None)
-            node = super().compose_node(parent, index)
+            node = super().compose_node(parent, index)  # type: ignore[arg-type]  # PyYAML passes a mapping value's key node here; its stubs say int
             if isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARS:
-                raise RefusedInput(tuple(self.loc), node.start_mark,
+                raise RefusedInput(tuple(self.loc), _mark(node.start_mark),
                                    f"数字有 {len(node.value):,} 位，超过上限 {MAX_NUMBER_CHARS} 位：请检查是否多写了数字")
             return node
         finally:
@@ -62,17 +67,17 @@ class _Loader(yaml.SafeLoader):
                 self.loc.pop()
 
     def _refuse(self, event: yaml.Event, key: bool) -> None:
-        here = tuple(self.loc)
+        here, mark = tuple(self.loc), _mark(event.start_mark)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise RefusedInput(here, event.start_mark, "不支持锚点和别名（& 与 *）：请把内容直接写出来")
+            raise RefusedInput(here, mark, "不支持锚点和别名（& 与 *）：请把内容直接写出来")
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")[:40]
-            raise RefusedInput(here, event.start_mark, f"不支持 YAML 标签“{shown}”：请直接写出值（文字可加引号）")
+            raise RefusedInput(here, mark, f"不支持 YAML 标签“{shown}”：请直接写出值（文字可加引号）")
         if key and not isinstance(event, yaml.ScalarEvent):
-            raise RefusedInput(here, event.start_mark, "字段名应为简单的英文字段名，不能是列表或映射")
+            raise RefusedInput(here, mark, "字段名应为简单的英文字段名，不能是列表或映射")
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) and len(here) >= MAX_DEPTH:
-            raise RefusedInput(here, event.start_mark, f"嵌套超过 {MAX_DEPTH} 层：记录的列表和映射不会这么深，请检查缩进和括号")
+            raise RefusedInput(here, mark, f"嵌套超过 {MAX_DEPTH} 层：记录的列表和映射不会这么深，请检查缩进和括号")
 
 
 # Dates, merge keys (`<<`) and `=` are read as plain text: records have no use for them.

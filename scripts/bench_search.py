@@ -39,7 +39,11 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:  # playwright is loaded only when a benchmark runs
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -228,7 +232,7 @@ PAGEFIND_QUERY_JS = """async q => {
 
 
 @contextlib.contextmanager
-def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, object, list[str], float]]:
+def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, Page, list[str], float]]:
     """``site`` served and open in a browser of its own (so its memory is its own) with ``engine``'s
     search ready: the server, the page, the paths the page has fetched so far and the time to ready."""
     server = Server(site)
@@ -488,7 +492,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
         return
     kb = load_or_raise(ROOT / "data")
-    names = [r.name for kind in ("methods", "studios") for r in kb.of_kind(kind).values()]  # type: ignore[attr-defined]
+    names = [r.name for kind in ("methods", "studios") for r in kb.records(kind).values()]
     print(f"queries: {'、'.join(QUERIES)}\n\n{HEADER}\n|{' --- |' * 8}", flush=True)
     results: list[Result] = []
     with sync_playwright() as playwright:

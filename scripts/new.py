@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
 from pypinyin import Style, lazy_pinyin
 
 from macros.models import SLUG_PATTERN, THEMES, Site, Studio
@@ -39,7 +40,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _syllables(chunk: str) -> str:
-    return "".join(lazy_pinyin(chunk, style=Style.NORMAL, errors=lambda text: list(text))).lower()
+    pieces = lazy_pinyin(chunk, style=Style.NORMAL, errors=lambda text: list(text))  # type: ignore[arg-type,return-value]  # pypinyin takes a list of pieces; its annotation says str
+    return "".join(pieces).lower()
 
 
 # Words of this field that stay whole and end the word before them (安慧里社区书记工作室 → anhuili-shequ-shuji-gongzuoshi).
@@ -106,7 +108,7 @@ def _scalar(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _options(model: type, field_name: str) -> str:
+def _options(model: type[BaseModel], field_name: str) -> str:
     return "、".join(typing.get_args(model.model_fields[field_name].annotation))
 
 

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"数据校验未通过：共 {len(problems)} 个问题。", file=sys.stderr)
         return 1
-    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)  # type: ignore[attr-defined]
+    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
     print(f"数据校验通过：{counts}。")
     report_pending_names(kb, args.format)
     return 0

@@ -246,10 +246,10 @@ def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Pl
     refused = []
     for problem in problems:
         # The problem's field is the old path, cut to a length: match it by its start.
-        old = next((key for key in placed if key.startswith(problem.field) or problem.field.startswith(key[:40])), None)
-        if old is not None and old in entries:
-            refused.append((placed[old], problem.message))
-            del entries[old]
+        matched = next((key for key in placed if key.startswith(problem.field) or problem.field.startswith(key[:40])), None)
+        if matched is not None and matched in entries:
+            refused.append((placed[matched], problem.message))
+            del entries[matched]
     path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     return refused
 
@@ -257,7 +257,7 @@ def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Pl
 def _get(record: dict, path: tuple) -> object:
     value: object = record
     for key in path:
-        value = value[key]  # type: ignore[index]
+        value = value[key]  # type: ignore[index]  # a record is nested dicts and lists; the path says which
     return value
 
 
@@ -289,9 +289,11 @@ def _give_back_refused(project: HostileProject, originals: dict) -> None:
             else:
                 del current[(file, problem.field)]
                 if original is None:
-                    _get(record, path[:-1]).pop(path[-1], None)  # type: ignore[union-attr]
+                    parent = _get(record, path[:-1])
+                    assert isinstance(parent, dict)
+                    parent.pop(path[-1], None)
                 else:
-                    _set(record, path, original)  # type: ignore[arg-type]
+                    _set(record, path, original)
         for path, record in touched.items():
             path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
         if not touched:

@@ -37,7 +37,7 @@ def test_every_kind_is_listed_in_pages_of_twenty(built_site: Path) -> None:
             items = page.select(".kb-listing ol.kb-items > li.kb-item")
             assert len(items) <= facets.PAGE_SIZE
             shown += [li.select_one("a.kb-item-name").get_text() for li in items]
-        assert shown == [KB.of_kind(kind)[r].name for r in records], kind  # type: ignore[attr-defined]
+        assert shown == [KB.records(kind)[r].name for r in records], kind
         assert not (built_site / served(sitemap.listing_path(kind, page=pages + 1))).exists()
 
 
@@ -103,7 +103,7 @@ def test_tags_page_names_a_few_methods_per_theme_and_links_the_theme_listing(bui
 def test_each_article_has_a_listing_of_the_records_citing_it(built_site: Path) -> None:
     for source_id in KB.sources:
         for kind in sitemap.PAGED_KINDS:
-            citing = [r.name for r in KB.of_kind(kind).values() if source_id in r.sources]  # type: ignore[attr-defined]
+            citing = [r.name for r in KB.records(kind).values() if source_id in r.sources]
             if not citing:
                 continue
             page = soup(built_site, served(sitemap.listing_path(kind, "source", source_id)))

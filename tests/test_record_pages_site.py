@@ -57,7 +57,7 @@ def test_every_record_has_a_page_with_its_name_handout_and_short_link(built_site
     for kind in sitemap.PAGED_KINDS:
         for record_id, record in KB.of_kind(kind).items():
             page = soup(built_site, f"{kind}/{record_id}/index.html")
-            assert page.h1.get_text(strip=True).startswith(record.name), (kind, record_id)  # type: ignore[attr-defined]
+            assert page.h1.get_text(strip=True).startswith(record.name), (kind, record_id)
             short = f"{site_url}{handout.short_path(kind, record_id)}"
             assert page.select_one(".kb-qr a.kb-short-link")["href"] == short
             assert handout.short_path(kind, record_id) in page.select_one(".kb-print-footer").get_text()
@@ -152,7 +152,7 @@ def test_a_record_page_shows_where_it_sits(built_site: Path) -> None:
             page = soup(built_site, f"{kind}/{record_id}/index.html")
             crumb = page.select_one("nav.kb-breadcrumb")
             assert crumb.a.get_text(strip=True) == title and crumb.a["href"] == "../"
-            assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name  # type: ignore[attr-defined]
+            assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name
             assert [tab.get_text(strip=True) for tab in page.select(".md-tabs__item--active")] == [title]
     # The highlight is cleared after each page: a page outside the sections highlights only its own tab.
     assert [tab.get_text(strip=True) for tab in soup(built_site, "about/index.html").select(".md-tabs__item--active")] == ["关于"]

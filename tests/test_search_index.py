@@ -57,9 +57,9 @@ def test_lexicon_is_generated_from_the_data(entries) -> None:
     words = {e.word: e for e in entries}
     for kind in ("methods", "studios", "sites", "mentors"):
         for record in KB.of_kind(kind).values():
-            assert record.name in words  # type: ignore[attr-defined]
-            for alias in record.aliases:  # type: ignore[attr-defined]
-                if alias in words and alias != record.name:  # type: ignore[attr-defined]
+            assert record.name in words
+            for alias in record.aliases:
+                if alias in words and alias != record.name:
                     assert words[alias].name  # an alias stands for a record's name
     places = {part for r in KB.studios.values() for part in r.region.parts() if len(part) >= 2}
     assert places <= set(words)
@@ -118,7 +118,7 @@ def docs_of(index: si.Index, term: str, folder: Path | None = None) -> set[int]:
     if entry is None:
         return set()
     ids, total = set(), 0
-    for delta in entry[0]:  # type: ignore[index]
+    for delta in entry[0]:
         total += delta
         ids.add(total)
     return ids
@@ -135,9 +135,9 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     assert docs_of(index, "务中心") == {2}  # a phrase's trigram: not pages with 服务 and 中心 apart
     assert docs_of(index, "w:走动式工作法") == {0}  # jieba kept the name whole
     studio = KB.studios["chaoyang-shuji-gongzuoshi"]
-    assert studio.name in lookup(index, "a:书记工作室")  # type: ignore[operator]
-    assert "走动式工作法" in lookup(index, "p:zdsgzf")  # type: ignore[operator]
-    assert "走动式工作法" in lookup(index, "p:zoudongshi")  # type: ignore[operator]
+    assert studio.name in lookup(index, "a:书记工作室")
+    assert "走动式工作法" in lookup(index, "p:zdsgzf")
+    assert "走动式工作法" in lookup(index, "p:zoudongshi")
     meta = json.loads(index.files["meta.json"])
     assert meta["docs"] == 3 and meta["shards"] == index.shards
     assert "鳳凤" in meta["fold"]
@@ -148,7 +148,7 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
 def test_title_words_are_flagged(entries, char_map, cut) -> None:
     index = build([si.Page("a/", "红色管家", "苏州的品牌。"), si.Page("b/", "别的", "说到红色管家。")], entries, char_map, cut)
     entry = lookup(index, "红色管")
-    assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG  # type: ignore[index]
+    assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG
 
 
 def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:
@@ -192,7 +192,7 @@ def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() ->
     for kind in sitemap.PAGED_KINDS:
         for record_id in KB.of_kind(kind):
             assert roles[f"{kind}/{record_id}/"] == si.Role(si.RECORD, f"{kind}/{record_id}",
-                                                            tuple(KB.of_kind(kind)[record_id].aliases))  # type: ignore[attr-defined]
+                                                            tuple(KB.records(kind)[record_id].aliases))
     assert roles["training/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
     assert roles["training/cards/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
     assert "methods/" not in roles and "explore/lineage/" not in roles

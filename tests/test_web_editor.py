@@ -54,7 +54,7 @@ def test_every_model_field_is_in_its_form_with_its_chinese_title(kind: str) -> N
 def test_references_are_pickers_of_existing_records() -> None:
     for model, references in REFERENCES.items():
         for dotted, target in references.items():
-            field = form_field(model.kind, dotted)  # type: ignore[attr-defined]
+            field = form_field(model.kind, dotted)
             assert field["widget"] == "relation" and field["collection"] == target and field["value_field"] == "id"
     assert form_field("sites", "sources")["multiple"] is True
     assert form_field("sites", "studio")["multiple"] is False
