@@ -19,6 +19,7 @@ from markupsafe import escape
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from . import sitemap
 from .models import (
     MODEL_BY_KIND,
     REFERENCES,
@@ -142,7 +143,7 @@ def record_collection(kind: str, model: type[Entry]) -> dict[str, Any]:
         "name": kind,
         "label": label,
         "label_singular": label,
-        "folder": f"data/{kind}",
+        "folder": sitemap.data_folder(kind),
         "extension": "yml",
         "format": "yml",
         "create": True,

@@ -11,7 +11,7 @@ import posixpath
 from . import sitemap
 
 # Pages built from a whole data folder: their content changes with any record in it.
-FOLDER_PAGES = {sitemap.index_path(kind): f"data/{kind}/" for kind in sitemap.KINDS}
+FOLDER_PAGES = {sitemap.index_path(kind): sitemap.data_folder(kind) + "/" for kind in sitemap.KINDS}
 _MARK = "@@"
 
 

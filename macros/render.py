@@ -354,12 +354,9 @@ def kind_of_page(page: str) -> str:
     return page.split("/", 1)[0]
 
 
-def page_record(kb: KnowledgeBase, kind: str, page: str) -> Method | Studio:
+def page_record(kb: KnowledgeBase, kind: str, page: str) -> Record:
     """The record a page presents: ``methods/<id>.md`` shows ``data/methods/<id>.yml``."""
     record_id = posixpath.splitext(posixpath.basename(page))[0]
     if kind_of_page(page) != kind or record_id not in kb.of_kind(kind):
         raise LookupError(f"页面 docs/{page} 没有对应的数据文件 data/{kind}/{record_id}.yml（页面文件名须与记录编号相同）")
-    record = kb.of_kind(kind)[record_id]
-    if not isinstance(record, (Method, Studio)):
-        raise LookupError(f"页面 docs/{page} 不是工作法或工作室的页面")
-    return record
+    return kb.records(kind)[record_id]

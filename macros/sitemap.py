@@ -48,9 +48,14 @@ def label(kind: str) -> str:
     return LABELS[kind]
 
 
+def data_folder(kind: str) -> str:
+    """The repository folder of a kind's records: ``data/methods``."""
+    return f"data/{kind}"
+
+
 def data_file(kind: str, record_id: str) -> str:
     """The repository path of a record: ``data/methods/sanbu-tiaojie.yml``."""
-    return f"data/{kind}/{record_id}.yml"
+    return f"{data_folder(kind)}/{record_id}.yml"
 
 
 def record_path(kind: str, record_id: str) -> str:

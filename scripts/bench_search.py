@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # playwright is loaded only when a benchmark runs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from macros import sitemap
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 QUERIES = ["走动式工作法", "服务中心", "调解", "殷金鳳", "zdsgzf", "社区"]
@@ -311,7 +312,6 @@ def row(r: Result) -> str:
 # Relevance: the judged query set
 # --------------------------------------------------------------------------
 JUDGEMENTS = ROOT / "data" / "search-judgements.yml"
-RECORD_KINDS = ("methods", "studios", "sites", "mentors")
 RANKED = 10  # results read per query; a relevant record further down counts as not found
 
 
@@ -339,7 +339,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
             continue
         for item in want:
             kind, _, record = item.partition("/")
-            is_record = kind in RECORD_KINDS and record in kb.of_kind(kind)
+            is_record = kind in sitemap.PAGED_KINDS and record in kb.of_kind(kind)
             if not (item.endswith("/") or is_record):
                 problems.append(f"{path.name} 查询“{query}”：want 中的 {item} 不是已有记录（类别/编号）或站内路径（以 / 结尾）")
         judged.append(Judged(query, str(entry.get("why") or ""), tuple(want)))
@@ -352,8 +352,6 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
 def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
     """Site paths that count as answering ``want``: a record's page, its training plan and card,
     or, for a record without a page of its own, the list page it sits on."""
-    from macros import sitemap
-
     found: set[str] = set()
     for item in want:
         if item.endswith("/"):
@@ -363,7 +361,7 @@ def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
         own = f"{kind}/{record}/"
         found.add(own if (site / own / "index.html").exists() else f"{kind}/")
         if kind == "methods":
-            found |= {path.removesuffix(".md") + "/" for path in (sitemap.plan_path(record), sitemap.card_path(record))}
+            found |= {sitemap.served(path) for path in (sitemap.plan_path(record), sitemap.card_path(record))}
     return found
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import render
+from macros import render, sitemap
 from macros.knowledge_base import KnowledgeBase, load_or_raise
 from macros.models import Figure, Method, Region, Source, Step
 from tests.records import write_records
@@ -146,3 +146,9 @@ def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
     record = tmp_path / "data/methods/demo-method.yml"
     record.write_text(record.read_text(encoding="utf-8").replace("示例工作法", "改过的工作法"), encoding="utf-8")
     assert load_project(tmp_path)[0].methods["demo-method"].name == "改过的工作法"  # `mkdocs serve` sees edits
+
+
+def test_every_kind_with_pages_finds_its_pages_record(kb: KnowledgeBase) -> None:
+    for kind in sitemap.PAGED_KINDS:
+        record_id = next(iter(kb.records(kind)))
+        assert render.page_record(kb, kind, sitemap.record_path(kind, record_id)) is kb.records(kind)[record_id]
