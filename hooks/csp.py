@@ -22,25 +22,25 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.plugins import event_priority
 
-from macros.page_safety import redirect_policy_tag, with_policy  # noqa: E402
+from macros.page_safety import redirect_policy_tag, with_policy
 
 log = logging.getLogger("mkdocs.hooks.csp")
 
 
 @event_priority(-120)  # after hooks/editions.py (-100) and hooks/search_index.py (-110)
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
+def on_post_page(output, page, config):
     return with_policy(output)
 
 
 @event_priority(-120)
-def on_post_template(output_content, template_name, config):  # noqa: ANN001, ANN201, ARG001
+def on_post_template(output_content, template_name, config):
     return with_policy(output_content) if template_name.endswith(".html") else output_content
 
 
 @event_priority(-120)  # after mkdocs-redirects has written its pages
-def on_post_build(config):  # noqa: ANN001, ANN201
+def on_post_build(config):
     redirects = config.plugins.get("redirects")
     if redirects is None:
         return

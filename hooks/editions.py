@@ -5,7 +5,7 @@ One job: ``extra.edition`` in the config names the edition this build is
 
 - gives each page's template the links to the same page in every edition
   (``extra.edition_links``; used by overrides/partials/alternate.html and
-  overrides/partials/hreflang.html) and the edition's own ``site_url``;
+  overrides/sitemap.xml) and the edition's own ``site_url``;
 - when the edition is converted (``opencc`` set in ``extra.editions``), converts
   every rendered page, the 404 page, the search index and the text files copied
   from docs/ (scripts, styles, JSON) from the Simplified build output with
@@ -35,8 +35,8 @@ if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from macros.editions import (
-    Converter,
     TEXT_FILE_SUFFIXES,
+    Converter,
     GlossaryError,
     convert_html,
     convert_search_index,
@@ -116,5 +116,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
-        converted = convert_search_index(data, _converter.convert)
-        index.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        converted_index = convert_search_index(data, _converter.convert)
+        index.write_text(json.dumps(converted_index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -25,22 +25,22 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import logging  # noqa: E402
-import os  # noqa: E402
-import posixpath  # noqa: E402
+import logging
+import os
+import posixpath
 
-from mkdocs.exceptions import Abort  # noqa: E402
-from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
-from macros import facets, figures, generated, lineage, pages  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros import facets, figures, generated, lineage, pages, training
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.hooks.generated_pages")
 
 REGISTRY: dict[str, generated.Producer] = {
     "记录页（没有手写页面的工作法、工作室、书记与导师、示范点）": pages.record_pages,
-    "培训方案与卡片": generated.training_pages,
+    "培训方案与卡片": training.training_pages,
     "分面列表": facets.browse_pages,
     "地区页": figures.region_pages,
     "传承图谱分页": lineage.network_pages,
@@ -49,7 +49,7 @@ REGISTRY: dict[str, generated.Producer] = {
 
 # Before the plugins: mkdocs-redirects checks in its on_files that short links lead to existing pages.
 @event_priority(100)
-def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_files(files, config, **kwargs):
     if os.environ.get("KB_GENERATED_PAGES", "1") == "0":
         log.info("已关闭（KB_GENERATED_PAGES=0）：不生成页面")
         return files
@@ -76,7 +76,7 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     return files
 
 
-def _written(config, path: str, markdown: str) -> File:  # noqa: ANN001
+def _written(config, path: str, markdown: str) -> File:
     """While editing live (hooks/live_edit.py) a generated page is a file in .cache/live-edit/pages/,
     rewritten only when its text changes, so that MkDocs' dirty rebuild can tell it is unchanged."""
     folder = Path(config.config_file_path).parent / ".cache" / "live-edit" / "pages"

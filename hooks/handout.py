@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import dataclasses  # noqa: E402
-import logging  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
+import dataclasses
+import logging
+import os
+import subprocess
 
-from macros import handout  # noqa: E402
+from macros import handout
 
 log = logging.getLogger("mkdocs.hooks.handout")
 _commit: str | None = None
@@ -35,14 +35,14 @@ def _git_commit(root: Path) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_config(config, **kwargs):
     global _commit
     _commit = os.environ.get("GITHUB_SHA") or _git_commit(Path(config.config_file_path).parent)
     log.debug("version for cite links: %s", _commit)
     return config
 
 
-def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_markdown(markdown, page, config, **kwargs):
     if not config.extra.get("handout", True):
         return markdown
     target = handout.handout_target(page.file.src_uri)
@@ -57,7 +57,7 @@ def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201,
     )
 
 
-def on_page_content(html, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_content(html, page, config, **kwargs):
     """On paper a link shows its address: internal links get it in ``data-print`` (see kb.css)."""
     if not config.extra.get("handout", True):
         return html

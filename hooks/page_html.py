@@ -20,19 +20,19 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.exceptions import Abort
 
-from macros.page_safety import content_problems, mark_outbound_links  # noqa: E402
+from macros.page_safety import content_problems, mark_outbound_links
 
 log = logging.getLogger("mkdocs.hooks.page_html")
 _refused: dict[str, list[str]] = {}
 
 
-def on_pre_build(config):  # noqa: ANN001, ANN201, ARG001
+def on_pre_build(config):
     _refused.clear()
 
 
-def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
+def on_page_content(html, page, config, files):
     problems = content_problems(html)
     if problems:
         _refused[page.file.src_uri] = problems
@@ -41,7 +41,7 @@ def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
     return html
 
 
-def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
+def on_env(env, config, files):
     if _refused:
         count = sum(len(problems) for problems in _refused.values())
         raise Abort(f"{len(_refused)} 个页面有 {count} 处不允许的网页代码，见上：页面里不能有脚本、事件属性、"
@@ -49,10 +49,10 @@ def on_env(env, config, files):  # noqa: ANN001, ANN201, ARG001
     return env
 
 
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
+def on_post_page(output, page, config):
     return mark_outbound_links(output)
 
 
-def on_post_template(output_content, template_name, config):  # noqa: ANN001, ANN201, ARG001
+def on_post_template(output_content, template_name, config):
     """The 404 page, written from a template rather than a page."""
     return mark_outbound_links(output_content) if template_name.endswith(".html") else output_content

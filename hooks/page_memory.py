@@ -19,7 +19,7 @@ log = logging.getLogger("mkdocs.hooks.page_memory")
 
 
 @event_priority(-1000)  # after every other hook and plugin has seen the page's HTML
-def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
+def on_page_content(html, page, config, files):
     # Empty, not None: MkDocs reads a page without Markdown as not yet read, whose title is None
     # (the navigation of every later page would say "None"); the title from the render is kept.
     page.markdown = ""
@@ -27,6 +27,6 @@ def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
 
 
 @event_priority(-1000)  # after the page is written by everything that changes it
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201, ARG001
+def on_post_page(output, page, config):
     page.content = None
     return output

@@ -25,7 +25,7 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros import page_meta  # noqa: E402
+from macros import page_meta
 
 log = logging.getLogger("mkdocs.hooks.page_meta")
 _dates: dict[str, str] = {}
@@ -40,7 +40,7 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def on_config(config):  # noqa: ANN001, ANN201
+def on_config(config):
     global _dates, _enabled
     _enabled = os.environ.get("KB_PAGE_META", "1") != "0"
     _dates = {}
@@ -57,7 +57,7 @@ def on_config(config):  # noqa: ANN001, ANN201
     return config
 
 
-def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201
+def on_page_markdown(markdown, page, config, files):
     if not _enabled:
         return markdown
     src = page.file.src_uri

@@ -22,7 +22,7 @@ log = logging.getLogger("mkdocs.hooks.page_text")
 PRINTED_AS_HTML = ("title", "description", "author", "subtitle")
 
 
-def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
+def on_page_markdown(markdown, page, config, files):
     for key in PRINTED_AS_HTML:
         value = page.meta.get(key)
         if value is not None and not isinstance(value, str):

@@ -15,15 +15,18 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import logging  # noqa: E402
+import logging
 
-from macros import pages  # noqa: E402
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+
+from macros import pages
 
 log = logging.getLogger("mkdocs.hooks.record_section")
-_highlighted: list[object] = []
+_highlighted: list[Section | Page] = []
 
 
-def _nav_item(nav, src_uri: str):  # noqa: ANN001, ANN202
+def _nav_item(nav, src_uri: str):
     """The nav entry of the listing page: its section when it is a section's index, else the page."""
     for page in nav.pages:
         if page.file.src_uri == src_uri:
@@ -31,7 +34,7 @@ def _nav_item(nav, src_uri: str):  # noqa: ANN001, ANN202
     return None
 
 
-def on_page_context(context, page, config, nav, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_context(context, page, config, nav, **kwargs):
     index = pages.section_index(page.file.src_uri)
     item = _nav_item(nav, index) if index else None
     if item is None:
@@ -43,7 +46,7 @@ def on_page_context(context, page, config, nav, **kwargs):  # noqa: ANN001, ANN2
     return context
 
 
-def on_post_page(output, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_post_page(output, page, config, **kwargs):
     while _highlighted:
         _highlighted.pop().active = False
     return output

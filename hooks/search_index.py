@@ -26,10 +26,10 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.plugins import event_priority
 
-from macros import search_index  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros import search_index
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
@@ -48,7 +48,7 @@ def _partial_build() -> bool:
     return os.environ.get("KB_PARTIAL_BUILD") == "1"
 
 
-def on_config(config):  # noqa: ANN001, ANN201
+def on_config(config):
     _pages.clear()
     if _enabled():
         config.extra["kb_search_worker"] = WORKER
@@ -56,7 +56,7 @@ def on_config(config):  # noqa: ANN001, ANN201
     return config
 
 
-def _stop_materials_index(config) -> None:  # noqa: ANN001
+def _stop_materials_index(config) -> None:
     """Material's search plugin would parse (and segment with jieba) every page for a lunr index
     that this engine replaces: it adds nothing now, so its ``search_index.json`` keeps only its
     configuration. Hooks run after the plugins' ``on_config``, so its index object exists."""
@@ -68,7 +68,7 @@ def _stop_materials_index(config) -> None:  # noqa: ANN001
 
 
 @event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
-def on_post_page(output, page, config):  # noqa: ANN001, ANN201
+def on_post_page(output, page, config):
     # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
     if _enabled() and not _partial_build() and not (page.meta.get("search") or {}).get("exclude"):
         found = search_index.page_from_html(output, page.url)
@@ -78,7 +78,7 @@ def on_post_page(output, page, config):  # noqa: ANN001, ANN201
     return output
 
 
-def on_post_build(config):  # noqa: ANN001, ANN201
+def on_post_build(config):
     if not _enabled():
         return
     if _partial_build():
@@ -91,27 +91,6 @@ def on_post_build(config):  # noqa: ANN001, ANN201
                   project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
     log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
              index.docs, index.shards, index.terms, time.perf_counter() - started)
-
-
-def index_built_site(root: Path, data_dir: Path = DATA) -> search_index.Index:
-    """Index an already written site or edition folder from its HTML files, e.g. ``site/zh-Hant``.
-
-    For an edition made by converting the built pages (Traditional characters):
-    its pages are read as converted, locations are relative to ``root``, and
-    the index goes to ``root/search/kb/``, where the worker at
-    ``root/assets/javascripts/kb-search-worker.js`` looks for it. Queries in
-    either script find the same pages: text and queries are both folded.
-    """
-    pages = []
-    for path in sorted(root.rglob("*.html")):
-        relative = path.relative_to(root).as_posix()
-        if relative.startswith(("assets/", "search/")) or relative == "404.html":
-            continue
-        location = "" if relative == "index.html" else relative.removesuffix("index.html")
-        page = search_index.page_from_html(path.read_text(encoding="utf-8"), location)
-        if page is not None:
-            pages.append(page)
-    return write(root, pages, data_dir)
 
 
 def write(site: Path, pages: list[search_index.Page], data_dir: Path,

@@ -14,14 +14,14 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # `mkdocs` run as a script does not add the project
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import logging  # noqa: E402
+import logging
 
-from macros.anchors import SECTION_IDS, SectionAnchorsExtension  # noqa: E402
+from macros.anchors import SECTION_IDS, SectionAnchorsExtension
 
 log = logging.getLogger("mkdocs.hooks.section_anchors")
 
 
-def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_config(config, **kwargs):
     config.markdown_extensions.append(SectionAnchorsExtension())
     log.debug("section anchors: %s", "、".join(f"{name} #{anchor}" for name, anchor in SECTION_IDS.items()))
     return config

@@ -13,23 +13,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging  # noqa: E402
+import logging
 
-from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.exceptions import Abort
 
-from macros import handout  # noqa: E402
-from macros.models import REDIRECTS_FILE, load_redirects  # noqa: E402
+from macros import handout, sitemap
+from macros.redirects import REDIRECTS_FILE, load_redirects
 
 log = logging.getLogger("mkdocs.hooks.short_links")
 
 
-def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_config(config, **kwargs):
     plugin = config.plugins.get("redirects")
     if plugin is None:
         log.warning("插件 redirects 未启用，短链接不会生成")
         return config
     root = Path(config.config_file_path).parent
-    ids = {kind: sorted(p.stem for p in (root / "data" / kind).glob("*.yml")) for kind in set(handout.RECORDS_OF.values())}
+    ids = {kind: sorted(p.stem for p in (root / "data" / kind).glob("*.yml")) for kind in set(sitemap.RECORDS_OF.values())}
     maps = handout.short_redirects(ids)
     # The same check as the validator's: old paths inside the site, new paths existing pages of it.
     renames, problems = load_redirects(root / "data" / REDIRECTS_FILE, Path(config.docs_dir))

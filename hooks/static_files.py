@@ -19,14 +19,14 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.exceptions import Abort
 
-from macros.static_files import static_file_problems  # noqa: E402
+from macros.static_files import static_file_problems
 
 log = logging.getLogger("mkdocs.hooks.static_files")
 
 
-def on_files(files, config):  # noqa: ANN001, ANN201
+def on_files(files, config):
     docs = Path(config.docs_dir).resolve()
     project = docs.parent
     problems = []

@@ -13,25 +13,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import logging  # noqa: E402
+import logging
 
-from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.plugins import event_priority
 
-from macros.facets import listing_path, served, slug  # noqa: E402
-from macros.models import load_project  # noqa: E402
+from macros.facets import slug
+from macros.knowledge_base import load_project
+from macros.sitemap import listing_path, served
 
 log = logging.getLogger("mkdocs.hooks.theme_tags")
 _themes: dict[str, list[str]] = {}
 
 
-def on_config(config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_config(config, **kwargs):
     kb, _ = load_project(Path(config.config_file_path).parent)  # problems are reported by the macros plugin
     _themes.clear()
     _themes.update({method.id: list(method.themes) for method in kb.methods.values()})
     return config
 
 
-def on_page_markdown(markdown, page, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_markdown(markdown, page, **kwargs):
     kind, _, name = page.file.src_uri.partition("/")
     record_id = name.removesuffix(".md")
     if kind == "methods" and record_id in _themes and _themes[record_id]:
@@ -40,6 +41,6 @@ def on_page_markdown(markdown, page, **kwargs):  # noqa: ANN001, ANN201, ARG001
 
 
 @event_priority(110)  # before the tags plugin renders its listings (its on_env runs at 100)
-def on_env(env, config, files, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_env(env, config, files, **kwargs):
     env.filters["kb_theme_listing"] = lambda theme: served(listing_path("methods", "theme", slug(theme)))
     return env

@@ -16,14 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's `macros` package
 
-import json  # noqa: E402
-import logging  # noqa: E402
+import json
+import logging
 
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
-from macros import training  # noqa: E402
-from macros.models import KnowledgeBase, load_project  # noqa: E402
+from macros import sitemap, training
+from macros.knowledge_base import KnowledgeBase, load_project
 
 log = logging.getLogger("mkdocs.hooks.training_pages")
 QR_ENCODER = Path(__file__).resolve().parent.parent / "node_modules" / "qrcode-generator" / "dist" / "qrcode.js"
@@ -31,7 +31,7 @@ QR_ENCODER_LICENSE = Path(__file__).resolve().parent.parent / "licenses" / "qrco
 _kb: KnowledgeBase | None = None
 
 
-def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_files(files, config, **kwargs):
     global _kb
     kb, problems = load_project(Path(config.config_file_path).parent)
     _kb = None if problems else kb
@@ -39,11 +39,11 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
         return files  # the macros plugin reports them and stops the build
     pages = {}
     for method in kb.methods.values():
-        source = files.get_file_from_path(f"methods/{method.id}.md")
+        source = files.get_file_from_path(sitemap.record_path("methods", method.id))
         written = source is not None and source.generated_by is None and source.abs_src_path
         pages[method.id] = Path(source.abs_src_path).read_text(encoding="utf-8") if written else ""
     data = training.session_data(kb, pages, config.site_url or "/", config.extra.get("short_host"))
-    files.append(File.generated(config, training.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+    files.append(File.generated(config, sitemap.SESSION_DATA, content=json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
     if not QR_ENCODER.is_file():
         raise PluginError("training_pages：找不到 node_modules/qrcode-generator，请先运行 make setup（其中的 npm ci 安装组课页画二维码用的脚本）")
     files.append(File.generated(config, training.QR_ENCODER_SCRIPT, abs_src_path=str(QR_ENCODER)))
@@ -52,9 +52,9 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
     return files
 
 
-def on_page_markdown(markdown, page, config, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def on_page_markdown(markdown, page, config, **kwargs):
     """A method page ends with its plan, card, a session with it, and 我用过这个方法."""
     kind, _, name = page.file.src_uri.partition("/")
     method_id = name.removesuffix(".md")
     method = _kb.methods.get(method_id) if _kb and kind == "methods" else None
-    return markdown + training.method_links(_kb, method, config.repo_url) if method else markdown
+    return markdown + training.method_links(_kb, method, config.repo_url) if _kb and method else markdown

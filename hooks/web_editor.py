@@ -33,7 +33,7 @@ from mkdocs.exceptions import PluginError
 if str(Path(__file__).resolve().parent.parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.cms import FRAME_GUARD, LOCAL_BACKEND, admin_page, decap_config  # noqa: E402
+from macros.cms import FRAME_GUARD, LOCAL_BACKEND, admin_page, decap_config
 
 log = logging.getLogger("mkdocs.hooks.web_editor")
 PROJECT = Path(__file__).resolve().parent.parent

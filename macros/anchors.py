@@ -20,7 +20,13 @@ import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify, strip_tags, unique
+from markdown.extensions.toc import (
+    remove_fnrefs,
+    render_inner_html,
+    slugify,
+    strip_tags,
+    unique,
+)
 from markdown.treeprocessors import Treeprocessor
 
 # Section heading (as written in docs/<kind>/<id>.md) → its id on every page.
@@ -36,7 +42,7 @@ _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 class SectionAnchors(Treeprocessor):
     def run(self, root: etree.Element) -> None:
-        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None
+        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None  # noqa: SIM401 -- a markdown Registry has no get()
         slug = getattr(toc, "slugify", slugify)
         separator = getattr(toc, "sep", "-")
         used = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
@@ -58,6 +64,6 @@ class SectionAnchors(Treeprocessor):
 
 
 class SectionAnchorsExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:
         # After attr_list (8) has set the ids written in the page, before toc (5) names the rest.
         md.treeprocessors.register(SectionAnchors(md), "kb_section_anchors", 6)

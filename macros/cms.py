@@ -19,10 +19,16 @@ from markupsafe import escape
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .models import MODEL_BY_KIND, REFERENCES, SLUG_PATTERN, Strict
+from . import sitemap
+from .models import (
+    MODEL_BY_KIND,
+    REFERENCES,
+    SLUG_PATTERN,
+    Entry,
+    LongText,
+    field_marked,
+)
 
-# Free-text fields long enough to deserve a text area rather than one line.
-LONG_TEXT_FIELDS = frozenset({"summary", "shows", "detail", "structure", "team"})
 # What a picker shows of a record, by kind.
 DISPLAY_FIELD = {"sources": "title"}
 # Record pages whose prose an editor may change; the data are edited in the record's own form.
@@ -58,7 +64,7 @@ def _unannotated(annotation: object) -> tuple[object, list[object]]:
 
 
 def _pattern(metadata: list[object], info: FieldInfo | None) -> str | None:
-    for item in [*metadata, *((info.metadata if info else []))]:
+    for item in [*metadata, *(info.metadata if info else [])]:
         pattern = getattr(item, "pattern", None)
         if pattern:
             return pattern
@@ -68,7 +74,7 @@ def _pattern(metadata: list[object], info: FieldInfo | None) -> str | None:
     return None
 
 
-def _widget(annotation: object, name: str, info: FieldInfo | None, reference: str | None,
+def _widget(annotation: object, info: FieldInfo | None, reference: str | None,
             nested: dict[str, str]) -> dict[str, Any]:
     """The Decap widget settings for one field's type; ``nested`` are the references inside it."""
     annotation, metadata = _unannotated(annotation)
@@ -94,7 +100,8 @@ def _widget(annotation: object, name: str, info: FieldInfo | None, reference: st
         return {"widget": "boolean"}
     if annotation in (int, float):
         return {"widget": "number", "value_type": "int" if annotation is int else "float"}
-    settings: dict[str, Any] = {"widget": "text" if name in LONG_TEXT_FIELDS else "string"}
+    # Long text (marked on the field's type in the models) deserves a text area rather than one line.
+    settings: dict[str, Any] = {"widget": "text" if info is not None and field_marked(info, LongText) else "string"}
     pattern = _pattern(metadata, info)
     if pattern == SLUG_PATTERN:
         settings["pattern"] = [pattern, SLUG_HINT]
@@ -123,7 +130,7 @@ def model_fields(model: type[BaseModel], references: dict[str, str]) -> list[dic
         field: dict[str, Any] = {"name": name, "label": info.title or name}
         if info.description:
             field["hint"] = info.description
-        field.update(_widget(annotation, name, info, references.get(name), nested))
+        field.update(_widget(annotation, info, references.get(name), nested))
         required = info.is_required() or _min_length(info) > 0
         field["required"] = required and not optional
         if name == "id":
@@ -136,22 +143,22 @@ def _min_length(info: FieldInfo) -> int:
     return next((m.min_length for m in info.metadata if isinstance(m, MinLen)), 0)
 
 
-def record_collection(kind: str, model: type[Strict]) -> dict[str, Any]:
+def record_collection(kind: str, model: type[Entry]) -> dict[str, Any]:
     references = dict(REFERENCES.get(model, {}))
     if kind != "sources":
         references["sources"] = "sources"
-    label = model.label  # type: ignore[attr-defined]
+    label = model.label
     return {
         "name": kind,
         "label": label,
         "label_singular": label,
-        "folder": f"data/{kind}",
+        "folder": sitemap.data_folder(kind),
         "extension": "yml",
         "format": "yml",
         "create": True,
         "slug": "{{fields.id}}",
         "identifier_field": DISPLAY_FIELD.get(kind, "name"),
-        "summary": "{{%s}}（{{id}}）" % DISPLAY_FIELD.get(kind, "name"),
+        "summary": "{{" + DISPLAY_FIELD.get(kind, "name") + "}}（{{id}}）",
         "fields": model_fields(model, references),
     }
 

@@ -7,19 +7,18 @@ complete records on the 资料完整度 page, so they know where help is needed.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import KnowledgeBase, Method, Studio
+from . import sitemap
+from .knowledge_base import KnowledgeBase
+from .models import Method, Studio
 from .render import esc, link
 
 # Prose sections a method page is expected to have (headings written in docs/methods/<id>.md).
 METHOD_SECTIONS = ("适用场景", "案例", "培训使用")
 STUDIO_SECTIONS = ("概况",)
-EDITING_PAGE = "editing/index.md"
-COMPLETENESS_PAGE = "editing/completeness.md"
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -106,10 +105,6 @@ def of_record(kb: KnowledgeBase, kind: str, record_id: str, page_markdown: str) 
     return of_studio(kb, kb.studios[record_id], page_markdown)
 
 
-def _relative(target: str, page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
-
-
 _LEVEL_CLASS = {"完整": "full", "较完整": "most", "待补充": "low"}
 
 
@@ -119,19 +114,19 @@ def mark(result: Completeness, page: str) -> str:
     return (
         f'<p class="kb-completeness kb-completeness--{_LEVEL_CLASS[result.level]}" markdown>'
         f"资料完整度 <strong>{len(result.filled)}/{result.total}</strong>（{result.level}）{missing}。"
-        f"[参与补充]({_relative(EDITING_PAGE, page)})</p>\n"
+        f"[参与补充]({sitemap.link(sitemap.EDITING_PAGE, page)})</p>\n"
     )
 
 
 def todo(page: str) -> str:
     """What an unwritten section shows until an editor fills it."""
-    return f"本节尚待补充，欢迎[参与编辑]({_relative(EDITING_PAGE, page)})。\n{{: .kb-todo }}\n"
+    return f"本节尚待补充，欢迎[参与编辑]({sitemap.link(sitemap.EDITING_PAGE, page)})。\n{{: .kb-todo }}\n"
 
 
 def ranking(kb: KnowledgeBase, pages: dict[tuple[str, str], str]) -> list[tuple[str, str, Completeness]]:
     """Every method and studio, least complete first (ties by kind and id, so the order is stable)."""
     rows = [(kind, record_id, of_record(kb, kind, record_id, pages.get((kind, record_id), "")))
-            for kind in ("methods", "studios") for record_id in kb.of_kind(kind)]
+            for kind in sitemap.PROSE_KINDS for record_id in kb.of_kind(kind)]
     return sorted(rows, key=lambda row: (row[2].percent, row[0], row[1]))
 
 
@@ -142,8 +137,7 @@ def table(kb: KnowledgeBase, pages: dict[tuple[str, str], str], page: str, limit
         return "还没有记录。\n"
     lines = ["| 记录 | 类型 | 完整度 | 待补充 |", "| --- | --- | --- | --- |"]
     for kind, record_id, result in rows[:limit]:
-        label = "工作法" if kind == "methods" else "工作室与项目"
-        lines.append(f"| {link(kb, kind, record_id, page)} | {label} | {len(result.filled)}/{result.total} | "
+        lines.append(f"| {link(kb, kind, record_id, page)} | {sitemap.label(kind)} | {len(result.filled)}/{result.total} | "
                      f"{'、'.join(esc(m) for m in result.missing) or '—'} |")
     complete = sum(1 for *_, result in rows if not result.missing)
     summary = f"共 {len(rows)} 条工作法与工作室记录，其中 {complete} 条资料完整。下表列出最不完整的 {min(limit, len(rows))} 条。\n\n"
@@ -153,8 +147,8 @@ def table(kb: KnowledgeBase, pages: dict[tuple[str, str], str], page: str, limit
 def read_pages(docs_dir: Path, kb: KnowledgeBase) -> dict[tuple[str, str], str]:
     """The Markdown source of every method and studio page (missing pages read as empty)."""
     pages = {}
-    for kind in ("methods", "studios"):
+    for kind in sitemap.PROSE_KINDS:
         for record_id in kb.of_kind(kind):
-            path = docs_dir / kind / f"{record_id}.md"
+            path = docs_dir / sitemap.record_path(kind, record_id)
             pages[(kind, record_id)] = path.read_text(encoding="utf-8") if path.is_file() else ""
     return pages

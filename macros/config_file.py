@@ -12,8 +12,15 @@ class _TagsAsNone(yaml.SafeLoader):
 
 
 _TagsAsNone.add_multi_constructor("", lambda loader, suffix, node: None)
-# `!ENV [NAME, default]` reads as its default, as a build without the variable set sees it.
-_TagsAsNone.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
+def _env_default(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """`!ENV [NAME, default]` reads as its default, as a build without the variable set sees it;
+    `!ENV NAME` has none."""
+    return loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None
+
+
+_TagsAsNone.add_constructor("!ENV", _env_default)
 _TagsAsNone.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 

@@ -12,7 +12,7 @@ Addresses (docs-relative paths; MkDocs serves them as directories):
 - ``browse/<kind>/<facet>/<value>/index.md`` and ``…/page-<n>.md`` — one facet value;
 - ``browse/<kind>/<facet>/index.md`` — every value of a facet with its count;
 - ``browse/<kind>/facets.json`` and ``browse/<kind>/shard-<n>.json`` — what
-  overrides/assets/javascripts/kb-facets.js combines in the browser.
+  docs/javascripts/kb-facets.js combines in the browser.
 
 Values in addresses are ASCII slugs: region codes (GB/T 2260), record ids,
 years, and the pinyin of themes and types.
@@ -20,8 +20,8 @@ years, and the pinyin of themes and types.
 
 from __future__ import annotations
 
+import functools
 import json
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,17 +29,27 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
+from . import sitemap
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase, Method, Mentor, Site, Studio
+from .knowledge_base import KnowledgeBase
+from .models import Mentor, Method, Record, Region, Site, Studio
 from .regions import Place, place
-from .render import esc, html_of, links, record_path, source_line
+from .render import esc, html_of, links, source_line
+from .sitemap import (
+    PAGED_KINDS,
+    facet_index_path,
+    listing_path,
+    record_path,
+    region_path,
+    root_of,
+    served,
+    url,
+)
 
 PAGE_SIZE = 20
 SHARD_SIZE = 50
 FACET_SHOWN = 10
 VALUES_PER_PAGE = 200
-KINDS = ("methods", "studios", "mentors", "sites")
-KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "地区未载明"
 
@@ -70,8 +80,13 @@ FACETS: dict[str, tuple[FacetSpec, ...]] = {
 }
 
 
-def region_of(record: object) -> object:
-    return record.origin.region if isinstance(record, Method) else record.region  # type: ignore[attr-defined]
+def region_of(record: Record) -> Region:
+    """Where a record is; a method is where it comes from."""
+    if isinstance(record, Method):
+        return record.origin.region
+    if isinstance(record, (Studio, Mentor, Site)):
+        return record.region
+    raise TypeError(f"{record.kind} 的记录没有地区")
 
 
 def year_of(record: object) -> str | None:
@@ -128,7 +143,7 @@ class BrowseIndex:
     places: dict[tuple[str, str], Place]  # (kind, id) → place in GB/T 2260
 
 
-def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -> dict[str, list[tuple[str, str]]]:
+def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -> dict[str, list[tuple[str, str]]]:
     """Facet → [(slug, label)] of one record."""
     values: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if isinstance(record, Method):
@@ -146,27 +161,32 @@ def _record_values(kb: KnowledgeBase, kind: str, record: object, where: Place) -
     year = year_of(record)
     if year and any(spec.key == "year" for spec in FACETS[kind]):
         values["year"] = [(year, f"{year}年")]
-    values["source"] = [(s, kb.sources[s].title) for s in getattr(record, "sources")]
+    values["source"] = [(s, kb.sources[s].title) for s in record.sources]
     return values
+
+
+def _most_first(counts: Counter[str]) -> list[str]:
+    """Values by how many records carry them, the unknown value last, ties by value."""
+    return sorted(counts, key=lambda value: (value == UNKNOWN, -counts[value], value))
 
 
 def build_index(kb: KnowledgeBase) -> BrowseIndex:
     """Every record's facet values and place, read once."""
     kinds: dict[str, KindIndex] = {}
     places: dict[tuple[str, str], Place] = {}
-    for kind in KINDS:
+    for kind in PAGED_KINDS:
         values: dict[str, dict[str, tuple[str, ...]]] = {}
         labels: dict[str, dict[str, str]] = {spec.key: {} for spec in FACETS[kind]}
-        for record in kb.of_kind(kind).values():
-            rid = record.id  # type: ignore[attr-defined]
-            places[(kind, rid)] = where = place(region_of(record))  # type: ignore[arg-type]
+        for record in kb.records(kind).values():
+            rid = record.id
+            places[(kind, rid)] = where = place(region_of(record))
             pairs = _record_values(kb, kind, record, where)
             values[rid] = {facet: tuple(dict.fromkeys(s for s, _ in found)) for facet, found in pairs.items() if found}
             for facet, found in pairs.items():
                 labels[facet].update(found)
         index = KindIndex(kind, list(values), values, labels)
         totals = index.totals
-        index.order = {f: sorted(totals[f], key=lambda v, f=f: (v == UNKNOWN, -totals[f][v], v)) for f in totals}
+        index.order = {f: _most_first(totals[f]) for f in totals}
         kinds[kind] = index
     return BrowseIndex(kb, kinds, places)
 
@@ -191,13 +211,6 @@ def paginate(items: list, size: int = PAGE_SIZE) -> list[list]:
     return [items[start:start + size] for start in range(0, len(items), size)] or [[]]
 
 
-def listing_path(kind: str, facet: str | None = None, value: str | None = None, page: int = 1) -> str:
-    if facet is None:
-        return f"{kind}/index.md" if page == 1 else f"browse/{kind}/page-{page}.md"
-    folder = f"browse/{kind}/{facet}/{value}"
-    return f"{folder}/index.md" if page == 1 else f"{folder}/page-{page}.md"
-
-
 # A studio's own page already lists its methods, people and sites: its facet value leads
 # there without JavaScript, instead of one more listing per studio (thousands at scale).
 RECORD_FACETS = {"studio": "studios"}
@@ -210,65 +223,23 @@ def value_target(kind: str, facet: str, value: str) -> str:
     return listing_path(kind, facet, value)
 
 
-def facet_index_path(kind: str, facet: str, page: int = 1) -> str:
-    return f"browse/{kind}/{facet}/index.md" if page == 1 else f"browse/{kind}/{facet}/page-{page}.md"
-
-
-def region_path(code: str) -> str:
-    return f"regions/{code}.md"
-
-
-def served(docs_path: str) -> str:
-    """``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``: the URL MkDocs serves a page at, from the site root."""
-    path, _, anchor = docs_path.partition("#")
-    folder = posixpath.dirname(path) if posixpath.basename(path) == "index.md" else posixpath.splitext(path)[0]
-    return (folder + "/" if folder else "") + (f"#{anchor}" if anchor else "")
-
-
-def url(target: str, from_page: str) -> str:
-    """URL of docs page ``target`` relative to the URL of ``from_page`` (raw HTML is not rewritten by MkDocs)."""
-    path, _, anchor = served(target).partition("#")
-    relative = _relative_path(path, served(from_page))
-    return ("./" if relative == "." else relative + "/") + (f"#{anchor}" if anchor else "")
-
-
-def _relative_path(path: str, start: str) -> str:
-    """``posixpath.relpath`` for the site's own clean paths, without its look-up of the working
-    folder (listings make tens of thousands of links)."""
-    to, here = path.strip("/").split("/"), start.strip("/").split("/")
-    if {".", ".."} & {*to, *here}:
-        return posixpath.relpath(path or ".", start or ".")
-    to, here = [part for part in to if part], [part for part in here if part]
-    common = 0
-    while common < min(len(to), len(here)) and to[common] == here[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
-
-
-def root_of(from_page: str) -> str:
-    """The site root relative to the URL of ``from_page`` (``../`` from ``methods/``)."""
-    depth = served(from_page).count("/")
-    return "../" * depth or "./"
-
-
 def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
     """Every generated listing page (docs path → function rendering its Markdown)."""
     pages: dict[str, Callable[[], str]] = {}
     for kind, kind_index in index.kinds.items():
         for number in range(2, len(paginate(kind_index.ids)) + 1):
             path = listing_path(kind, page=number)
-            pages[path] = lambda kind=kind, number=number, path=path: listing(index, kind, None, None, number, path)
+            pages[path] = functools.partial(listing, index, kind, None, None, number, path)
         totals = kind_index.counts({})
         for spec in FACETS[kind]:
             values = kind_index.order[spec.key]
             for number in range(1, len(paginate(values, VALUES_PER_PAGE)) + 1):
                 path = facet_index_path(kind, spec.key, number)
-                pages[path] = lambda kind=kind, spec=spec, number=number, path=path: facet_values_page(index, kind, spec, number, path)
+                pages[path] = functools.partial(facet_values_page, index, kind, spec, number, path)
             for value in values if spec.key not in RECORD_FACETS else ():
                 for number in range(1, len(paginate(list(range(totals[spec.key][value])))) + 1):
                     path = listing_path(kind, spec.key, value, number)
-                    pages[path] = (lambda kind=kind, spec=spec, value=value, number=number, path=path:
-                                   listing(index, kind, spec.key, value, number, path))
+                    pages[path] = functools.partial(listing, index, kind, spec.key, value, number, path)
     return pages
 
 
@@ -276,9 +247,9 @@ def data_files(index: BrowseIndex) -> dict[str, Callable[[], str]]:
     """The JSON the browser combines facets from: one index and record shards per kind."""
     files: dict[str, Callable[[], str]] = {}
     for kind, kind_index in index.kinds.items():
-        files[f"browse/{kind}/facets.json"] = lambda kind=kind: facets_json(index, kind)
+        files[f"browse/{kind}/facets.json"] = functools.partial(facets_json, index, kind)
         for number in range(len(paginate(kind_index.ids, SHARD_SIZE))):
-            files[f"browse/{kind}/shard-{number}.json"] = lambda kind=kind, number=number: shard_json(index, kind, number)
+            files[f"browse/{kind}/shard-{number}.json"] = functools.partial(shard_json, index, kind, number)
     return files
 
 
@@ -287,11 +258,15 @@ SOURCE = "macros/facets.py"  # what an editor changes to change a listing: its r
 GENERATED_HEADER = "---\nrender_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
 
 
-def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def _with_header(render: Callable[[], str]) -> str:
+    return GENERATED_HEADER + render()
+
+
+def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
     index = index_for(kb)
     for path, render in listing_pages(index).items():
-        yield GeneratedPage(path, lambda render=render: GENERATED_HEADER + render(), SOURCE)
+        yield GeneratedPage(path, functools.partial(_with_header, render), SOURCE)
     for path, render in data_files(index).items():
         yield GeneratedPage(path, render, SOURCE)
 
@@ -299,10 +274,6 @@ def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  #
 # ---- cards ---------------------------------------------------------------------------
 
 Fact = tuple[str, list[tuple[str, str | None]]]  # label, [(text, docs path or None)]
-
-
-def _record_target(kind: str, record_id: str) -> str:
-    return record_path(kind, record_id)  # the record pages' addresses are render's to decide
 
 
 def region_facts(where: Place, kind: str, index: BrowseIndex) -> list[tuple[str, str | None]]:
@@ -326,7 +297,7 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     facts: list[Fact] = []
 
     def studios(ids: Iterable[str]) -> list[tuple[str, str | None]]:
-        return [(kb.studios[s].name, _record_target("studios", s)) for s in ids]
+        return [(kb.studios[s].name, record_path("studios", s)) for s in ids]
 
     if isinstance(record, Method):
         facts.append(("主题", [(t, listing_path("methods", "theme", slug(t))) for t in record.themes]))
@@ -334,7 +305,7 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     if isinstance(record, (Studio, Site)):
         facts.append(("类型", [(record.type, listing_path(kind, "type", slug(record.type)))]))
     if isinstance(record, Studio):
-        facts.append(("负责人", [(kb.mentors[record.leader].name, _record_target("mentors", record.leader))] if record.leader else []))
+        facts.append(("负责人", [(kb.mentors[record.leader].name, record_path("mentors", record.leader))] if record.leader else []))
     if isinstance(record, Mentor):
         facts.append(("职务", [(record.role, None)]))
         facts.append(("社区或单位", [(record.community, None)] if record.community else []))
@@ -358,8 +329,8 @@ def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
 
 def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Markup:
     """A record in a listing: its name (a link), its summary and its facts as a definition list."""
-    record = index.kb.of_kind(kind)[record_id]
-    summary = getattr(record, "summary", None)
+    record = index.kb.records(kind)[record_id]
+    summary = record.summary
     facts = Markup("").join(
         html_of("<div><dt>{}</dt><dd>{}</dd></div>", label, _parts_html(parts, from_page))
         for label, parts in card_facts(index, kind, record_id)
@@ -367,8 +338,8 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     return Markup(
         '<li class="kb-item"><a class="kb-item-name" href="{}">{}</a>{}<dl class="kb-item-facts">{}</dl></li>'
     ).format(
-        url(_record_target(kind, record_id), from_page),
-        record.name,  # type: ignore[attr-defined]
+        url(record_path(kind, record_id), from_page),
+        record.name,
         html_of('<p class="kb-item-summary">{}</p>', summary) if summary else "",
         facts,
     )
@@ -419,15 +390,15 @@ def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | N
         for slug_ in shown:
             label = kind_index.labels[spec.key][slug_]
             current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
-            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>', 
+            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>',
                 url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
         more = ""
         if len(values) > len(shown):
             more = html_of('<li><a href="{}">全部 {} 个</a></li>', url(facet_index_path(kind, spec.key), from_page), len(values))
         # Folded, so that on a phone the records come first; the facet in use is open.
-        groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>', 
+        groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>',
             spec.key, Markup(" open") if facet == spec.key else "",
-            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key else spec.label,
+            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key and value else spec.label,
             Markup("").join(links), more))
     return html_of('<nav class="kb-facets" aria-label="筛选">{}</nav>', Markup("").join(groups))
 
@@ -438,16 +409,16 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
     ids = kind_index.matching({facet: value} if facet and value else {})
     pages = paginate(ids)
     number = min(number, len(pages))
-    label = KIND_LABELS[kind]
-    if facet:
+    label = sitemap.label(kind)
+    if facet and value:
         spec = next(s for s in FACETS[kind] if s.key == facet)
         # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
-        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))  # type: ignore[index]
+        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))
         title = html_of("# {}\n\n", heading) if number == 1 else html_of("# {}（第 {} 页）\n\n", heading, number)
     else:
         title = Markup("") if number == 1 else html_of("# {}（第 {} 页）\n\n", label, number)
     first = (number - 1) * PAGE_SIZE + 1
-    shown = html_of('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>', 
+    shown = html_of('<p class="kb-listing-count">共 <strong>{}</strong> 个，本页第 {}–{} 个。</p>',
         len(ids), first if ids else 0, first + len(pages[number - 1]) - 1 if ids else 0)
     cards = Markup("").join(card(index, kind, rid, from_page) for rid in pages[number - 1])
     root = root_of(from_page)
@@ -469,13 +440,13 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
     totals = kind_index.counts({})
     pages = paginate(kind_index.order[spec.key], VALUES_PER_PAGE)
     items = Markup("").join(
-        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>',
             url(value_target(kind, spec.key, v), from_page), kind_index.labels[spec.key][v], totals[spec.key][v])
         for v in pages[number - 1]
     )
-    heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(KIND_LABELS[kind], spec.label, number)
-    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), KIND_LABELS[kind])
-    body = html_of('<ul class="kb-facet-values">{}</ul>{}\n', 
+    heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(sitemap.label(kind), spec.label, number)
+    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
+    body = html_of('<ul class="kb-facet-values">{}</ul>{}\n',
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)
 
@@ -503,11 +474,11 @@ def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
     ids = paginate(index.kinds[kind].ids, SHARD_SIZE)[number]
     cards = []
     for rid in ids:
-        record = index.kb.of_kind(kind)[rid]
+        record = index.kb.records(kind)[rid]
         facts = [[label, [[text, served(target) if target else None] for text, target in parts]]
                  for label, parts in card_facts(index, kind, rid)]
-        cards.append({"name": record.name, "url": served(_record_target(kind, rid)),  # type: ignore[attr-defined]
-                      "summary": getattr(record, "summary", None) or "", "facts": facts})
+        cards.append({"name": record.name, "url": served(record_path(kind, rid)),
+                      "summary": record.summary, "facts": facts})
     return json.dumps(cards, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -527,15 +498,15 @@ def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_
     are added later.
     """
     prefix = served(from_page) + "#"
-    records = kb.of_kind(kind)
+    records = kb.records(kind)
     ids = [entry[len(prefix):] for entry in published if entry.startswith(prefix)]
     # A record whose address is still an anchor here (no page of its own) needs its anchor too.
     ids += [rid for rid in records if record_path(kind, rid).startswith(from_page + "#") and rid not in ids]
-    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(_record_target(kind, rid), from_page), records[rid].name)  # type: ignore[attr-defined]
+    links = [html_of('<li id="{}"><a href="{}">{}</a></li>', rid, url(record_path(kind, rid), from_page), records[rid].name)
              for rid in ids if rid in records]
     if not links:
         return ""
-    return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n', 
+    return str(html_of('<details class="kb-legacy-anchors"><summary>以前在本页的条目（旧链接）</summary><ul>{}</ul></details>\n',
         Markup("").join(links)))
 
 
@@ -549,15 +520,15 @@ def source_directory(kb: KnowledgeBase, from_page: str) -> str:
     blocks = []
     for source in kb.sources.values():
         rows = []
-        for kind in KINDS:
+        for kind in PAGED_KINDS:
             ids = kinds[kind].members.get((SOURCE_FACET.key, source.id), [])
             if not ids:
                 continue
             more = ""
             if len(ids) > SOURCE_SHOWN:
-                target = posixpath.relpath(listing_path(kind, SOURCE_FACET.key, source.id), posixpath.dirname(from_page) or ".")
+                target = sitemap.link(listing_path(kind, SOURCE_FACET.key, source.id), from_page)
                 more = f"……[全部 {len(ids)} 个]({target})"
-            rows.append(f"- {esc(KIND_LABELS[kind])}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
+            rows.append(f"- {esc(sitemap.label(kind))}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
         body = "\n".join(rows) or "尚无记录引用这篇文章。"
         blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
     return "\n".join(blocks)
@@ -568,7 +539,7 @@ def theme_index(kb: KnowledgeBase, from_page: str) -> str:
     kind_index = index_for(kb).kinds["methods"]
     totals = kind_index.counts({})["theme"]
     items = Markup("").join(
-        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', 
+        html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>',
             url(listing_path("methods", "theme", v), from_page), kind_index.labels["theme"][v], totals[v])
         for v in kind_index.order["theme"]
     )

@@ -7,47 +7,18 @@ for screen readers and for print.
 
 from __future__ import annotations
 
-import posixpath
-from collections import defaultdict
-from dataclasses import dataclass
-
-from collections import Counter
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import facets, regions
+from . import facets, regions, sitemap
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase
-from .render import esc, html_of, link, record_path
-
-KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
-UNKNOWN_REGION = "地区未载明"
-
-
-def _directory_url(docs_path: str) -> str:
-    """``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/`` (MkDocs' directory URLs)."""
-    if posixpath.basename(docs_path) == "index.md":
-        return posixpath.dirname(docs_path) + "/" if posixpath.dirname(docs_path) else ""
-    return posixpath.splitext(docs_path)[0] + "/"
-
-
-def page_url(target: str, from_page: str) -> str:
-    """URL of a docs page (``x.md`` with optional ``#anchor``) relative to the URL of ``from_page``.
-
-    Raw HTML (the SVG pictures) is not rewritten by MkDocs, so links are written as served.
-    """
-    path, _, anchor = target.partition("#")
-    start = _directory_url(from_page) or "."
-    relative = posixpath.relpath(_directory_url(path) or ".", start)
-    relative = "./" if relative == "." else relative + "/"
-    return relative + (f"#{anchor}" if anchor else "")
-
-
-def url_of(kind: str, record_id: str, from_page: str) -> str:
-    """URL of a record's page (or anchor) relative to the URL of ``from_page``."""
-    return page_url(record_path(kind, record_id), from_page)
-
+from .knowledge_base import KnowledgeBase
+from .render import esc, html_of, link
+from .sitemap import listing_path, region_path, url
 
 # ---- bar charts ----------------------------------------------------------------
 
@@ -96,18 +67,18 @@ def theme_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
         for theme in method.themes:
             counts[theme] += 1
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [Bar(theme, n, page_url(f"tags.md#tag:{theme}", from_page)) for theme, n in ordered]
+    return [Bar(theme, n, url(sitemap.theme_path(theme), from_page)) for theme, n in ordered]
 
 
 def province_bars(kb: KnowledgeBase, from_page: str) -> list[Bar]:
     """Records (methods, studios, mentors, sites) per province in GB/T 2260, most first; bars link to the region pages."""
     _, members = _members(kb)
     std = regions.standard()
-    bars = [Bar(std.divisions[code].name, members.total(code), page_url(facets.region_path(code), from_page))
+    bars = [Bar(std.divisions[code].name, members.total(code), url(region_path(code), from_page))
             for code in members.by_code if code != facets.UNKNOWN and std.divisions[code].level == "province"]
     bars.sort(key=lambda bar: (-bar.value, bar.label))
     if members.total(facets.UNKNOWN):
-        bars.append(Bar(UNKNOWN_REGION, members.total(facets.UNKNOWN), page_url("regions.md#unknown", from_page)))
+        bars.append(Bar(facets.UNKNOWN_LABEL, members.total(facets.UNKNOWN), url("regions.md#unknown", from_page)))
     return bars
 
 
@@ -195,7 +166,7 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
         for level, event in enumerate(shown[:TIMELINE_STACK]):
             y = base - 16 - level * 22
             label = f"{event.year}年：{event.name}（{event.what}）"
-            href = url_of(event.kind, event.record_id, from_page)
+            href = url(sitemap.record_path(event.kind, event.record_id), from_page)
             parts.append(f'<a href="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{_shape(event.kind, x, y)}</a>')
         if len(shown) > TIMELINE_STACK:
             y = base - 12 - TIMELINE_STACK * 22
@@ -216,8 +187,8 @@ def timeline_list(kb: KnowledgeBase, events: list[Event], from_page: str) -> str
             for event in of_kind[:TIMELINE_STACK]:
                 lines.append(f"- {link(kb, event.kind, event.record_id, from_page)}：{esc(event.what)}")
             if len(of_kind) > TIMELINE_STACK:
-                target = page_url(facets.listing_path(kind, "year", str(year)), from_page)
-                lines.append(f'- <a href="{esc(target)}">这一年的全部 {len(of_kind)} 个{KIND_LABELS[kind]}</a>')
+                target = url(listing_path(kind, "year", str(year)), from_page)
+                lines.append(f'- <a href="{esc(target)}">这一年的全部 {len(of_kind)} 个{sitemap.label(kind)}</a>')
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -225,7 +196,7 @@ def timeline_list(kb: KnowledgeBase, events: list[Event], from_page: str) -> str
 def timeline(kb: KnowledgeBase, from_page: str) -> str:
     events = timeline_events(kb)
     missing = undated(kb)
-    note = "、".join(f"{KIND_LABELS[k]} {n} 个" for k, n in missing.items() if n)
+    note = "、".join(f"{sitemap.label(k)} {n} 个" for k, n in missing.items() if n)
     tail = f"\n\n来源没有写明年份的条目不在时间线上：{note}。\n" if note else "\n"
     if not events:
         return f"数据里还没有写明年份的条目。{tail}"
@@ -272,22 +243,28 @@ def region_members(index: facets.BrowseIndex) -> RegionMembers:
     return RegionMembers(by_code, counties, cities)
 
 
+_members_of: dict[int, tuple[facets.BrowseIndex, RegionMembers]] = {}
+
+
 def _members(kb: KnowledgeBase) -> tuple[facets.BrowseIndex, RegionMembers]:
+    """The build's browse index and its region counts, counted once per index."""
     index = facets.index_for(kb)
-    if not hasattr(index, "regions"):
-        index.regions = region_members(index)  # type: ignore[attr-defined]
-    return index, index.regions  # type: ignore[attr-defined]
+    cached = _members_of.get(id(index))
+    if cached is None or cached[0] is not index:
+        _members_of.clear()
+        cached = _members_of[id(index)] = (index, region_members(index))
+    return cached
 
 
 def province_anchor(province: str) -> str:
     """The stable anchor of a province on the regions page: its name (unknown → ``unknown``)."""
-    return "unknown" if province == UNKNOWN_REGION else province
+    return "unknown" if province == facets.UNKNOWN_LABEL else province
 
 
 def _link(target: str, from_page: str, text: str, count: int | None = None, **attributes: str) -> Markup:
     extra = Markup("").join(html_of(' {}="{}"', k.replace("_", "-"), v) for k, v in attributes.items())
     number = html_of(' <span class="kb-count">{}</span>', count) if count is not None else ""
-    return html_of('<a href="{}"{}>{}{}</a>', facets.url(target, from_page), extra, text, number)
+    return html_of('<a href="{}"{}>{}{}</a>', url(target, from_page), extra, text, number)
 
 
 def region_tree(kb: KnowledgeBase, from_page: str) -> str:
@@ -305,17 +282,17 @@ def region_tree(kb: KnowledgeBase, from_page: str) -> str:
             children = [Markup("<li>{} <span class=\"kb-count\">{}</span></li>").format(name, n)
                         for name, n in members.counties[province.code].most_common()]
         else:
-            children = [html_of("<li>{}</li>", _link(facets.region_path(code), from_page, std.divisions[code].name, n))
+            children = [html_of("<li>{}</li>", _link(region_path(code), from_page, std.divisions[code].name, n))
                         for code, n in members.cities[province.code].most_common()]
         nested = html_of("<ul>{}</ul>", Markup("").join(children)) if children else ""
-        items.append(html_of('<li id="{}">{}{}</li>', 
-            province_anchor(province.name), _link(facets.region_path(province.code), from_page, province.name, members.total(province.code)), nested))
+        items.append(html_of('<li id="{}">{}{}</li>',
+            province_anchor(province.name), _link(region_path(province.code), from_page, province.name, members.total(province.code)), nested))
     unknown = members.total(facets.UNKNOWN)
     if unknown:
         kinds = Markup("、").join(
-            _link(facets.listing_path(kind, "province", facets.UNKNOWN), from_page, KIND_LABELS[kind], len(ids))
+            _link(listing_path(kind, "province", facets.UNKNOWN), from_page, sitemap.label(kind), len(ids))
             for kind, ids in members.by_code[facets.UNKNOWN].items())
-        items.append(html_of('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>', UNKNOWN_REGION, unknown, kinds))
+        items.append(html_of('<li id="unknown">{} <span class="kb-count">{}</span>：{}</li>', facets.UNKNOWN_LABEL, unknown, kinds))
     return str(html_of('<ul class="kb-region-tree">{}</ul>\n', Markup("").join(items)))
 
 
@@ -334,7 +311,7 @@ def tile_map(kb: KnowledgeBase, from_page: str) -> str:
         squares.append(Markup(
             '<li class="kb-col-{} kb-row-{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
             '<span class="kb-tile-count">{}</span></a></li>'
-        ).format(column, row + 1, " kb-tile-empty" if not count else "", facets.url(facets.region_path(code), from_page),
+        ).format(column, row + 1, " kb-tile-empty" if not count else "", url(region_path(code), from_page),
                  name, count, regions.short_name(name), count))
     return str(html_of('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n', Markup("").join(squares)))
 
@@ -348,14 +325,14 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
     lines = [html_of("---\nrender_macros: false\n---\n\n# {}\n\n", Markup(esc(division.name)))]
     trail = [_link("regions.md", from_page, "按地区浏览")]
     if division.code != province.code:
-        trail.append(_link(facets.region_path(province.code), from_page, province.name))
+        trail.append(_link(region_path(province.code), from_page, province.name))
     lines.append(html_of('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n', Markup(" › ").join(trail)))
     total = members.total(code)
     if not total:
         lines.append(html_of("本知识库还没有{}的条目。\n", division.name))
         return str(Markup("").join(lines))
     if division.level == "province" and code[:2] not in regions.MUNICIPALITIES and members.cities[code]:
-        cities = Markup("").join(html_of("<li>{}</li>", _link(facets.region_path(c), from_page, std.divisions[c].name, n))
+        cities = Markup("").join(html_of("<li>{}</li>", _link(region_path(c), from_page, std.divisions[c].name, n))
                                  for c, n in members.cities[code].most_common())
         lines.append(html_of('<h2 id="cities">市</h2>\n<ul class="kb-facet-values">{}</ul>\n\n', cities))
     if members.counties[code]:
@@ -364,19 +341,19 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
         lines.append(html_of('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n', counties))
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
-        shown = Markup("").join(html_of("<li>{}</li>", 
-            _link(facets._record_target(kind, rid), from_page, getattr(kb.of_kind(kind)[rid], "name"))) for rid in ids[:REGION_SHOWN])
-        more = _link(facets.listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{KIND_LABELS[kind]}，可再筛选")
-        lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n', 
-            kind, KIND_LABELS[kind], len(ids), shown, more))
+        shown = Markup("").join(html_of("<li>{}</li>",
+            _link(sitemap.record_path(kind, rid), from_page, kb.records(kind)[rid].name)) for rid in ids[:REGION_SHOWN])
+        more = _link(listing_path(kind, facet, code), from_page, f"全部 {len(ids)} 个{sitemap.label(kind)}，可再筛选")
+        lines.append(html_of('<h2 id="{}">{} <span class="kb-count">{}</span></h2>\n<ul>{}</ul>\n<p>{}</p>\n\n',
+            kind, sitemap.label(kind), len(ids), shown, more))
     return str(Markup("").join(lines))
 
 
-def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
     _, members = _members(kb)
     codes = [d.code for d in regions.standard().provinces()]
     codes += [code for cities in members.cities.values() for code in cities]
     for code in codes:
-        path = facets.region_path(code)
-        yield GeneratedPage(path, lambda code=code, path=path: region_page(kb, code, path), "macros/figures.py")
+        path = region_path(code)
+        yield GeneratedPage(path, functools.partial(region_page, kb, code, path), "macros/figures.py")

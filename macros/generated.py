@@ -9,7 +9,7 @@ file an editor changes to change it (its "view source" and edit links point ther
 A hand-written page at the same path wins over a generated one: that is how an optional
 ``docs/mentors/<id>.md`` adds prose to a mentor's page. Producers are registered in one
 place, ``REGISTRY`` in ``hooks/generated_pages.py``; the producers themselves live beside
-the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` here).
+the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` in macros/training.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import training
-from .models import KnowledgeBase
+from .knowledge_base import KnowledgeBase
 
 Reader = Callable[[str], "str | None"]
 
@@ -57,15 +56,3 @@ def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
             pages.append((page, page.render()))
             counts[name] += 1
     return pages, counts
-
-
-def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """A session plan and a one-page card for every method, a visit sheet for every site
-    (text from macros/training.py)."""
-    for method in kb.methods.values():
-        source = f"data/methods/{method.id}.yml"
-        yield GeneratedPage(training.plan_path(method.id),
-                            lambda m=method: training.session_plan(kb, m, read(f"methods/{m.id}.md") or ""), source)
-        yield GeneratedPage(training.card_path(method.id), lambda m=method: training.method_card(kb, m), source)
-    for site in kb.sites.values():
-        yield GeneratedPage(training.visit_path(site.id), lambda s=site: training.visit_plan(kb, s), f"data/sites/{site.id}.yml")

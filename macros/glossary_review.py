@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import sitemap
 from .config_file import read_mkdocs_config
 from .editions import Converter, edition_converter
-from .models import KnowledgeBase
+from .knowledge_base import KnowledgeBase
 
 HANT = "zh-Hant"
 
@@ -35,9 +36,9 @@ def data_names(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
     """Person and place names in the data → where each first occurs, by glossary group."""
     people: dict[str, str] = {}
     places: dict[str, str] = {}
-    for kind in ("methods", "studios", "mentors", "sites"):
-        for record in kb.of_kind(kind).values():
-            where = f"data/{kind}/{record.id}.yml"  # type: ignore[attr-defined]
+    for kind in sitemap.PAGED_KINDS:
+        for record in kb.records(kind).values():
+            where = sitemap.data_file(kind, record.id)
             origin = getattr(record, "origin", None)
             for region in filter(None, (getattr(record, "region", None), getattr(origin, "region", None))):
                 for part in region.parts():
@@ -46,7 +47,7 @@ def data_names(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
                 if community:
                     places.setdefault(community, where)
             if kind == "mentors":
-                people.setdefault(record.name, where)  # type: ignore[attr-defined]
+                people.setdefault(record.name, where)
     for source in kb.sources.values():
         for author in (source.author or "").replace("、", "，").split("，"):
             if author.strip():

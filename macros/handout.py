@@ -15,28 +15,17 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import segno
 
-# The short-link prefix of each kind of printable page: /m/<id>/ methods, /s/<id>/ studios,
-# /p/<id>/ people (mentors), /d/<id>/ sites (示范点); the trainers' pages made from them:
-# /t/<id>/ training plans, /c/<id>/ method cards, /v/<id>/ visit sheets.
-SHORT_PREFIX = {"methods": "m", "studios": "s", "mentors": "p", "sites": "d",
-                "training": "t", "training/cards": "c", "training/visits": "v"}
-# The records a folder has a page for: a plan and a card per method, a visit sheet per site.
-RECORDS_OF = {"methods": "methods", "studios": "studios", "mentors": "mentors", "sites": "sites",
-              "training": "methods", "training/cards": "methods", "training/visits": "sites"}
-
-
-def page_path(kind: str, record_id: str) -> str:
-    """Site-relative directory URL of a record's page, e.g. ``methods/sanbu-tiaojie/``."""
-    return f"{kind}/{record_id}/"
+from . import sitemap
 
 
 def short_path(kind: str, record_id: str) -> str:
     """Site-relative short link of a record, e.g. ``m/sanbu-tiaojie/``."""
-    return f"{SHORT_PREFIX[kind]}/{record_id}/"
+    return f"{sitemap.SHORT_PREFIX[kind]}/{record_id}/"
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -49,24 +38,26 @@ def short_redirects(ids_by_kind: dict[str, list[str]]) -> dict[str, str]:
     page, ``t/<id>.md`` → ``training/<id>.md`` and ``c/<id>.md`` → ``training/cards/<id>.md`` for every
     method, ``v/<id>.md`` → ``training/visits/<id>.md`` for every site."""
     maps: dict[str, str] = {}
-    for folder, prefix in SHORT_PREFIX.items():
-        for record_id in ids_by_kind.get(RECORDS_OF[folder], []):
+    for folder, prefix in sitemap.SHORT_PREFIX.items():
+        for record_id in ids_by_kind.get(sitemap.RECORDS_OF[folder], []):
             maps[f"{prefix}/{record_id}.md"] = f"{folder}/{record_id}.md"
     return maps
 
 
-_HANDOUT_PAGE = re.compile(r"^(methods|studios|mentors|sites|training|training/cards|training/visits)/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-# The repository files a printable page is built from, by the folder of its source (a record page
-# generated from the data has no Markdown file: the hook keeps only the files that exist).
-_BUILT_FROM = {
-    "methods": ("docs/methods/{id}.md", "data/methods/{id}.yml"),
-    "studios": ("docs/studios/{id}.md", "data/studios/{id}.yml"),
-    "mentors": ("docs/mentors/{id}.md", "data/mentors/{id}.yml"),
-    "sites": ("docs/sites/{id}.md", "data/sites/{id}.yml"),
-    "training": ("docs/methods/{id}.md", "data/methods/{id}.yml"),
-    "training/cards": ("data/methods/{id}.yml",),
-    "training/visits": ("data/sites/{id}.yml",),
-}
+# The folders of printable pages, the longer first, so a card is not read as a plan.
+_PRINTABLE_FOLDERS = "|".join(sorted(sitemap.SHORT_PREFIX, key=len, reverse=True))
+_HANDOUT_PAGE = re.compile(rf"^({_PRINTABLE_FOLDERS})/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def _built_from(folder: str, record_id: str) -> tuple[str, ...]:
+    """The repository files a printable page is built from (a record page generated from the data
+    has no Markdown file: the hook keeps only the files that exist). A card and a visit sheet are
+    drawn from the data alone; a training plan also from its method's page."""
+    kind = sitemap.RECORDS_OF[folder]
+    data = sitemap.data_file(kind, record_id)
+    return (data,) if folder in ("training/cards", "training/visits") else ("docs/" + sitemap.record_path(kind, record_id), data)
+
+
 _NOT_HANDOUTS = {"index", "session"}
 
 
@@ -86,7 +77,7 @@ def handout_target(src_uri: str) -> Handout | None:
         return None
     folder, record_id = match.groups()
     return Handout(f"{folder}/{record_id}/", short_path(folder, record_id),
-                   tuple(name.format(id=record_id) for name in _BUILT_FROM[folder]))
+                   _built_from(folder, record_id))
 
 
 # A short link is printed whole when host and path fit in this many characters; else as the path
@@ -117,8 +108,8 @@ def version_links(repo_url: str | None, commit: str | None, files: list[str]) ->
 # QR codes kept across builds (gitignored); delete the folder to redraw them.
 QR_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "qr"
 # How codes are drawn; part of each cached code's name, so changing it redraws them.
-_QR_MAKE = {"error": "m", "micro": False}
-_QR_SVG = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
+_QR_MAKE: dict[str, Any] = {"error": "m", "micro": False}
+_QR_SVG: dict[str, Any] = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
            "dark": "#000", "light": "#fff", "svgclass": "kb-qr-code", "title": None, "lineclass": None}
 
 
@@ -160,14 +151,14 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
     canonical = absolute(site_url, handout.page)
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
-    esc = lambda text: html.escape(text, quote=True)  # noqa: E731
+    esc = functools.partial(html.escape, quote=True)
     svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
     links = version_links(repo_url, commit, list(handout.files))
-    if links:
+    if links and commit:
         version = ('<p class="kb-version">本页依据的文件：'
                    + "、".join(f'<a href="{esc(url)}">{esc(posixpath.basename(name))}</a>' for name, url in links)
-                   + f'<span class="kb-version-id">（版本 {esc(commit[:7])}）</span></p>')  # type: ignore[index]
-        version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'  # type: ignore[index]
+                   + f'<span class="kb-version-id">（版本 {esc(commit[:7])}）</span></p>')
+        version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'
     else:
         version, version_print = "", ""
     return (
@@ -183,9 +174,8 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
 
 _LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-# A printable page with a short link; the longer folders first, so a card is not read as a plan.
-_SHORT_LINKED_PAGE = re.compile(r"^(training/cards|training/visits|training|methods|studios|mentors|sites)/"
-                                r"([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
+# A printable page with a short link.
+_SHORT_LINKED_PAGE = re.compile(rf"^({_PRINTABLE_FOLDERS})/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
 # Links whose words already name where they go, so nothing is printed after them: into the list of
 # sources (the line names the article and its file), to a region's page, a facet's list of records
 # (browse/<kind>/<facet>/<value>/) or a theme's tag, each linked by its name.

@@ -11,25 +11,27 @@ everything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from markupsafe import Markup
 
 from . import facets
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase, Method, Mentor, Site, Studio
+from .knowledge_base import KnowledgeBase
+from .models import Mentor, Method, Site, Studio
 from .render import html_of
+from .sitemap import network_path, record_path, url
 
 NEIGHBOURS_SHOWN = 8
 STUDIOS_PER_PAGE = 10
-KIND_LABELS = facets.KIND_LABELS
 
 
-def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> Markup:
-    ids = list(dict.fromkeys(i for i in ids if i))
-    shown = [html_of('<a href="{}">{}</a>', facets.url(facets._record_target(kind, i), from_page), getattr(kb.of_kind(kind)[i], "name"))
-             for i in ids[:NEIGHBOURS_SHOWN]]
-    rest = html_of("等 {} 个", len(ids)) if len(ids) > NEIGHBOURS_SHOWN else ""
+def _links(kb: KnowledgeBase, kind: str, ids: Iterable[str | None], from_page: str) -> Markup:
+    named = list(dict.fromkeys(i for i in ids if i))
+    shown = [html_of('<a href="{}">{}</a>', url(record_path(kind, i), from_page), kb.records(kind)[i].name)
+             for i in named[:NEIGHBOURS_SHOWN]]
+    rest = html_of("等 {} 个", len(named)) if len(named) > NEIGHBOURS_SHOWN else ""
     return Markup("、").join(shown) + rest
 
 
@@ -86,22 +88,18 @@ def neighbourhood(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) 
 # ---- the whole network, a studio at a time ------------------------------------------------
 
 
-def network_path(number: int) -> str:
-    return "explore/lineage.md" if number == 1 else f"explore/lineage/page-{number}.md"
-
-
 def _studio_group(kb: KnowledgeBase, studio_id: str, from_page: str) -> Markup:
     rows = Markup("").join(html_of("<div><dt>{}</dt><dd>{}</dd></div>", relation, _links(kb, target, ids, from_page))
                            for relation, target, ids in neighbours(kb, "studios", studio_id))
-    title = html_of('<a href="{}">{}</a>', facets.url(facets._record_target("studios", studio_id), from_page), kb.studios[studio_id].name)
+    title = html_of('<a href="{}">{}</a>', url(record_path("studios", studio_id), from_page), kb.studios[studio_id].name)
     body = html_of('<dl class="kb-neighbourhood">{}</dl>', rows) if rows else Markup("<p>来源没有写到它的导师、工作法或示范点。</p>")
     return html_of('<li class="kb-item"><span class="kb-item-name">{}</span>{}</li>', title, body)
 
 
 def _loose_group(kb: KnowledgeBase, method_ids: list[str], from_page: str) -> Markup:
     items = Markup("").join(
-        html_of("<li>{}{}</li>", 
-            html_of('<a href="{}">{}</a>', facets.url(facets._record_target("methods", m), from_page), kb.methods[m].name),
+        html_of("<li>{}{}</li>",
+            html_of('<a href="{}">{}</a>', url(record_path("methods", m), from_page), kb.methods[m].name),
             html_of("，{}提出", _links(kb, "mentors", [kb.methods[m].origin.founder], from_page)) if kb.methods[m].origin.founder else "")
         for m in method_ids)
     return html_of('<li class="kb-item"><span class="kb-item-name">不属于任何工作室的工作法</span><ul>{}</ul></li>', items)
@@ -123,10 +121,13 @@ def network_page(kb: KnowledgeBase, number: int, from_page: str) -> str:
     return str(html_of('<ol class="kb-items kb-network">{}</ol>{}\n', items, pager))
 
 
-def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (no prose to read)
+def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for hooks/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
     count = len(facets.paginate(network_groups(kb), STUDIOS_PER_PAGE))
     for number in range(2, count + 1):
         path = network_path(number)
-        yield GeneratedPage(path, lambda number=number, path=path: (
-            f"---\nrender_macros: false\n---\n\n# 传承图谱（第 {number} 页）\n\n" + network_page(kb, number, path)), "macros/lineage.py")
+        yield GeneratedPage(path, functools.partial(_network_page_markdown, kb, number, path), "macros/lineage.py")
+
+
+def _network_page_markdown(kb: KnowledgeBase, number: int, path: str) -> str:
+    return f"---\nrender_macros: false\n---\n\n# 传承图谱（第 {number} 页）\n\n" + network_page(kb, number, path)

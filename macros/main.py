@@ -15,8 +15,19 @@ from pathlib import Path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from mkdocs.exceptions import Abort
 
-from macros import benchmark, completeness, editing, facets, figures, lineage, pages, render, template_check, training
-from macros.models import load_project
+from macros import (
+    benchmark,
+    completeness,
+    editing,
+    facets,
+    figures,
+    lineage,
+    pages,
+    render,
+    template_check,
+    training,
+)
+from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
 
@@ -24,7 +35,7 @@ log = logging.getLogger("mkdocs.plugins.macros.kb")
 REGISTERED: set[str] = set()
 
 
-def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
+def define_env(env) -> None:
     root = Path(env.project_dir)
     kb, problems = load_project(root)
     if problems:
@@ -35,7 +46,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     def page() -> str:
         return env.page.file.src_uri
 
-    def current(kind: str):  # noqa: ANN202
+    def current(kind: str):
         return render.page_record(kb, kind, page())
 
     def completeness_mark() -> str:
@@ -95,7 +106,7 @@ def define_env(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
     REGISTERED.update(macros)
 
 
-def on_pre_page_macros(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment object)
+def on_pre_page_macros(env) -> None:
     """Before a page is rendered: sandbox the engine, then refuse anything but calls of our macros."""
     _sandbox(env)
     page = env.page
@@ -116,21 +127,21 @@ def on_pre_page_macros(env) -> None:  # noqa: ANN001 (mkdocs-macros' environment
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, compiling a page text once: the pages generated for records of one kind share theirs."""
 
-    def __init__(self, **options) -> None:  # noqa: ANN003
+    def __init__(self, **options) -> None:
         super().__init__(**options)
         self._compiled = lru_cache(maxsize=64)(super().from_string)
 
-    def from_string(self, source, globals=None, template_class=None):  # noqa: ANN001, ANN201, A002
+    def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
 
 
-def _sandbox(env) -> None:  # noqa: ANN001
+def _sandbox(env) -> None:
     """Swap mkdocs-macros' Jinja environment for a sandbox holding only our macros (defence in depth)."""
     if isinstance(env.env, ImmutableSandboxedEnvironment):
         return
-    sandbox = _Sandbox(undefined=env.env.undefined, loader=None, autoescape=False)  # noqa: S701 (Markdown out)
+    sandbox = _Sandbox(undefined=env.env.undefined, loader=None, autoescape=False)  # Markdown out, not HTML: the values are escaped by render.esc
     sandbox.globals = {name: env.env.globals[name] for name in REGISTERED}
     sandbox.filters = {name: env.env.filters[name] for name in template_check.ALLOWED_FILTERS}
     sandbox.tests = {}

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import posixpath
 
+from . import sitemap
+
 # Pages built from a whole data folder: their content changes with any record in it.
-FOLDER_PAGES = {
-    "methods/index.md": "data/methods/",
-    "studios/index.md": "data/studios/",
-    "mentors/index.md": "data/mentors/",
-    "sites/index.md": "data/sites/",
-    "sources.md": "data/sources/",
-}
-RECORD_PAGE_KINDS = ("methods", "studios", "mentors", "sites")
+FOLDER_PAGES = {sitemap.index_path(kind): sitemap.data_folder(kind) + "/" for kind in sitemap.KINDS}
 _MARK = "@@"
 
 
@@ -40,8 +35,8 @@ def parse_git_log(output: str) -> dict[str, str]:
 def data_file(src_uri: str) -> str | None:
     """The data file a record page shows: ``methods/x.md`` → ``data/methods/x.yml``."""
     kind, _, name = src_uri.partition("/")
-    if kind in RECORD_PAGE_KINDS and name.endswith(".md") and "/" not in name and name != "index.md":
-        return f"data/{kind}/{name[:-3]}.yml"
+    if kind in sitemap.PAGED_KINDS and name.endswith(".md") and "/" not in name and name != "index.md":
+        return sitemap.data_file(kind, name[:-3])
     return None
 
 
@@ -74,7 +69,7 @@ def last_changed(dates: dict[str, str], paths: list[str]) -> str | None:
 def _utc(iso: str) -> str:
     import datetime as dt
 
-    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc).isoformat()
+    return dt.datetime.fromisoformat(iso).astimezone(dt.UTC).isoformat()
 
 
 def date_text(iso: str) -> str:

@@ -45,8 +45,9 @@ def content_problems(html: str) -> list[str]:
     checked is what a browser would build, however the markup is bent.
     """
     problems: list[str] = []
-    for node in LexborHTMLParser(html).root.traverse(include_text=False):
-        tag, attributes = node.tag, node.attributes
+    root = LexborHTMLParser(html).root
+    for node in root.traverse(include_text=False) if root is not None else ():
+        tag, attributes = node.tag or "", node.attributes
         if tag in _FORBIDDEN_ELEMENTS:
             problems.append(f"不能使用 <{tag}> 元素：{_start_tag(tag, attributes)[:80]}")
         for name, value in attributes.items():

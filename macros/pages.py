@@ -12,17 +12,15 @@ never from every record, so a page does not grow with the size of the knowledge 
 
 from __future__ import annotations
 
-import posixpath
-
+import functools
 from collections.abc import Callable, Iterable
 
-from . import lineage, render
+from . import lineage, render, sitemap
 from .anchors import ALIAS_CLASS
 from .generated import GeneratedPage, Reader
-from .models import KnowledgeBase, Method, Mentor, Site
+from .knowledge_base import KnowledgeBase
+from .models import Mentor, Method, Site
 from .render import esc, link, links
-
-RECORD_KINDS = ("methods", "studios", "mentors", "sites")
 
 # A list on a record page shows at most this many entries; the rest are on the studio's page.
 LIST_LIMIT = 20
@@ -44,16 +42,16 @@ def page_template(kind: str) -> str:
     return f"# {{{{ {first}() }}}}\n\n" + "".join(f"{{{{ {name}() }}}}\n\n" for name in rest)
 
 
-def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:  # noqa: ARG001 (a producer's signature)
+def record_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """A page for every record of the four kinds; a hand-written page at the same path replaces it."""
-    for kind in RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         template = page_template(kind)
         for record_id in kb.of_kind(kind):
-            yield GeneratedPage(render.record_path(kind, record_id), lambda t=template: t, f"data/{kind}/{record_id}.yml")
+            yield GeneratedPage(sitemap.record_path(kind, record_id), functools.partial(str, template), sitemap.data_file(kind, record_id))
 
 
 # The listing a page belongs under: where its breadcrumb leads and which tab is highlighted.
-SECTION_INDEX = {kind: f"{kind}/index.md" for kind in (*RECORD_KINDS, "training")}
+SECTION_INDEX = {**{kind: sitemap.index_path(kind) for kind in sitemap.PAGED_KINDS}, "training": sitemap.TRAINING_INDEX}
 
 
 def section_index(src_uri: str) -> str | None:
@@ -173,9 +171,8 @@ def site_overview(kb: KnowledgeBase, site: Site, page: str) -> str:
 def site_shows(site: Site) -> str:
     """``#shows``: what a visitor can see there, as the source describes it, and the visit sheet
     a trainer takes along (training/visits/<id>/)."""
-    from .training import visit_path  # training renders with this module's neighbours
-
-    sheet = f"带队观摩前，可以打印这里的[观摩单]({posixpath.relpath(visit_path(site.id), 'sites')})：看什么、问什么。"
+    page = sitemap.record_path("sites", site.id)
+    sheet = f"带队观摩前，可以打印这里的[观摩单]({sitemap.link(sitemap.visit_path(site.id), page)})：看什么、问什么。"
     return render._section("可以看到什么", (f"{esc(site.shows)}\n\n" if site.shows else "") + sheet, "shows")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import sitemap
 from .models import Region
 
 STANDARD_FILE = Path(__file__).with_name("gbt2260.json")
@@ -135,6 +136,14 @@ def place(region: Region, std: Standard | None = None) -> Place:
     if deepest is not None and province is None and not region.province:
         province, completed = std.province_of(deepest.code), ["province", *completed]
     return Place(province, city, county, tuple(unplaced), tuple(completed))
+
+
+
+def province_page(region: Region) -> str | None:
+    """The page of the record's province (``regions/110000.md``), placed in the standard, so a
+    name the standard does not know is never part of an address; ``None`` when it cannot place it."""
+    province = place(region).province
+    return sitemap.region_path(province.code) if province else None
 
 
 # ---- the tile map -------------------------------------------------------------------

@@ -9,22 +9,18 @@ build and rewrites them for either URL style.
 from __future__ import annotations
 
 import itertools
-import json
 import posixpath
 import re
-from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from . import link_targets
-from .models import Figure, KnowledgeBase, Method, Mentor, Region, Site, Source, Studio
+from . import regions, sitemap
+from .knowledge_base import KnowledgeBase
+from .models import Figure, Method, Record, Region, Source, Studio
 
 UNKNOWN = "来源未载明"
-
-PAGE_OF_KIND = {kind: kind + "/{id}.md" for kind in ("methods", "studios", "mentors", "sites")}
-ANCHOR_PAGE_OF_KIND = {"sources": "sources.md"}
 
 # Characters HTML and Markdown (with its extensions: attr_list, abbr, tables, tildes) give a
 # meaning to, written as character references. References read the same in Markdown text,
@@ -88,32 +84,10 @@ def anchor(text: str) -> Markup:
     return Markup(cleaned or "x")
 
 
-def json_for_script(value: object) -> Markup:
-    """JSON for an inline ``<script>`` (e.g. ``type="application/json"``): ``<``, ``>``, ``&``
-    and quotes as ``\\uXXXX`` escapes, so no value can close the script or open a comment."""
-    encoded = json.dumps(value, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        encoded = encoded.replace(char, escaped)
-    return Markup(encoded)
-
-
-def record_path(kind: str, record_id: str) -> str:
-    """Docs-relative path (with anchor where records share a page) of a record."""
-    if kind in PAGE_OF_KIND:
-        return PAGE_OF_KIND[kind].format(id=record_id)
-    return f"{ANCHOR_PAGE_OF_KIND[kind]}#{record_id}"
-
-
 def link(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) -> str:
     """A Markdown link from ``from_page`` (docs-relative) to a record, named by the record."""
     record = kb.of_kind(kind)[record_id]
-    target = record_path(kind, record_id)
-    path, _, anchor = target.partition("#")
-    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
-    if relative == posixpath.basename(from_page) and anchor:
-        relative = ""
-    href = relative + (f"#{anchor}" if anchor else "")
+    href = sitemap.link(sitemap.record_path(kind, record_id), from_page)
     return html_of("[{}](" + href + ")", getattr(record, "name", getattr(record, "title", record_id)))
 
 
@@ -126,27 +100,20 @@ def region_text(region: Region) -> str:
     return esc(" ".join(region.parts()))
 
 
-def _href(target: str, from_page: str) -> str:
-    path, _, anchor = target.partition("#")
-    return posixpath.relpath(path, posixpath.dirname(from_page) or ".") + (f"#{anchor}" if anchor else "")
-
-
 def region_link(region: Region, from_page: str) -> str:
     """The region's parts, the province a link to its listing; empty when the source names no place."""
     # The link is the province the source names; a province only the standard supplies is not shown.
-    target = link_targets.region_target(region) if region.province else None
+    target = regions.province_page(region) if region.province else None
     if target is None:
         return esc(" ".join(region.parts()))
     rest = " ".join(region.parts()[1:])
-    return f"[{esc(region.province)}]({_href(target, from_page)})" + (f" {esc(rest)}" if rest else "")
+    return f"[{esc(region.province)}]({sitemap.link(target, from_page)})" + (f" {esc(rest)}" if rest else "")
 
 
 def theme_links(themes: Iterable[str], from_page: str) -> str:
     """Each theme a link to its listing. Raw HTML: the tags page's anchors exist only after the tags
     plugin has run, too late for MkDocs' check of Markdown links, so the URL is written as served."""
-    from .figures import page_url  # figures imports this module
-
-    return join("、", (html_of('<a href="{}">{}</a>', url_attr(page_url(link_targets.theme_target(theme), from_page)), theme)
+    return join("、", (html_of('<a href="{}">{}</a>', url_attr(sitemap.url(sitemap.theme_path(theme), from_page)), theme)
                        for theme in themes))
 
 
@@ -155,7 +122,7 @@ def date_text(value: str | None) -> str:
     if not value:
         return UNKNOWN
     parts = [int(p) for p in value.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日")))
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
 
 
 def number_text(figure: Figure) -> str:
@@ -179,8 +146,8 @@ def _section(heading: str, body: str, anchor: str) -> str:
     return f"## {heading} {{#{anchor}}}\n\n{body}\n" if body else ""
 
 
-def title(record: object) -> str:
-    return esc(getattr(record, "name"))
+def title(record: Record) -> str:
+    return esc(record.name)
 
 
 def aliases_text(aliases: list[str]) -> str:
@@ -326,7 +293,7 @@ def source_line(source: Source) -> str:
     What the article itself does not say is named once, at the end; readers never see the
     internal file name of an article.
     """
-    parts = [esc(source.publication)] if source.publication else []
+    parts: list[str] = [esc(source.publication)] if source.publication else []
     if source.author:
         parts.append(f"作者 {esc(source.author)}")
     if source.date:
@@ -347,29 +314,9 @@ def cited_sources(kb: KnowledgeBase, source_ids: list[str], page: str) -> str:
 
 # ---- indexes and figures ---------------------------------------------------
 
-_KIND_LABELS = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
-
-
 def count_by_kind(kb: KnowledgeBase) -> dict[str, int]:
-    return {label: len(kb.of_kind(kind)) for kind, label in _KIND_LABELS.items()}
-
-
-def count_by_theme(kb: KnowledgeBase) -> Counter[str]:
-    return Counter(theme for method in kb.methods.values() for theme in method.themes)
-
-
-def _region_of(record: Method | Studio | Mentor | Site) -> Region:
-    return record.origin.region if isinstance(record, Method) else record.region
-
-
-def count_by_province(kb: KnowledgeBase) -> dict[str, Counter[str]]:
-    """Province → counts per kind; records without a province count under 未载明."""
-    counts: dict[str, Counter[str]] = {}
-    for kind, label in _KIND_LABELS.items():
-        for record in kb.of_kind(kind).values():
-            province = _region_of(record).province or "地区未载明"  # type: ignore[arg-type]
-            counts.setdefault(province, Counter())[label] += 1
-    return dict(sorted(counts.items(), key=lambda item: -sum(item[1].values())))
+    """Records per paged kind, by kind."""
+    return {kind: len(kb.of_kind(kind)) for kind in sitemap.PAGED_KINDS}
 
 
 def featured_methods(kb: KnowledgeBase, ids: list[str], page: str) -> str:
@@ -392,18 +339,12 @@ def featured_methods(kb: KnowledgeBase, ids: list[str], page: str) -> str:
 
 def site_figures(kb: KnowledgeBase, page: str) -> str:
     """The home page's headline numbers, each linking to its index."""
-    index = {"工作法": "methods/index.md", "工作室与项目": "studios/index.md", "书记与导师": "mentors/index.md", "示范点与阵地": "sites/index.md"}
     cells = []
-    for label, count in count_by_kind(kb).items():
-        href = posixpath.relpath(index[label], posixpath.dirname(page) or ".")
-        cells.append(f'<a class="kb-figure" href="{url_attr(_md_to_url(href))}"><span class="kb-figure-value">{count}</span> <span class="kb-figure-label">{label}</span></a>')
+    for kind, count in count_by_kind(kb).items():
+        href = url_attr(sitemap.url(sitemap.index_path(kind), page))
+        cells.append(f'<a class="kb-figure" href="{href}"><span class="kb-figure-value">{count}</span> <span class="kb-figure-label">{sitemap.label(kind)}</span></a>')
     sources = len(kb.sources)
     return f'<div class="kb-figures">\n{chr(10).join(cells)}\n</div>\n\n以上数字由数据自动统计，全部出自 {sources} 篇来源文章。\n'
-
-
-def _md_to_url(href: str) -> str:
-    # Raw HTML links are not rewritten by MkDocs; write them as directory URLs.
-    return re.sub(r"(^|/)index\.md$", r"\1", href).removesuffix(".md") + ("" if href.endswith("index.md") else "/")
 
 
 # ---- pages -------------------------------------------------------------------
@@ -413,9 +354,9 @@ def kind_of_page(page: str) -> str:
     return page.split("/", 1)[0]
 
 
-def page_record(kb: KnowledgeBase, kind: str, page: str) -> Method | Studio:
+def page_record(kb: KnowledgeBase, kind: str, page: str) -> Record:
     """The record a page presents: ``methods/<id>.md`` shows ``data/methods/<id>.yml``."""
     record_id = posixpath.splitext(posixpath.basename(page))[0]
     if kind_of_page(page) != kind or record_id not in kb.of_kind(kind):
         raise LookupError(f"页面 docs/{page} 没有对应的数据文件 data/{kind}/{record_id}.yml（页面文件名须与记录编号相同）")
-    return kb.of_kind(kind)[record_id]  # type: ignore[return-value]
+    return kb.records(kind)[record_id]

@@ -45,7 +45,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .models import KnowledgeBase
+from . import sitemap
+from .knowledge_base import KnowledgeBase
 
 FORMAT_VERSION = 2  # 2: terms hashed with CRC-32 instead of FNV-1a
 # A shard is the unit a query downloads; aim at this many raw bytes per shard.
@@ -159,13 +160,13 @@ def lexicon(kb: KnowledgeBase) -> list[Entry]:
         if len(word) >= 2 and word not in entries:
             entries[word] = Entry(word, name or word, pinyin)
 
-    for kind in ("methods", "studios", "sites", "mentors"):
-        for record in kb.of_kind(kind).values():
-            add(record.name, pinyin=True)  # type: ignore[attr-defined]
-            for alias in record.aliases:  # type: ignore[attr-defined]
-                add(alias, record.name, pinyin=True)  # type: ignore[attr-defined]
-    for kind in ("methods", "studios", "sites", "mentors"):
-        for record in kb.of_kind(kind).values():
+    for kind in sitemap.PAGED_KINDS:
+        for record in kb.records(kind).values():
+            add(record.name, pinyin=True)
+            for alias in record.aliases:
+                add(alias, record.name, pinyin=True)
+    for kind in sitemap.PAGED_KINDS:
+        for record in kb.records(kind).values():
             region = getattr(record, "region", None) or getattr(getattr(record, "origin", None), "region", None)
             for part in region.parts() if region else []:
                 add(part)
@@ -201,7 +202,7 @@ def pinyin_keys(word: str) -> list[str]:
             out += [piece] if re.fullmatch(r"[a-z]+|[0-9]+", piece) else []
         return out
 
-    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))
+    default = syllables(lazy_pinyin(word, style=Style.NORMAL, errors=lambda text: re.findall(r"[A-Za-z]+|[0-9]+", text)))  # type: ignore[arg-type,return-value]  # pypinyin takes a list of pieces; its annotation says str
     choices: list[list[str]] = []
     for piece in re.findall(rf"[{_CJK}]|[A-Za-z]+|[0-9]+", word):
         if _HAS_CJK.match(piece):
@@ -234,7 +235,9 @@ class Page:
 # What a page is to the ranking: a record's own page comes before the pages that belong to it
 # (a method's training plan and card), which come before everything else (lists, hubs, charts).
 OTHER, RECORD, PART = 0, 1, 2
-RECORD_KINDS = ("methods", "studios", "sites", "mentors")
+# The order in which suggestions of a kind are offered, places before people: a ranking choice
+# over the site map's kinds, not another list of them (the test checks they are the same kinds).
+SUGGESTED_KINDS = ("methods", "studios", "sites", "mentors")
 
 
 @dataclass(frozen=True)
@@ -248,19 +251,17 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
     """Locations of the pages that are a record's own page or belong to one, from the data.
 
     A record's page is ``<kind>/<id>/`` (the page ``docs/<kind>/<id>.md`` or one generated
-    for it); a method's training plan and card are where macros/training.py puts them.
+    for it); a method's training plan and card are where macros/sitemap.py puts them.
     Any kind whose records get pages is covered; pages that do not exist are never looked up.
     """
-    from . import training
-
     roles: dict[str, Role] = {}
-    for kind in RECORD_KINDS:
-        for record in kb.of_kind(kind).values():
-            key = f"{kind}/{record.id}"  # type: ignore[attr-defined]
-            roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))  # type: ignore[attr-defined]
+    for kind in sitemap.PAGED_KINDS:
+        for record in kb.records(kind).values():
+            key = f"{kind}/{record.id}"
+            roles[key + "/"] = Role(RECORD, key, tuple(record.aliases))
     for method in kb.methods.values():
-        for path in (training.plan_path(method.id), training.card_path(method.id)):
-            roles[path.removesuffix(".md") + "/"] = Role(PART, f"methods/{method.id}")
+        for path in (sitemap.plan_path(method.id), sitemap.card_path(method.id)):
+            roles[sitemap.served(path)] = Role(PART, f"methods/{method.id}")
     return roles
 
 
@@ -297,7 +298,7 @@ class _Text:
         self.elsewhere = False
         self.title: list[str] | None = None  # the first h1's text while it is read, then kept
 
-    def read(self, element) -> None:  # noqa: ANN001  (a selectolax LexborNode)
+    def read(self, element) -> None:
         for node in element.iter(include_text=True):
             tag = node.tag
             if tag == "-text":
@@ -381,12 +382,6 @@ class Index:
 
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def page_terms(page: Page, fold: Callable[[str], str], segment: Callable[[str], Iterable[str]]) -> dict[str, int]:
-    """A page's index terms and their weights: n-gram counts (capped), title flag, jieba words."""
-    title, text = fold(page.title), fold(page.text)
-    return _terms(title, text, page_words(title, text, segment))
 
 
 def page_words(title: str, text: str, segment: Callable[[str], Iterable[str]]) -> list[str]:
@@ -487,7 +482,7 @@ def _worker_words(folded: tuple[str, str]) -> list[str]:
 def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str], str],
                    segment: Callable[[str], Iterable[str]], cache: WordCache | None = None,
                    workers: int | None = None) -> Iterator[dict[str, int]]:
-    """:func:`page_terms` of every page, in order, one page at a time (a site's terms together would
+    """Every page's index terms and their weights (n-gram counts, capped; title flag; jieba words), in order, one page at a time (a site's terms together would
     not fit in memory at scale). Words come from ``cache`` where it has them; the pages it lacks
     are segmented with ``segment`` first, on large sites in parallel processes."""
     cache = cache or WordCache(None)
@@ -553,7 +548,7 @@ def build_index(
     write: Callable[[str, str], None] | None = None,
     pinyin: Callable[[str], list[str]] = pinyin_keys,
 ) -> Index:
-    """Build the sharded index of ``pages`` from their :func:`page_terms` (``terms``, in the same order,
+    """Build the sharded index of ``pages`` from their :func:`all_page_terms` (``terms``, in the same order,
     read once).
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
@@ -596,8 +591,8 @@ def build_index(
             if found is None:
                 shard[term] = sorted(expansions[term])
             else:
-                ids, weights = found
-                shard[term] = [[ids[0], *map(int.__sub__, ids[1:], ids)], list(weights)]
+                documents, term_weights = found
+                shard[term] = [[documents[0], *map(int.__sub__, documents[1:], documents)], list(term_weights)]
         emit(f"s/{number}.json", _dump(shard))
 
     fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
@@ -671,12 +666,12 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
         for theme, count in sorted(themes.items()):
             found.append({"w": words(theme), "n": [fold(theme)], "t": f"主题：{theme}", "l": f"tags/#tag:{theme}",
                           "x": f"{count} 个工作法以“{theme}”为主题"})
-    for kind in RECORD_KINDS:
+    for kind in SUGGESTED_KINDS:
         listing = by_location.get(f"{kind}/")
         if listing is None or not kb.of_kind(kind):
             continue
-        heads = Counter(w for r in kb.of_kind(kind).values()  # type: ignore[attr-defined]
-                        for w in {w for w in segment(r.name) if len(w) >= 2 and w != r.name and r.name.endswith(w)})  # type: ignore[attr-defined]
+        heads = Counter(w for r in kb.records(kind).values()
+                        for w in {w for w in segment(r.name) if len(w) >= 2 and w != r.name and r.name.endswith(w)})
         named = [w for title_word in re.split(r"[与和、]", listing.title) for w in words(title_word)]
         named += [fold(w) for w, n in heads.items() if n >= 2 and len(w) >= 2]
         found.append({"w": sorted(set(named)), "n": [fold(listing.title)], "t": listing.title, "l": listing.location,
@@ -687,8 +682,8 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     for location, role in roles.items():
         page = by_location.get(location)
         if role.role == PART and page is not None:
-            record = kb.of_kind(role.record.partition("/")[0])[role.record.partition("/")[2]]
-            rest = re.sub(r"^[：:\s]+|[：:\s]+$", "", page.title.replace(record.name, ""))  # type: ignore[attr-defined]
+            record = kb.records(role.record.partition("/")[0])[role.record.partition("/")[2]]
+            rest = re.sub(r"^[：:\s]+|[：:\s]+$", "", page.title.replace(record.name, ""))
             parts[location.split("/", 1)[0] + "/"][rest] += 1
     for location, rests in sorted(parts.items()):
         listing = by_location.get(location)

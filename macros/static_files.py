@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .models import Problem
+from .messages import Problem
 
 # Signatures (magic bytes) of the binary types, by file name ending.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -44,13 +44,7 @@ _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _XML = "http://www.w3.org/XML/1998/namespace"
 # Drawing elements that neither run nor load anything (references are checked separately).
-_SVG_ELEMENTS = frozenset("""
-    svg g defs symbol use switch view title desc metadata style a path rect circle ellipse line polyline polygon
-    text tspan textPath linearGradient radialGradient stop pattern clipPath mask marker filter
-    feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting feDisplacementMap
-    feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR feGaussianBlur feMerge feMergeNode
-    feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile feTurbulence
-""".split())
+_SVG_ELEMENTS = frozenset(["svg", "g", "defs", "symbol", "use", "switch", "view", "title", "desc", "metadata", "style", "a", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker", "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence"])
 # Drawing programs' own bookkeeping (Inkscape, Sodipodi, RDF licence data): browsers ignore these elements.
 _EDITOR_NAMESPACES = frozenset({
     "http://www.inkscape.org/namespaces/inkscape", "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
@@ -143,14 +137,14 @@ def svg_problems(content: bytes) -> list[tuple[int, str]]:
     nodes = [*reversed(list(root.itersiblings(preceding=True))), *root.iter(), *root.itersiblings()]
     for node in nodes:
         line = node.sourceline or 1
-        if isinstance(node, etree._ProcessingInstruction):  # noqa: SLF001 (lxml's own node class)
+        if isinstance(node, etree._ProcessingInstruction):
             problems.append((line, f"SVG 里不能有处理指令 <?{node.target} …?>（可以加载样式表）"))
-        elif isinstance(node, etree._Element) and not isinstance(node, (etree._Comment, etree._Entity)):  # noqa: SLF001
+        elif isinstance(node, etree._Element) and not isinstance(node, (etree._Comment, etree._Entity)):
             problems += [(line, message) for message in _element_problems(node)]
     return problems
 
 
-def _element_problems(element: etree._Element) -> list[str]:  # noqa: SLF001
+def _element_problems(element: etree._Element) -> list[str]:
     qname = etree.QName(element)
     problems = []
     if qname.namespace == _SVG:

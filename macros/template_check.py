@@ -38,7 +38,7 @@ _STATEMENTS = {
 _LITERALS = (str, int, float, bool, type(None))
 # Filters a page may put after a macro call: layout only (indent a table into a tab or a block).
 ALLOWED_FILTERS: tuple[str, ...] = ("indent",)
-_PARSER = Environment(autoescape=False)  # noqa: S701 (parses, never renders)
+_PARSER = Environment(autoescape=False)  # parses templates, never renders them
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,19 @@ is only the frame a session runs in (timing, order, prompts).
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from . import handout, render
-from .models import KnowledgeBase, Method, Site
+from . import handout, render, sitemap
+from .generated import GeneratedPage, Reader
+from .knowledge_base import KnowledgeBase
+from .models import Method, Site
+from .sitemap import SESSION_PAGE, card_path, plan_path, record_path, visit_path
 
 CASE_HEADING = "案例"
 TRAINING_HEADING = "培训使用"
@@ -27,31 +32,16 @@ LENGTH_NAMES = {60: "60 分钟", 90: "90 分钟", 120: "120 分钟", 180: "180 �
 BLOCK = 5
 
 
-def plan_path(method_id: str) -> str:
-    return f"training/{method_id}.md"
-
-
-def card_path(method_id: str) -> str:
-    return f"training/cards/{method_id}.md"
-
-
-def visit_path(site_id: str) -> str:
-    return f"training/visits/{site_id}.md"
-
-
-SESSION_PAGE = "training/session.md"
-# Written by the build next to the session builder page, read by kb-session.js.
-SESSION_DATA = "training/session.json"
 # The QR encoder kb-session.js loads on the session builder page (qrcode-generator from npm).
 QR_ENCODER_SCRIPT = "javascripts/vendor/qrcode-generator.js"
 
 
-def session_link(from_dir: str, method_ids: list[str], site_ids: list[str] | None = None) -> str:
+def session_link(from_page: str, method_ids: list[str], site_ids: list[str] | None = None) -> str:
     """A relative link to the session builder with these methods (and sites) already picked."""
     query = {"methods": ",".join(method_ids)} if method_ids else {}
     if site_ids:
         query["sites"] = ",".join(site_ids)
-    return posixpath.relpath(SESSION_PAGE, from_dir or ".") + "?" + urlencode(query, safe=",")
+    return sitemap.link(SESSION_PAGE, from_page) + "?" + urlencode(query, safe=",")
 
 
 def page_sections(markdown: str) -> dict[str, str]:
@@ -89,7 +79,7 @@ def rebase_links(markdown: str, from_page: str, to_page: str) -> str:
             return match.group(0)
         path, _, anchor = target.partition("#")
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_page), path))
-        moved = posixpath.relpath(resolved, posixpath.dirname(to_page) or ".")
+        moved = sitemap.link(resolved, to_page)
         return f"{match.group(1)}{moved}{'#' + anchor if anchor else ''}{match.group(3)}"
 
     return _MD_LINK.sub(replace, markdown)
@@ -211,7 +201,7 @@ def agenda(method: Method, case: str, training: str) -> list[tuple[Part, int]]:
     """(part, minutes) of a session on ``method`` alone, fitted to the shortest length that holds it."""
     parts = [opening([method.name]), *method_parts(method, case, training), CLOSING]
     minutes = allocate([part.weight for part in parts], fitting_length(parts))
-    return list(zip(parts, minutes))
+    return list(zip(parts, minutes, strict=True))
 
 
 def step_prompts(method: Method) -> list[str]:
@@ -240,13 +230,12 @@ def method_sections(method_page_markdown: str) -> tuple[str, str]:
 def session_plan(kb: KnowledgeBase, method: Method, method_page_markdown: str) -> str:
     """The Markdown of ``training/<id>.md``: only the parts the method's data and page hold."""
     page = plan_path(method.id)
-    method_page = render.record_path("methods", method.id)
+    method_page = record_path("methods", method.id)
     case, training = method_sections(method_page_markdown)
     parts = agenda(method, case, training)
     total = sum(minutes for _, minutes in parts)
-    here = posixpath.dirname(page)
-    back = posixpath.relpath(method_page, here)
-    card = posixpath.relpath(card_path(method.id), here)
+    back = sitemap.link(method_page, page)
+    card = sitemap.link(card_path(method.id), page)
     goal = (f"学员能说出“{render.esc(method.name)}”的 {len(method.steps)} 个步骤和每一步做什么"
             if method.steps else f"学员能讲清“{render.esc(method.name)}”出自哪里，并用它讨论一个做法怎么在社区之间传开")
     goal += "，知道由谁来做" if method.roles else ""
@@ -260,7 +249,7 @@ def session_plan(kb: KnowledgeBase, method: Method, method_page_markdown: str) -
         f"# {render.esc(method.name)}：培训方案\n",
         # On paper the first two print their short links; a session is put together on screen.
         f"[工作法页面]({back}) · [工作法卡片]({card})"
-        f'<span class="kb-no-print"> · [和别的工作法组成一堂课]({session_link(here, [method.id])})</span>\n',
+        f'<span class="kb-no-print"> · [和别的工作法组成一堂课]({session_link(page, [method.id])})</span>\n',
         render.method_overview(kb, method, page),
         '<div class="kb-card kb-plan-block" markdown>\n',
         f"时间\n:   {total} 分钟\n",
@@ -289,7 +278,7 @@ CARD_RESULTS = 4
 def method_card(kb: KnowledgeBase, method: Method) -> str:
     """The Markdown of ``training/cards/<id>.md``: the method on one printed page."""
     page = card_path(method.id)
-    back = posixpath.relpath(render.record_path("methods", method.id), posixpath.dirname(page))
+    back = sitemap.link(record_path("methods", method.id), page)
     results = render.method_results(kb, method.model_copy(update={"results": method.results[:CARD_RESULTS]}), page)
     if len(method.results) > CARD_RESULTS:
         results += f"\n\n另有 {len(method.results) - CARD_RESULTS} 项成效数字，见[工作法页面]({back}#results)。\n"
@@ -317,12 +306,12 @@ def training_index(kb: KnowledgeBase, page: str) -> str:
     """``training/index.md``: the methods (up to ``INDEX_SHOWN``) with their plan and card."""
     rows = ["| 工作法 | 培训方案 | 工作法卡片 | 步骤 |", "| --- | --- | --- | ---: |"]
     for method in list(kb.methods.values())[:INDEX_SHOWN]:
-        plan = posixpath.relpath(plan_path(method.id), posixpath.dirname(page))
-        card = posixpath.relpath(card_path(method.id), posixpath.dirname(page))
+        plan = sitemap.link(plan_path(method.id), page)
+        card = sitemap.link(card_path(method.id), page)
         rows.append(f"| {render.link(kb, 'methods', method.id, page)} | [培训方案]({plan}) | [卡片]({card}) | {len(method.steps) or '—'} |")
     rest = ""
     if len(kb.methods) > INDEX_SHOWN:
-        listing = posixpath.relpath("methods/index.md", posixpath.dirname(page))
+        listing = sitemap.link(sitemap.index_path("methods"), page)
         rest = (f"\n共 {len(kb.methods)} 个工作法，这里列出前 {INDEX_SHOWN} 个。每个工作法页末尾都有它的培训方案和卡片；"
                 f"在[工作法]({listing})列表里可以按主题、地区找到要讲的工作法。\n")
     return "\n".join(rows) + "\n" + rest
@@ -360,7 +349,7 @@ def visit_plan(kb: KnowledgeBase, site: Site) -> str:
     out = [
         "---\nrender_macros: false\n---\n",
         f"# 观摩：{render.esc(site.name)}\n",
-        f"[和工作法组成一堂课]({session_link(posixpath.dirname(page), [], [site.id])}){{ .kb-no-print }}\n",
+        f"[和工作法组成一堂课]({session_link(page, [], [site.id])}){{ .kb-no-print }}\n",
         f'<div class="kb-card kb-site" markdown>\n\n{summary}{facts_md}\n</div>\n',
         f"## 看什么 {{#look}}\n\n{render.esc(site.shows)}\n" if site.shows else "",
         "## 在现场可以问的问题 {#ask}\n",
@@ -372,12 +361,11 @@ def visit_plan(kb: KnowledgeBase, site: Site) -> str:
 
 def method_links(kb: KnowledgeBase, method: Method, repo_url: str | None) -> str:
     """The trainer's links under a method page: its plan, its card, a session with it, and feedback."""
-    page = render.record_path("methods", method.id)
-    here = posixpath.dirname(page)
+    page = record_path("methods", method.id)
     items = [
-        f"[培训方案]({posixpath.relpath(plan_path(method.id), here)})",
-        f"[工作法卡片]({posixpath.relpath(card_path(method.id), here)})",
-        f"[用它组一堂课]({session_link(here, [method.id])})",
+        f"[培训方案]({sitemap.link(plan_path(method.id), page)})",
+        f"[工作法卡片]({sitemap.link(card_path(method.id), page)})",
+        f"[用它组一堂课]({session_link(page, [method.id])})",
     ]
     feedback = feedback_url(repo_url, method)
     if feedback:
@@ -438,12 +426,9 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
     root = site_url.rstrip("/") + "/"
     host = short_host or handout.host_of(site_url)
 
-    def url(path: str) -> str:
-        return path.removesuffix(".md") + "/"
-
     def footer(path: str) -> dict[str, str]:
         folder, _, record_id = path.removesuffix(".md").rpartition("/")
-        return {"address": root + url(path), "short": handout.short_link_text(host, handout.short_path(folder, record_id))}
+        return {"address": root + sitemap.served(path), "short": handout.short_link_text(host, handout.short_path(folder, record_id))}
 
     methods = {}
     for method in kb.methods.values():
@@ -451,9 +436,9 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
         methods[method.id] = {
             "name": method.name,
             "summary": method.summary or "",
-            "page": url(render.record_path("methods", method.id)),
-            "plan": url(plan_path(method.id)),
-            "card": url(card_path(method.id)),
+            "page": sitemap.served(record_path("methods", method.id)),
+            "plan": sitemap.served(plan_path(method.id)),
+            "card": sitemap.served(card_path(method.id)),
             "steps": [{"name": step.name, "detail": step.detail or ""} for step in method.steps],
             "roles": list(method.roles),
             "parts": [_part(part) for part in method_parts(method, case, training)],
@@ -465,7 +450,7 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
         }
     sites = {}
     for site in kb.sites.values():
-        visit = url(visit_path(site.id))
+        visit = sitemap.served(visit_path(site.id))
         sites[site.id] = {
             "name": site.name,
             "type": site.type,
@@ -478,7 +463,7 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
             "part": _part(Part("visit", "实地观摩", VISIT_WEIGHT, f"到{site.name}观摩，按观摩单提问", "实地观摩")),
         }
     return {
-        "session": root + url(SESSION_PAGE),
+        "session": root + sitemap.served(SESSION_PAGE),
         "block": BLOCK,
         "lengths": [[length, LENGTH_NAMES[length]] for length in LENGTHS],
         "formats": [{"name": name, "description": text, "sources": [kb.sources[i].title for i in ids if i in kb.sources]}
@@ -488,3 +473,17 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
         "methods": methods,
         "sites": sites,
     }
+
+
+def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
+    """A session plan and a one-page card for every method, a visit sheet for every site."""
+    for method in kb.methods.values():
+        source = sitemap.data_file("methods", method.id)
+        yield GeneratedPage(plan_path(method.id), functools.partial(_plan_page, kb, method, read), source)
+        yield GeneratedPage(card_path(method.id), functools.partial(method_card, kb, method), source)
+    for site in kb.sites.values():
+        yield GeneratedPage(visit_path(site.id), functools.partial(visit_plan, kb, site), sitemap.data_file("sites", site.id))
+
+
+def _plan_page(kb: KnowledgeBase, method: Method, read: Reader) -> str:
+    return session_plan(kb, method, read(record_path("methods", method.id)) or "")

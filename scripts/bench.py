@@ -42,10 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from macros.config_file import read_mkdocs_config  # noqa: E402
-from macros.benchmark import table  # noqa: E402
-from macros.editions import Converter  # noqa: E402
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, load_or_raise  # noqa: E402
+from macros.benchmark import table
+from macros.config_file import read_mkdocs_config
+from macros.editions import Converter
+from macros.knowledge_base import load_or_raise
+from macros.models import MODEL_BY_KIND
+from macros.sitemap import PAGED_KINDS
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
@@ -152,7 +154,7 @@ class _Copies:
 def _person_names(corpus: Corpus, needed: int, rng: random.Random) -> list[tuple[str, str]]:
     """``needed`` new person names (Simplified, Traditional), recombined from the real names' characters."""
     reviewed = corpus.glossary.get("人名", {})
-    char_map = {s: t for simplified, traditional in reviewed.items() for s, t in zip(simplified, traditional)}
+    char_map = {s: t for simplified, traditional in reviewed.items() for s, t in zip(simplified, traditional, strict=False)}
     real = {record["name"] for record in corpus.records["mentors"]}
     surnames = sorted({name[0] for name in real})
     given = sorted({char for name in real for char in name[1:]})
@@ -484,7 +486,7 @@ def prepare(project: Path) -> None:
 
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
-            log=print, on_result=None) -> dict:  # noqa: ANN001
+            log=print, on_result=None) -> dict:
     """Build the generated project: both editions at once from a cold QR cache (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
@@ -505,7 +507,7 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     def summary() -> dict:
         hans = editions["zh-Hans"]
         return {
-            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
             "methods": methods,
             "records": counts(methods),
@@ -560,7 +562,7 @@ def _free_port() -> int:
 
 
 def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float = 1800,
-                  log=print) -> dict:  # noqa: ANN001
+                  log=print) -> dict:
     """`mkdocs serve` of ``project``: seconds to the first served page, then from an edit of
     ``docs/<page>`` until the served page shows it. The server is stopped afterwards."""
     import urllib.request
@@ -580,7 +582,7 @@ def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float
             if server.poll() is not None:
                 raise RuntimeError(f"mkdocs serve 退出了，见 {output.name}")
             try:
-                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own local server)
+                with urllib.request.urlopen(url, timeout=10) as response:  # our own local server
                     if marker in response.read().decode("utf-8"):
                         return time.perf_counter() - started
             except OSError:

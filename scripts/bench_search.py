@@ -39,15 +39,19 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:  # playwright is loaded only when a benchmark runs
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: E402
+from macros import sitemap
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 QUERIES = ["走动式工作法", "服务中心", "调解", "殷金鳳", "zdsgzf", "社区"]
-ENGINES = ("kb", "lunr", "pagefind")
 TIMEOUT_MS = 300_000
 
 
@@ -229,7 +233,7 @@ PAGEFIND_QUERY_JS = """async q => {
 
 
 @contextlib.contextmanager
-def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, object, list[str], float]]:  # noqa: ANN001
+def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server, Page, list[str], float]]:
     """``site`` served and open in a browser of its own (so its memory is its own) with ``engine``'s
     search ready: the server, the page, the paths the page has fetched so far and the time to ready."""
     server = Server(site)
@@ -251,7 +255,7 @@ def search_session(playwright, site: Path, engine: str) -> Iterator[tuple[Server
         server.close()
 
 
-def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
+def measure(playwright, site: Path, result: Result) -> Result:
     """One engine on one site, in a browser of its own (so its memory is its own)."""
     search = functools.partial(search_file, result.engine)
     with search_session(playwright, site, result.engine) as (_, page, fetched, ready_ms):
@@ -276,7 +280,7 @@ def measure(playwright, site: Path, result: Result) -> Result:  # noqa: ANN001
 
 
 # --------------------------------------------------------------------------
-def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:  # noqa: ANN001
+def run_site(label: str, config: Path, work: Path, pages: int, playwright) -> list[Result]:
     kb_site, plain_site = work / f"{label}-kb", work / f"{label}-lunr"
     kb_build = mkdocs_build(config, kb_site, search=True)
     pages = pages or json.loads((kb_site / "search" / "kb" / "meta.json").read_text(encoding="utf-8"))["docs"]
@@ -308,7 +312,6 @@ def row(r: Result) -> str:
 # Relevance: the judged query set
 # --------------------------------------------------------------------------
 JUDGEMENTS = ROOT / "data" / "search-judgements.yml"
-RECORD_KINDS = ("methods", "studios", "sites", "mentors")
 RANKED = 10  # results read per query; a relevant record further down counts as not found
 
 
@@ -323,7 +326,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
     """The judged queries and the no-answer queries; every wrong entry is reported at once, in Chinese."""
     import yaml
 
-    from macros.models import load_or_raise
+    from macros.knowledge_base import load_or_raise
 
     kb = load_or_raise(ROOT / "data")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -336,7 +339,7 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
             continue
         for item in want:
             kind, _, record = item.partition("/")
-            is_record = kind in RECORD_KINDS and record in kb.of_kind(kind)
+            is_record = kind in sitemap.PAGED_KINDS and record in kb.of_kind(kind)
             if not (item.endswith("/") or is_record):
                 problems.append(f"{path.name} 查询“{query}”：want 中的 {item} 不是已有记录（类别/编号）或站内路径（以 / 结尾）")
         judged.append(Judged(query, str(entry.get("why") or ""), tuple(want)))
@@ -349,8 +352,6 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
 def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
     """Site paths that count as answering ``want``: a record's page, its training plan and card,
     or, for a record without a page of its own, the list page it sits on."""
-    from macros import training
-
     found: set[str] = set()
     for item in want:
         if item.endswith("/"):
@@ -360,7 +361,7 @@ def relevant_locations(site: Path, want: Iterable[str]) -> set[str]:
         own = f"{kind}/{record}/"
         found.add(own if (site / own / "index.html").exists() else f"{kind}/")
         if kind == "methods":
-            found |= {path.removesuffix(".md") + "/" for path in (training.plan_path(record), training.card_path(record))}
+            found |= {sitemap.served(path) for path in (sitemap.plan_path(record), sitemap.card_path(record))}
     return found
 
 
@@ -420,7 +421,7 @@ def site_path(url: str, base: str) -> str:
     return urlsplit(url).path.removeprefix(urlsplit(base).path).removesuffix("index.html")
 
 
-def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:  # noqa: ANN001
+def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: list[str]) -> Judgement:
     """Every judged and no-answer query typed into one engine on one site, in a fresh browser."""
     result = Judgement(engine)
     with search_session(playwright, site, engine) as (server, page, fetched, _):
@@ -450,7 +451,7 @@ def judge(playwright, site: Path, engine: str, judged: list[Judged], no_answer: 
     return result
 
 
-def relevance(project: Path, work: Path, playwright) -> None:  # noqa: ANN001
+def relevance(project: Path, work: Path, playwright) -> None:
     judged, no_answer = load_judgements()
     kb_site, plain_site = work / "real-kb", work / "real-lunr"
     mkdocs_build(project / "mkdocs.yml", kb_site, search=True)
@@ -480,7 +481,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from macros.models import load_or_raise
+    from macros.knowledge_base import load_or_raise
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
     if args.relevance:
@@ -489,7 +490,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
         return
     kb = load_or_raise(ROOT / "data")
-    names = [r.name for kind in ("methods", "studios") for r in kb.of_kind(kind).values()]  # type: ignore[attr-defined]
+    names = [r.name for kind in ("methods", "studios") for r in kb.records(kind).values()]
     print(f"queries: {'、'.join(QUERIES)}\n\n{HEADER}\n|{' --- |' * 8}", flush=True)
     results: list[Result] = []
     with sync_playwright() as playwright:

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from macros.models import sources_dir_for  # noqa: E402
+from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
 REPORT_RUN = 12

@@ -22,15 +22,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
 from pypinyin import Style, lazy_pinyin
 
+from macros import sitemap
 from macros.models import SLUG_PATTERN, THEMES, Site, Studio
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-KINDS = {"method": "methods", "studio": "studios", "mentor": "mentors", "site": "sites"}
-PAGED = {"methods", "studios"}
+# A kind as the command names it: method → methods.
+KINDS = {kind.removesuffix("s"): kind for kind in sitemap.PAGED_KINDS}
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/{kind}.json"
 
 # Two-character surnames, so that 欧阳明 becomes ouyang-ming, not ou-yangming.
@@ -39,7 +41,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _syllables(chunk: str) -> str:
-    return "".join(lazy_pinyin(chunk, style=Style.NORMAL, errors=lambda text: list(text))).lower()
+    pieces = lazy_pinyin(chunk, style=Style.NORMAL, errors=lambda text: list(text))  # type: ignore[arg-type,return-value]  # pypinyin takes a list of pieces; its annotation says str
+    return "".join(pieces).lower()
 
 
 # Words of this field that stay whole and end the word before them (安慧里社区书记工作室 → anhuili-shequ-shuji-gongzuoshi).
@@ -106,7 +109,7 @@ def _scalar(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _options(model: type, field_name: str) -> str:
+def _options(model: type[BaseModel], field_name: str) -> str:
     return "、".join(typing.get_args(model.model_fields[field_name].annotation))
 
 
@@ -130,7 +133,7 @@ def create(kind: str, name: str, data_dir: Path, docs_dir: Path, record_id: str 
             known = sorted(p.stem for p in (data_dir / "studios").glob("*.yml"))
             raise ScaffoldError(f"工作室“{studio}”不存在（data/studios/{studio}.yml 找不到）。已有：{'、'.join(known) or '无'}")
     record = data_dir / folder / f"{record_id}.yml"
-    page = docs_dir / folder / f"{record_id}.md" if folder in PAGED else None
+    page = docs_dir / sitemap.record_path(folder, record_id) if folder in sitemap.PROSE_KINDS else None
     for path in (record, page):
         if path is not None and path.exists():
             raise ScaffoldError(f"{_shown(path)} 已经存在，没有覆盖。换一个编号请加 --id，例如 --id {record_id}-2")

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args.sites) > 2:
         parser.error("最多比较两个网站")
     weights = [page_weights(site) for site in args.sites]
-    for site, pages in zip(args.sites, weights):
+    for site, pages in zip(args.sites, weights, strict=True):
         print(f"{site}：{len(pages)} 页，最重的 {min(args.top, len(pages))} 页（gzip）")
         for page, size in heaviest(pages, args.top):
             print(f"  {_kb(size):>10}  {page}")

@@ -76,6 +76,12 @@ _SITE_URL = re.compile(r"""^site_url:\s*(?:!ENV\s*\[\s*SITE_URL\s*,\s*)?["']?([^
 _SHOWN_PROBLEMS = 30
 
 
+def _insert_after(tag: re.Pattern[bytes], data: bytes, extra: bytes) -> bytes:
+    """``data`` with ``extra`` just after the first match of ``tag`` (unchanged where there is none)."""
+    match = tag.search(data)
+    return data if match is None else data[:match.end()] + extra + data[match.end():]
+
+
 class PreviewError(Exception):
     pass
 
@@ -202,7 +208,7 @@ def bundle(site: Path, out: Path) -> Path:
 
     def not_bundled(folder: str, names: list[str]) -> set[str]:
         editor = {EDITOR_FOLDER} if Path(folder) == site else set()
-        return (NOT_BUNDLED | editor) & set(names)
+        return set(NOT_BUNDLED | editor) & set(names)
 
     shutil.copytree(site, out / "site", symlinks=True, ignore=not_bundled)
     _refuse(artefact_problems(out / "site"))  # the publisher would refuse it: say so in the pull request's own checks
@@ -280,8 +286,8 @@ def copy_marked(site: Path, dest: Path, number: int, production: str) -> int:
                 stylesheet = "../" * (len(relative.parts) - 1) + BANNER_STYLESHEET
                 head = (f'<meta name="robots" content="noindex, nofollow">'
                         f'<link rel="stylesheet" href="{stylesheet}">').encode()
-                data = _HEAD.sub(lambda match: match.group(0) + head, data, count=1)
-                data = _BODY.sub(lambda match: match.group(0) + banner_html(number, production), data, count=1)
+                data = _insert_after(_HEAD, data, head)
+                data = _insert_after(_BODY, data, banner_html(number, production))
             target.write_bytes(data)
             count += 1
     (dest / BANNER_STYLESHEET).write_text(_BANNER_CSS, encoding="utf-8")

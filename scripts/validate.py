@@ -21,7 +21,10 @@ from pathlib import Path
 
 from macros import hygiene
 from macros.glossary_review import pending_names, project_converter
-from macros.models import MODEL_BY_KIND, PAGED_KINDS, KnowledgeBase, Problem, load, sources_dir_for
+from macros.knowledge_base import KnowledgeBase, load, sources_dir_for
+from macros.messages import Problem
+from macros.models import MODEL_BY_KIND
+from macros.sitemap import PAGED_KINDS
 from macros.static_files import static_file_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"数据校验未通过：共 {len(problems)} 个问题。", file=sys.stderr)
         return 1
-    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)  # type: ignore[attr-defined]
+    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
     print(f"数据校验通过：{counts}。")
     report_pending_names(kb, args.format)
     return 0

@@ -85,7 +85,7 @@ def editions_url(editions_site: Path) -> Iterator[str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -121,7 +121,7 @@ def copy_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     """Both editions of a copy whose records, front matter and glossary carry hostile payloads
     (tests/hostile.py), built strictly once: (project, site folder)."""
     from tests.hostile import make_project
@@ -137,11 +137,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture(scope="session")
-def hostile_url(hostile_site) -> Iterator[str]:  # noqa: ANN001
+def hostile_url(hostile_site) -> Iterator[str]:
     yield from _serve(hostile_site[1])
 
 
-def serious_accessibility_problems(axe, page, path: str) -> list[str]:  # noqa: ANN001 (axe-playwright, a Playwright page)
+def serious_accessibility_problems(axe, page, path: str) -> list[str]:
     """axe-core's serious and critical violations on the loaded ``page``, one line each."""
     problems = []
     for violation in axe.run(page).response["violations"]:

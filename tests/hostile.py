@@ -27,7 +27,11 @@ from bs4 import BeautifulSoup, Comment
 from pydantic import BaseModel, ValidationError
 
 from macros.editions import GlossaryError, load_glossary
-from macros.models import MODEL_BY_KIND, _Loader, _model_in, load, load_redirects
+from macros.knowledge_base import load
+from macros.messages import _model_in
+from macros.models import MODEL_BY_KIND
+from macros.redirects import load_redirects
+from macros.yaml_reader import _Loader
 from tests.conftest import copy_project
 
 # {n} is the payload's number. Quotes, tag-closing sequences, Markdown and Jinja.
@@ -205,7 +209,7 @@ def _with_clones(root: Path, kind: str, count: int) -> list[Path]:
 GLOSSARY_TARGETS = ("社区工作法知识库", "来源未载明")
 
 
-def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:  # noqa: ANN001
+def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:
     """Markup as the Traditional form of phrases on every page. A glossary that refuses it is
     put back as it was (the refusal is recorded); one that takes it is built with it."""
     path = root / "data" / "glossary.yml"
@@ -223,7 +227,7 @@ def _plant_glossary(root: Path, plant, planted: list[Planted]) -> list[tuple[Pla
     return []
 
 
-def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:  # noqa: ANN001
+def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Planted, str]]:
     """Payloads as old and new page paths of data/redirects.yml. Entries the build's check refuses
     are taken out again (the refusal is recorded); one ordinary rename stays, so a redirect page is built."""
     path = root / "data" / "redirects.yml"
@@ -242,10 +246,10 @@ def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Pl
     refused = []
     for problem in problems:
         # The problem's field is the old path, cut to a length: match it by its start.
-        old = next((key for key in placed if key.startswith(problem.field) or problem.field.startswith(key[:40])), None)
-        if old is not None and old in entries:
-            refused.append((placed[old], problem.message))
-            del entries[old]
+        matched = next((key for key in placed if key.startswith(problem.field) or problem.field.startswith(key[:40])), None)
+        if matched is not None and matched in entries:
+            refused.append((placed[matched], problem.message))
+            del entries[matched]
     path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     return refused
 
@@ -253,7 +257,7 @@ def _plant_redirects(root: Path, plant, planted: list[Planted]) -> list[tuple[Pl
 def _get(record: dict, path: tuple) -> object:
     value: object = record
     for key in path:
-        value = value[key]  # type: ignore[index]
+        value = value[key]  # type: ignore[index]  # a record is nested dicts and lists; the path says which
     return value
 
 
@@ -285,9 +289,11 @@ def _give_back_refused(project: HostileProject, originals: dict) -> None:
             else:
                 del current[(file, problem.field)]
                 if original is None:
-                    _get(record, path[:-1]).pop(path[-1], None)  # type: ignore[union-attr]
+                    parent = _get(record, path[:-1])
+                    assert isinstance(parent, dict)
+                    parent.pop(path[-1], None)
                 else:
-                    _set(record, path, original)  # type: ignore[arg-type]
+                    _set(record, path, original)
         for path, record in touched.items():
             path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
         if not touched:
@@ -314,7 +320,7 @@ class Finding:
     what: str
 
 
-def context_of(element) -> str:  # noqa: ANN001
+def context_of(element) -> str:
     """The output context an element is in: title, meta, script, svg, nav, or body."""
     names = [element.name] + [parent.name for parent in element.parents]
     for name, context in (("title", "title"), ("meta", "meta"), ("script", "script"), ("svg", "svg"), ("nav", "nav"), ("head", "head")):

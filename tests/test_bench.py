@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.models import SLUG_PATTERN, load
+from macros.knowledge_base import load
+from macros.models import SLUG_PATTERN
 from scripts import bench
 
 METHODS = 50
@@ -81,7 +82,10 @@ def test_generated_names_have_glossary_entries(project: Path) -> None:
 def test_page_fraction_writes_pages_for_that_share_of_copies(corpus: bench.Corpus) -> None:
     every = bench.generate(corpus, 100)
     half = bench.generate(corpus, 100, page_fraction=0.5)
-    pages = lambda files: {p for p in files if p.startswith("docs/methods/")}  # noqa: E731
+
+    def pages(files: dict[str, str]) -> set[str]:
+        return {p for p in files if p.startswith("docs/methods/")}
+
     assert len(pages(every)) == 100 - 39
     assert 25 <= len(pages(half)) <= 37
     assert pages(half) < pages(every)

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ PAGES = [
 ]
 
 
-def listed(page) -> list[str]:  # noqa: ANN001
+def listed(page) -> list[str]:
     names = []
     while True:
         names += page.locator(".kb-listing ol.kb-items a.kb-item-name").all_inner_texts()
@@ -38,7 +38,7 @@ def listed(page) -> list[str]:  # noqa: ANN001
         page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
 
 
-def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> None:  # noqa: ANN001
+def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> None:
     assert len(EXPECTED) > facets.PAGE_SIZE // 4  # enough records for the check to mean something
     page = browser.new_page()
     page.goto(site_url + "methods/", wait_until="networkidle")
@@ -65,7 +65,7 @@ def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> No
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []

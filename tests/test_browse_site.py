@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import facets, regions
-from macros.models import load_or_raise
+from macros import facets, regions, sitemap
+from macros.knowledge_base import load_or_raise
 from scripts.check_links import html_pages, internal_problems, report_internal
 from tests.conftest import ROOT
 
@@ -24,21 +24,21 @@ def soup(site: Path, path: str) -> BeautifulSoup:
 
 
 def served(path: str) -> str:
-    return facets.served(path)
+    return sitemap.served(path)
 
 
 def test_every_kind_is_listed_in_pages_of_twenty(built_site: Path) -> None:
-    for kind in facets.KINDS:
+    for kind in sitemap.PAGED_KINDS:
         records = list(KB.of_kind(kind))
         pages = math.ceil(len(records) / facets.PAGE_SIZE)
         shown = []
         for number in range(1, pages + 1):
-            page = soup(built_site, served(facets.listing_path(kind, page=number)))
+            page = soup(built_site, served(sitemap.listing_path(kind, page=number)))
             items = page.select(".kb-listing ol.kb-items > li.kb-item")
             assert len(items) <= facets.PAGE_SIZE
             shown += [li.select_one("a.kb-item-name").get_text() for li in items]
-        assert shown == [KB.of_kind(kind)[r].name for r in records], kind  # type: ignore[attr-defined]
-        assert not (built_site / served(facets.listing_path(kind, page=pages + 1))).exists()
+        assert shown == [KB.records(kind)[r].name for r in records], kind
+        assert not (built_site / served(sitemap.listing_path(kind, page=pages + 1))).exists()
 
 
 def test_theme_pages_count_what_the_data_hold(built_site: Path) -> None:
@@ -49,7 +49,7 @@ def test_theme_pages_count_what_the_data_hold(built_site: Path) -> None:
     for theme, count in themes.items():
         listed = []
         for number in range(1, math.ceil(count / facets.PAGE_SIZE) + 1):
-            page = soup(built_site, served(facets.listing_path("methods", "theme", facets.slug(theme), number)))
+            page = soup(built_site, served(sitemap.listing_path("methods", "theme", facets.slug(theme), number)))
             listed += [a.get_text() for a in page.select("ol.kb-items a.kb-item-name")]
         assert sorted(listed) == sorted(m.name for m in KB.methods.values() if theme in m.themes), theme
 
@@ -59,7 +59,7 @@ def test_province_facet_and_region_pages_agree_with_the_standard(built_site: Pat
     for method in KB.methods.values():
         where = regions.place(method.origin.region)
         expected[where.province.code if where.province else facets.UNKNOWN] += 1
-    values = soup(built_site, served(facets.facet_index_path("methods", "province")))
+    values = soup(built_site, served(sitemap.facet_index_path("methods", "province")))
     shown = {a["href"].strip("/").split("/")[-1]: int(a.select_one(".kb-count").get_text()) for a in values.select(".kb-facet-values a")}
     assert shown == dict(expected)
     beijing = soup(built_site, "regions/110000")
@@ -95,17 +95,17 @@ def test_tags_page_names_a_few_methods_per_theme_and_links_the_theme_listing(bui
         names = [a.get_text(strip=True) for a in heading.find_next("ul").select("a")]
         assert len(names) == min(count, 8) and set(names) <= {m.name for m in KB.methods.values() if theme in m.themes}
         more = heading.find_next("p", class_="kb-listing-count").a
-        assert more["href"] == "../" + served(facets.listing_path("methods", "theme", facets.slug(theme)))
-        listing = soup(built_site, served(facets.listing_path("methods", "theme", facets.slug(theme))))
+        assert more["href"] == "../" + served(sitemap.listing_path("methods", "theme", facets.slug(theme)))
+        listing = soup(built_site, served(sitemap.listing_path("methods", "theme", facets.slug(theme))))
         assert listing.select_one(".kb-listing-count strong").get_text() == str(count)
 
 
 def test_each_article_has_a_listing_of_the_records_citing_it(built_site: Path) -> None:
     for source_id in KB.sources:
-        for kind in facets.KINDS:
-            citing = [r.name for r in KB.of_kind(kind).values() if source_id in r.sources]  # type: ignore[attr-defined]
+        for kind in sitemap.PAGED_KINDS:
+            citing = [r.name for r in KB.records(kind).values() if source_id in r.sources]
             if not citing:
                 continue
-            page = soup(built_site, served(facets.listing_path(kind, "source", source_id)))
+            page = soup(built_site, served(sitemap.listing_path(kind, "source", source_id)))
             names = [a.get_text() for a in page.select(".kb-listing a.kb-item-name")]
             assert names == citing[:facets.PAGE_SIZE], (source_id, kind)

@@ -8,8 +8,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import facets, figures, lineage, regions, render
-from macros.models import KnowledgeBase, Method, Region, Site, Source, Studio
+from macros import facets, figures, lineage, regions, sitemap
+from macros.knowledge_base import KnowledgeBase
+from macros.models import Method, Region, Site, Source, Studio
 
 SOURCE = {"x": Source(id="x", title="t", file="000_276c0d5b3e7a7cff.txt", script="简体")}
 
@@ -155,7 +156,7 @@ def test_legacy_anchors_only_those_published(kb: KnowledgeBase) -> None:
     out = facets.legacy_anchors(kb, "sites", ["sites/#z", "sites/#gone", "mentors/#z"], "sites/index.md")
     assert re.findall(r'id="([^"]+)"', out) == ["z"]
     # Unpublished, a record keeps an anchor here only while it has no page of its own.
-    has_own_page = "#" not in render.record_path("sites", "z")
+    has_own_page = "#" not in sitemap.record_path("sites", "z")
     assert (facets.legacy_anchors(kb, "sites", [], "sites/index.md") == "") == has_own_page
 
 
@@ -240,4 +241,4 @@ def test_relative_links_are_what_relpath_gives() -> None:
     paths = ["", "methods/", "methods/a/", "browse/methods/theme/x/", "browse/methods/theme/x/page-2/",
              "regions/110000/", "sources/", "a/b/c/d/", "methods/a/b/", "methodsx/a/", "a/../b/", "./a/"]
     for path, start in itertools.product(paths, paths):
-        assert facets._relative_path(path, start) == posixpath.relpath(path or ".", start or "."), (path, start)
+        assert sitemap._relative_path(path, start) == posixpath.relpath(path or ".", start or "."), (path, start)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 KB = load_or_raise(ROOT / "data")
 
 
-def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:  # noqa: ANN001
+def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:
     page = browser.new_page()
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
@@ -26,7 +26,7 @@ def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None: 
     assert hosts == {urlsplit(site_url).netloc}
 
 
-def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:  # noqa: ANN001
+def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:
     method = next(m for m in KB.methods.values() if len(m.steps) >= 2)
     page = browser.new_page()
     page.goto(f"{site_url}methods/{method.id}/#step-2", wait_until="networkidle")
@@ -38,7 +38,7 @@ def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:  # noqa:
     page.close()
 
 
-def test_colour_scheme_toggle_switches_to_dark(browser, site_url: str) -> None:  # noqa: ANN001
+def test_colour_scheme_toggle_switches_to_dark(browser, site_url: str) -> None:
     page = browser.new_page(color_scheme="light")
     page.goto(site_url, wait_until="networkidle")
     assert page.locator("body").get_attribute("data-md-color-scheme") == "default"

@@ -22,7 +22,7 @@ def test_a_qr_code_is_drawn_once_and_then_read_from_the_cache(tmp_path: Path) ->
     handout._qr_code.cache_clear()
 
 
-def test_without_a_cache_folder_nothing_is_written(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_without_a_cache_folder_nothing_is_written(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     svg = handout.qr_svg("https://example.invalid/kb/s/x/", "二维码", None)
     assert svg.count("<svg") == 1 and not list(tmp_path.iterdir())

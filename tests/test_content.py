@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
@@ -100,8 +100,8 @@ def test_every_record_cites_an_article_shown_on_the_sources_page(built_site: Pat
     text = BeautifulSoup(html, "lxml").select_one("article").get_text()
     for kind in ("methods", "studios", "mentors", "sites"):
         for record in KB.of_kind(kind).values():
-            assert record.sources  # type: ignore[attr-defined]
-            assert record.name in text, record.name  # type: ignore[attr-defined]
+            assert record.sources
+            assert record.name in text, record.name
 
 
 def test_record_counts_per_kind() -> None:

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import completeness, page_meta
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 from tests.records import write_records
 
@@ -33,7 +33,7 @@ METHOD_PAGE = """# {{ title() }}
 """
 
 
-def demo_kb(tmp_path: Path):  # noqa: ANN201
+def demo_kb(tmp_path: Path):
     return load_or_raise(write_records(tmp_path) / "data")
 
 
@@ -143,7 +143,7 @@ def test_completeness_page_lists_records_in_the_editors_section(built_site: Path
     assert rows and len(rows) <= 30
     first = rows[0].select("td")
     expected = completeness.ranking(KB, completeness.read_pages(ROOT / "docs", KB))[0]
-    assert first[0].get_text(strip=True) == KB.of_kind(expected[0])[expected[1]].name  # type: ignore[attr-defined]
+    assert first[0].get_text(strip=True) == KB.records(expected[0])[expected[1]].name
     mentors = soup(built_site, "mentors/index.html").select_one(".kb-page-meta__data")
     assert mentors["href"].endswith("/tree/main/data/mentors") and "data/mentors/" in mentors.get_text()
     tabs = [a.get_text(strip=True) for a in soup(built_site, "index.html").select(".md-tabs__link")]

@@ -25,7 +25,7 @@ from macros.editions import (
     parse_vocabulary,
 )
 from macros.glossary_review import PendingName, data_names, pending_names
-from macros.models import KnowledgeBase, load_or_raise
+from macros.knowledge_base import KnowledgeBase, load_or_raise
 from tests.conftest import ROOT
 from tests.records import write_records
 

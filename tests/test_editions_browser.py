@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from mkdocs.config import load_config
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from mkdocs.config import load_config
-
 from macros.editions import edition_converter
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -17,13 +16,13 @@ KB = load_or_raise(ROOT / "data")
 CONVERTER = edition_converter({**load_config(str(ROOT / "mkdocs.yml"))["extra"], "edition": "zh-Hant"}, ROOT)
 
 
-def switch_to(page, lang: str) -> None:  # noqa: ANN001
+def switch_to(page, lang: str) -> None:
     """Open the header's edition menu and pick an edition, as a reader does."""
     page.locator(".md-header__option.kb-editions button").hover()
     page.locator(f"a.md-select__link[hreflang={lang}]").click()
 
 
-def test_switch_leads_to_the_same_page_in_the_other_edition_and_back(browser, editions_url: str) -> None:  # noqa: ANN001
+def test_switch_leads_to_the_same_page_in_the_other_edition_and_back(browser, editions_url: str) -> None:
     method = next(iter(KB.methods.values()))
     page = browser.new_page()
     page.goto(f"{editions_url}methods/{method.id}/", wait_until="networkidle")
@@ -41,7 +40,7 @@ def test_switch_leads_to_the_same_page_in_the_other_edition_and_back(browser, ed
 
 
 @pytest.mark.parametrize("script", ["traditional", "simplified"])
-def test_search_in_the_traditional_edition_finds_pages(browser, editions_url: str, script: str) -> None:  # noqa: ANN001
+def test_search_in_the_traditional_edition_finds_pages(browser, editions_url: str, script: str) -> None:
     method = next(m for m in KB.methods.values() if CONVERTER.convert(m.name) != m.name)
     query = CONVERTER.convert(method.name) if script == "traditional" else method.name
     page = browser.new_page()

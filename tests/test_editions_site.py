@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 
 from macros.editions import edition_converter
 from macros.glossary_review import pending_names
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
@@ -46,7 +46,7 @@ def pages(site: Path) -> set[str]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def soup(path: Path) -> BeautifulSoup:
     """A page parsed once for all tests here; read it, never change it."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
@@ -148,7 +148,7 @@ def test_names_in_the_traditional_edition_take_their_glossary_form(both: tuple[P
     _, traditional = both
     text = soup(traditional / "mentors/index.html").select_one("article").get_text()
     people = CONVERTER.glossary.group("人名")
-    from macros.models import load_or_raise
+    from macros.knowledge_base import load_or_raise
 
     for mentor in load_or_raise(ROOT / "data").mentors.values():
         assert people[mentor.name] in text, mentor.name

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.records import VALID, write_records
 from tests.test_validate import only_line, run, with_changes, write
 

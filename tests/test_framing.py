@@ -14,7 +14,7 @@ from mkdocs.config import load_config
 
 from macros.cms import LOCAL_BACKEND
 from macros.figures import tile_map
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, _serve
 
 KB = load_or_raise(ROOT / "data")
@@ -98,7 +98,7 @@ def framer(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> Iterator[
         yield address, folder
 
 
-def _framed(browser, framer: tuple[str, Path], target: str, sandbox: str | None = None):  # noqa: ANN001, ANN202
+def _framed(browser, framer: tuple[str, Path], target: str, sandbox: str | None = None):
     """Open a page of the other site that frames ``target``; the Playwright page and the frame."""
     address, folder = framer
     name = f"frame-{abs(hash((target, sandbox)))}.html"
@@ -112,7 +112,7 @@ def _framed(browser, framer: tuple[str, Path], target: str, sandbox: str | None 
     return page, frame
 
 
-def _hidden_or_broke_out(page, frame, framer_address: str) -> bool:  # noqa: ANN001
+def _hidden_or_broke_out(page, frame, framer_address: str) -> bool:
     if not page.url.startswith(framer_address):
         return True  # the page left the frame and took the whole window
     return frame.evaluate("() => getComputedStyle(document.documentElement).display") == "none"
@@ -120,7 +120,7 @@ def _hidden_or_broke_out(page, frame, framer_address: str) -> bool:  # noqa: ANN
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["", f"methods/{METHOD}/"])
-def test_a_page_of_the_site_is_not_usable_in_another_sites_frame(browser, framer, site_url: str, path: str) -> None:  # noqa: ANN001
+def test_a_page_of_the_site_is_not_usable_in_another_sites_frame(browser, framer, site_url: str, path: str) -> None:
     page, frame = _framed(browser, framer, site_url + path)
     assert frame is not None
     assert _hidden_or_broke_out(page, frame, framer[0])
@@ -134,7 +134,7 @@ def test_a_page_of_the_site_is_not_usable_in_another_sites_frame(browser, framer
 
 @pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False])
-def test_a_page_of_the_site_shows_as_the_top_window_with_or_without_script(browser, site_url: str, javascript: bool) -> None:  # noqa: ANN001
+def test_a_page_of_the_site_shows_as_the_top_window_with_or_without_script(browser, site_url: str, javascript: bool) -> None:
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     page.goto(site_url + f"methods/{METHOD}/", wait_until="load")
@@ -143,7 +143,7 @@ def test_a_page_of_the_site_shows_as_the_top_window_with_or_without_script(brows
 
 
 @pytest.mark.browser
-def test_the_editor_shows_only_as_the_top_window(browser, framer, site_url: str) -> None:  # noqa: ANN001
+def test_the_editor_shows_only_as_the_top_window(browser, framer, site_url: str) -> None:
     page = browser.new_page()
     page.goto(site_url + "admin/", wait_until="load")
     page.get_by_role("button").first.wait_for(state="visible", timeout=30000)  # Decap's sign-in

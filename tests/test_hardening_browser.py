@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -46,12 +46,12 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser) -> Iterator[tuple[object, Visit]]:  # noqa: ANN001
+def visit(browser) -> Iterator[tuple[object, Visit]]:
     context = browser.new_context()
     context.add_init_script(WATCH)
     seen = Visit()
     page = context.new_page()
-    def on_request(request) -> None:  # noqa: ANN001
+    def on_request(request) -> None:
         host = urlsplit(request.url).netloc
         if urlsplit(request.url).scheme in ("http", "https", "ws", "wss") and host != seen.host:
             seen.off_site.append(request.url)
@@ -59,7 +59,7 @@ def visit(browser) -> Iterator[tuple[object, Visit]]:  # noqa: ANN001
     context.on("request", on_request)
     page.on("console", lambda message: "Content Security Policy" in message.text and seen.violations.append(message.text))
 
-    def on_dialog(dialog) -> None:  # noqa: ANN001
+    def on_dialog(dialog) -> None:
         seen.dialogs.append(dialog.message)
         dialog.dismiss()
 
@@ -68,7 +68,7 @@ def visit(browser) -> Iterator[tuple[object, Visit]]:  # noqa: ANN001
     context.close()
 
 
-def load(page, seen: Visit, url: str) -> None:  # noqa: ANN001
+def load(page, seen: Visit, url: str) -> None:
     page.goto(url, wait_until="networkidle")
     # Fire the events an injected handler would wait for, on every element.
     page.evaluate("""() => { for (const el of document.querySelectorAll('*'))
@@ -80,7 +80,7 @@ def load(page, seen: Visit, url: str) -> None:  # noqa: ANN001
     seen.pages += 1
 
 
-def search(page, seen: Visit, url: str, query: str) -> int:  # noqa: ANN001
+def search(page, seen: Visit, url: str, query: str) -> int:
     """Type a query into the site's search box (its worker runs under the CSP); the number of results."""
     load(page, seen, url)
     box = page.locator("input.md-search__input")
@@ -100,7 +100,7 @@ def search(page, seen: Visit, url: str, query: str) -> int:  # noqa: ANN001
     return results.count()
 
 
-def test_every_page_type_in_both_editions_stays_on_the_site_under_its_policy(visit, editions_url: str) -> None:  # noqa: ANN001
+def test_every_page_type_in_both_editions_stays_on_the_site_under_its_policy(visit, editions_url: str) -> None:
     page, seen = visit
     seen.host = urlsplit(editions_url).netloc
     for edition in ("", "zh-Hant/"):
@@ -116,7 +116,7 @@ def test_every_page_type_in_both_editions_stays_on_the_site_under_its_policy(vis
     assert not seen.violations, seen.violations
 
 
-def test_a_script_the_page_did_not_ship_is_refused_by_the_policy(visit, site_url: str) -> None:  # noqa: ANN001
+def test_a_script_the_page_did_not_ship_is_refused_by_the_policy(visit, site_url: str) -> None:
     """The policy is live: a script added after the build (as an injection would be) does not run."""
     page, seen = visit
     seen.host = urlsplit(site_url).netloc
@@ -129,7 +129,7 @@ def test_a_script_the_page_did_not_ship_is_refused_by_the_policy(visit, site_url
     assert any("script-src" in v for v in page.evaluate("() => window.__kbViolations || []"))
 
 
-def test_no_payload_runs_in_pages_that_carry_them(visit, hostile_site, hostile_url: str) -> None:  # noqa: ANN001
+def test_no_payload_runs_in_pages_that_carry_them(visit, hostile_site, hostile_url: str) -> None:
     project, site = hostile_site
     page, seen = visit
     seen.host = urlsplit(hostile_url).netloc

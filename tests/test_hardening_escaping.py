@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import markdown
 import pytest
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from macros.render import anchor, esc, html_of, join, json_for_script, url_attr
+from macros.render import anchor, esc, html_of, join, url_attr
 
 HOSTILE = [
     "<script>alert(1)</script>", "</title><b>x</b>", '" onmouseover="alert(1)', "' autofocus onfocus='x",
@@ -74,10 +72,3 @@ def test_anchor_is_one_token() -> None:
     assert anchor("辽宁省") == "辽宁省"
     assert anchor('x} onclick="1" {') == "x-onclick-1"
     assert anchor("<>") == "x"
-
-
-def test_json_for_script_cannot_close_the_script() -> None:
-    value = {"t": "</script><!-- <script>'&\u2028"}
-    out = json_for_script(value)
-    assert "<" not in out and ">" not in out and "&" not in out and "'" not in out
-    assert json.loads(out) == value

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.models import MAX_RECORD_BYTES, Problem, load, load_redirects, personal_data
+from macros.knowledge_base import load
+from macros.messages import Problem
+from macros.models import MAX_RECORD_BYTES, personal_data
+from macros.redirects import load_redirects
 from tests.conftest import ROOT
 from tests.records import VALID, write_records
 

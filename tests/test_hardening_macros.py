@@ -87,7 +87,7 @@ def test_the_engine_is_a_sandbox_without_loader_or_filters() -> None:
     from macros import main
 
     class FakeMacrosEnv:
-        class env:  # noqa: N801 (stands in for mkdocs-macros' attribute)
+        class env:
             undefined = StrictUndefined
             globals = {"title": lambda: "标题", "range": range}
             filters = {"indent": lambda text, width=4: text, "pretty": repr}
@@ -96,7 +96,7 @@ def test_the_engine_is_a_sandbox_without_loader_or_filters() -> None:
     main.REGISTERED.clear()
     main.REGISTERED.add("title")
     main._sandbox(fake)
-    sandbox = fake._env  # type: ignore[attr-defined]
+    sandbox = fake._env
     assert sandbox.from_string("{{ title() }}").render() == "标题"
     assert set(sandbox.globals) == {"title"} and set(sandbox.filters) == {"indent"}
     assert sandbox.loader is None

@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.models import load_or_raise
-from macros.page_safety import content_problems, content_security_policy, mark_outbound_links, with_policy
+from macros.knowledge_base import load_or_raise
+from macros.page_safety import (
+    content_problems,
+    content_security_policy,
+    mark_outbound_links,
+    with_policy,
+)
 from tests.conftest import ROOT, build_site, copy_project
 
 # Page Markdown a stranger could send; each line must stop the build.
@@ -108,7 +113,7 @@ def test_nothing_is_lost_every_record_and_page_is_in_the_site(built_site: Path) 
             # Every record but a source has a page of its own; sources share the 来源 page.
             where = "sources/index.html" if kind == "sources" else f"{kind}/{record_id}/index.html"
             tree = BeautifulSoup((built_site / where).read_text(encoding="utf-8"), "lxml")
-            name = getattr(record, "name", None) or getattr(record, "title")
+            name = getattr(record, "name", None) or record.title
             holder = tree.find(id=record_id) if kind == "sources" else tree.find("h1")
             if holder is None or name not in holder.get_text():
                 missing.append(f"data/{kind}/{record_id}.yml → {where}")

@@ -21,7 +21,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from macros.models import MAX_RECORD_BYTES, Problem, load
+from macros.knowledge_base import load
+from macros.messages import Problem
+from macros.models import MAX_RECORD_BYTES
 from tests.conftest import ROOT
 from tests.records import VALID, write_records
 

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from scripts import check_external_links
-from scripts.check_links import check_all, external_links, internal_problems, report_external, report_internal
+from scripts.check_links import (
+    check_all,
+    external_links,
+    internal_problems,
+    report_external,
+    report_internal,
+)
 
 
 def write_site(root: Path, pages: dict[str, str]) -> Path:
@@ -50,13 +56,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer(head=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

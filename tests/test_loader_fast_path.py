@@ -1,6 +1,6 @@
 """Records are read by libyaml (C) when nothing in them needs the careful loader: same data, same lines.
 
-The careful loader (macros/models.py ``_Loader``) refuses anchors, tags, complex keys, deep
+The careful loader (macros/yaml_reader.py ``_Loader``) refuses anchors, tags, complex keys, deep
 nesting and long numbers while it composes, in pure Python. A file in which libyaml's events
 show none of these is composed in C; anything in doubt goes the careful way, so what is
 refused and every message stay the careful loader's.
@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import models
+from macros import yaml_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def careful(text: str) -> tuple[object, dict]:
-    loader = models._Loader(text)
+    loader = yaml_reader._Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -27,22 +27,22 @@ def careful(text: str) -> tuple[object, dict]:
         loader.dispose()
     lines: dict = {}
     if node is not None:
-        models._line_map(node, (), lines, [])
+        yaml_reader._line_map(node, (), lines, [])
     return data, lines
 
 
 def fast(text: str) -> tuple[object, dict]:
-    node, data = models._compose(text)
+    node, data = yaml_reader._compose(text)
     lines: dict = {}
     if node is not None:
-        models._line_map(node, (), lines, [])
+        yaml_reader._line_map(node, (), lines, [])
     return data, lines
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "data").glob("*/*.yml")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_record_reads_the_same_in_c(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert models._plainly_readable(text), "a plain record should not need the slow reader"
+    assert yaml_reader._plainly_readable(text), "a plain record should not need the slow reader"
     assert fast(text) == careful(text)
 
 
@@ -66,8 +66,8 @@ REFUSED = [
 
 @pytest.mark.parametrize("text", REFUSED)
 def test_what_the_careful_loader_refuses_or_reports_never_takes_the_fast_path(text: str) -> None:
-    assert not models._plainly_readable(text)
-    with pytest.raises((models.RefusedInput, yaml.YAMLError)):
+    assert not yaml_reader._plainly_readable(text)
+    with pytest.raises((yaml_reader.RefusedInput, yaml.YAMLError)):
         careful(text)
 
 
@@ -83,5 +83,5 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("text", ACCEPTED)
 def test_plain_records_read_the_same_both_ways(text: str) -> None:
-    assert models._plainly_readable(text)
+    assert yaml_reader._plainly_readable(text)
     assert fast(text) == careful(text)

@@ -230,10 +230,10 @@ class GitHost(http.server.BaseHTTPRequestHandler):
     root: Path
     logins: list[str | None]
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.serve()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.serve()
 
     def serve(self) -> None:
@@ -263,7 +263,7 @@ class GitHost(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

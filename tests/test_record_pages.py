@@ -8,8 +8,18 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import anchors, facets, generated, lineage, page_meta, pages, render
-from macros.models import KnowledgeBase, Method, Origin, Region, load_or_raise
+from macros import (
+    anchors,
+    facets,
+    generated,
+    lineage,
+    page_meta,
+    pages,
+    render,
+    training,
+)
+from macros.knowledge_base import KnowledgeBase, load_or_raise
+from macros.models import Method, Origin, Region
 from tests.records import write_records
 
 
@@ -25,7 +35,7 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 def test_a_hand_written_page_replaces_the_generated_one_and_is_not_rendered(kb: KnowledgeBase) -> None:
     rendered: list[str] = []
 
-    def producer(kb: KnowledgeBase, read: generated.Reader):  # noqa: ANN202
+    def producer(kb: KnowledgeBase, read: generated.Reader):
         for path in ("a/one.md", "a/two.md"):
             yield generated.GeneratedPage(path, lambda p=path: rendered.append(p) or f"# {p}\n", "data/x.yml")
 
@@ -35,7 +45,7 @@ def test_a_hand_written_page_replaces_the_generated_one_and_is_not_rendered(kb: 
 
 
 def test_two_producers_claiming_one_path_name_both(kb: KnowledgeBase) -> None:
-    def producer(kb: KnowledgeBase, read: generated.Reader):  # noqa: ANN202
+    def producer(kb: KnowledgeBase, read: generated.Reader):
         yield generated.GeneratedPage("same.md", lambda: "", "data/x.yml")
 
     with pytest.raises(generated.GeneratedPageConflict, match="same.md.*“甲”.*“乙”"):
@@ -50,7 +60,7 @@ def test_training_pages_read_the_method_page_prose(kb: KnowledgeBase) -> None:
         reads.append(path)
         return page_text if path == "methods/demo-method.md" else None
 
-    pages, counts = generated.collect({"培训": generated.training_pages}, kb, read, lambda path: False)
+    pages, counts = generated.collect({"培训": training.training_pages}, kb, read, lambda path: False)
     by_path = {page.path: (page.source, text) for page, text in pages}
     assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md", "training/visits/demo-site.md"}
     assert by_path["training/demo-method.md"][0] == "data/methods/demo-method.yml"
@@ -151,7 +161,7 @@ def test_fixed_sections_get_meaningful_ids_and_keep_their_positional_ones() -> N
     text = "# 某工作法\n\n## 适用场景\n\n## 怎么做 {#how}\n\n## 案例\n\n## 培训使用\n\n## 补充说明\n\n## 来源\n"
     plain = markdown.markdown(text, extensions=["attr_list", "toc"])
     named = markdown.markdown(text, extensions=[anchors.SectionAnchorsExtension(), "attr_list", "toc"])
-    before = dict(zip(re.findall(r"<h\d[^>]*>([^<]*)<", plain), re.findall(r'<h\d id="([^"]+)"', plain)))
+    before = dict(zip(re.findall(r"<h\d[^>]*>([^<]*)<", plain), re.findall(r'<h\d id="([^"]+)"', plain), strict=True))
     assert before == {"某工作法": "_1", "适用场景": "_2", "怎么做": "how", "案例": "_3", "培训使用": "_4", "补充说明": "_5", "来源": "_6"}
     for heading, semantic in (("适用场景", "when"), ("案例", "cases"), ("培训使用", "training")):
         assert f'<h2 id="{semantic}"><span class="kb-anchor-alias" id="{before[heading]}"></span>{heading}</h2>' in named

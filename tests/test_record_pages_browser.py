@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_record_pages_do_not_scroll_sideways_at_390_px(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+def test_record_pages_do_not_scroll_sideways_at_390_px(browser, site_url: str, scheme: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []
     for path in RECORD_PAGES:
@@ -45,7 +45,7 @@ def test_record_pages_do_not_scroll_sideways_at_390_px(browser, site_url: str, s
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []
@@ -57,7 +57,7 @@ def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, sc
     assert not problems, "\n".join(problems)
 
 
-def test_an_old_positional_anchor_lands_on_its_named_section(browser, site_url: str) -> None:  # noqa: ANN001
+def test_an_old_positional_anchor_lands_on_its_named_section(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{site_url}methods/zoudongshi-gongzuofa/", wait_until="networkidle")
     alias = page.locator("#cases .kb-anchor-alias").get_attribute("id")

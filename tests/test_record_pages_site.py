@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from macros import handout, lineage, pages
+from macros import handout, lineage, pages, sitemap
 from macros.anchors import ALIAS_CLASS, SECTION_IDS
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
@@ -54,10 +54,10 @@ def section(page: BeautifulSoup, anchor: str) -> BeautifulSoup | None:
 
 def test_every_record_has_a_page_with_its_name_handout_and_short_link(built_site: Path) -> None:
     site_url = CONFIG["site_url"]
-    for kind in pages.RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         for record_id, record in KB.of_kind(kind).items():
             page = soup(built_site, f"{kind}/{record_id}/index.html")
-            assert page.h1.get_text(strip=True).startswith(record.name), (kind, record_id)  # type: ignore[attr-defined]
+            assert page.h1.get_text(strip=True).startswith(record.name), (kind, record_id)
             short = f"{site_url}{handout.short_path(kind, record_id)}"
             assert page.select_one(".kb-qr a.kb-short-link")["href"] == short
             assert handout.short_path(kind, record_id) in page.select_one(".kb-print-footer").get_text()
@@ -123,12 +123,12 @@ def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path) -
             assert match, (html, href)
             if not (ROOT / match.group(1)).exists():
                 missing.append(f"{html.relative_to(built_site)}: {href}")
-    assert pages_checked > sum(len(KB.of_kind(kind)) for kind in pages.RECORD_KINDS)
+    assert pages_checked > sum(len(KB.of_kind(kind)) for kind in sitemap.PAGED_KINDS)
     assert not missing, "\n".join(missing[:20])
 
 
 def test_record_pages_are_quiet_about_what_the_sources_do_not_say(built_site: Path) -> None:
-    for kind in pages.RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         for record_id in KB.of_kind(kind):
             text = soup(built_site, f"{kind}/{record_id}/index.html").select_one("article").get_text()
             assert text.count("来源未载明") <= 1, (kind, record_id)
@@ -152,7 +152,7 @@ def test_a_record_page_shows_where_it_sits(built_site: Path) -> None:
             page = soup(built_site, f"{kind}/{record_id}/index.html")
             crumb = page.select_one("nav.kb-breadcrumb")
             assert crumb.a.get_text(strip=True) == title and crumb.a["href"] == "../"
-            assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name  # type: ignore[attr-defined]
+            assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name
             assert [tab.get_text(strip=True) for tab in page.select(".md-tabs__item--active")] == [title]
     # The highlight is cleared after each page: a page outside the sections highlights only its own tab.
     assert [tab.get_text(strip=True) for tab in soup(built_site, "about/index.html").select(".md-tabs__item--active")] == ["关于"]

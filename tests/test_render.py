@@ -7,8 +7,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from macros import render
-from macros.models import Figure, KnowledgeBase, Method, Region, Source, Step, load_or_raise
+from macros import render, sitemap
+from macros.knowledge_base import KnowledgeBase, load_or_raise
+from macros.models import Figure, Method, Region, Source, Step
 from tests.records import write_records
 
 EXTENSIONS = ["attr_list", "def_list", "md_in_html", "tables"]
@@ -108,11 +109,10 @@ def test_dates_keep_their_precision(value: str | None, expected: str) -> None:
 
 
 def test_site_wide_counts(kb: KnowledgeBase) -> None:
-    assert render.count_by_kind(kb) == {"工作法": 1, "工作室与项目": 1, "书记与导师": 1, "示范点与阵地": 1}
-    assert render.count_by_theme(kb) == {"矛盾调解": 1}
-    assert render.count_by_province(kb)["北京市"]["工作室与项目"] == 1
+    assert render.count_by_kind(kb) == {"methods": 1, "studios": 1, "mentors": 1, "sites": 1}
     figures = render.site_figures(kb, "index.md")
     assert 'href="methods/"' in figures and '<span class="kb-figure-value">1</span>' in figures
+    assert '<span class="kb-figure-label">示范点与阵地</span>' in figures
 
 
 def test_page_without_record_is_an_error(kb: KnowledgeBase) -> None:
@@ -138,7 +138,7 @@ def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:
 
 
 def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
-    from macros.models import load_project
+    from macros.knowledge_base import load_project
 
     write_records(tmp_path)
     first, _ = load_project(tmp_path)
@@ -146,3 +146,9 @@ def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
     record = tmp_path / "data/methods/demo-method.yml"
     record.write_text(record.read_text(encoding="utf-8").replace("示例工作法", "改过的工作法"), encoding="utf-8")
     assert load_project(tmp_path)[0].methods["demo-method"].name == "改过的工作法"  # `mkdocs serve` sees edits
+
+
+def test_every_kind_with_pages_finds_its_pages_record(kb: KnowledgeBase) -> None:
+    for kind in sitemap.PAGED_KINDS:
+        record_id = next(iter(kb.records(kind)))
+        assert render.page_record(kb, kind, sitemap.record_path(kind, record_id)) is kb.records(kind)[record_id]

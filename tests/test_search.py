@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from macros import search_index as si
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from scripts.bench_search import load_judgements, relevant_locations
 from tests.conftest import ROOT
 
@@ -26,12 +26,12 @@ _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def fold():  # noqa: ANN201
+def fold():
     return si.make_fold(si.t2s_char_map())
 
 
 @pytest.fixture(scope="module")
-def page_texts(built_site: Path, fold) -> dict[str, str]:  # noqa: ANN001
+def page_texts(built_site: Path, fold) -> dict[str, str]:
     """Folded title and text of every indexed page, by location."""
     texts = {}
     for path in (built_site / "search" / "kb" / "d").glob("*.json"):
@@ -44,7 +44,7 @@ def page_texts(built_site: Path, fold) -> dict[str, str]:  # noqa: ANN001
 # The build
 # --------------------------------------------------------------------------
 @pytest.mark.build
-def test_every_page_is_indexed_and_materials_index_is_only_its_configuration(built_site: Path, page_texts) -> None:  # noqa: ANN001
+def test_every_page_is_indexed_and_materials_index_is_only_its_configuration(built_site: Path, page_texts) -> None:
     pages = {p.relative_to(built_site).as_posix().removesuffix("index.html")
              for p in built_site.rglob("index.html") if not p.relative_to(built_site).as_posix().startswith("assets/")
              and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:600]  # short-link and rename stubs
@@ -90,7 +90,7 @@ def test_pages_start_our_worker_and_offer_themes_when_nothing_is_found(built_sit
 class SearchBox:
     """Material's search box, typed into as a reader does."""
 
-    def __init__(self, page, site_url: str) -> None:  # noqa: ANN001
+    def __init__(self, page, site_url: str) -> None:
         self.page, self.site_url = page, site_url
         self.box = page.locator("input.md-search__input")
         self.meta = page.locator(".md-search-result__meta")
@@ -112,14 +112,14 @@ class SearchBox:
 
 
 @pytest.fixture(scope="module")
-def search(browser, site_url: str):  # noqa: ANN001, ANN201
+def search(browser, site_url: str):
     page = browser.new_page()
     page.goto(site_url, wait_until="networkidle")
     yield SearchBox(page, site_url)
     page.close()
 
 
-def contains_query(text: str, query: str, fold, pinyin: dict[str, list[str]]) -> bool:  # noqa: ANN001
+def contains_query(text: str, query: str, fold, pinyin: dict[str, list[str]]) -> bool:
     """The page text has every word of the query, in either script, or a name the pinyin spells."""
     for word in query.split():
         if fold(word) in text:
@@ -131,13 +131,13 @@ def contains_query(text: str, query: str, fold, pinyin: dict[str, list[str]]) ->
 
 
 @pytest.fixture(scope="module")
-def answers(search) -> dict[str, list[str]]:  # noqa: ANN001
+def answers(search) -> dict[str, list[str]]:
     """What the box shows for every judged query, typed once."""
     return {judged.query: search.type(judged.query) for judged in JUDGED}
 
 
 @pytest.mark.browser
-def test_judged_queries_find_a_relevant_record_in_the_first_three(answers, built_site: Path) -> None:  # noqa: ANN001
+def test_judged_queries_find_a_relevant_record_in_the_first_three(answers, built_site: Path) -> None:
     assert len(JUDGED) >= 100
     empty = [q for q, shown in answers.items() if not shown]
     missed = {j.query: answers[j.query][:3] for j in JUDGED
@@ -147,7 +147,7 @@ def test_judged_queries_find_a_relevant_record_in_the_first_three(answers, built
 
 
 @pytest.mark.browser
-def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None:  # noqa: ANN001
+def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None:
     pinyin = {e.word: si.pinyin_keys(e.word) for e in si.lexicon(KB) if e.pinyin}
     wrong = {}
     for judged in JUDGED:
@@ -159,7 +159,7 @@ def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None
 
 
 @pytest.mark.browser
-def test_a_records_own_page_comes_before_lists_and_hubs_that_mention_it(search) -> None:  # noqa: ANN001
+def test_a_records_own_page_comes_before_lists_and_hubs_that_mention_it(search) -> None:
     for query, record in (("幸福童年馆", "sites/xingfu-tongnian-guan/"), ("睦邻候车厅", "sites/mulin-houcheting/"),
                           ("海之骑驿站", "sites/haizhiqi-yizhan/"), ("刘旭清", "mentors/liu-xuqing/"),
                           ("陈宏", "mentors/chen-hong/"), ("袁琴", "mentors/yuan-qin/"), ("三步调解法", "methods/sanbu-tiaojie/")):
@@ -167,7 +167,7 @@ def test_a_records_own_page_comes_before_lists_and_hubs_that_mention_it(search) 
 
 
 @pytest.mark.browser
-def test_one_result_per_record_with_its_plan_and_card_under_it(search) -> None:  # noqa: ANN001
+def test_one_result_per_record_with_its_plan_and_card_under_it(search) -> None:
     shown = search.type("三步调解")
     assert not [location for location in shown if location.startswith("training/")], shown
     first = search.page.locator(".md-search-result__item").first
@@ -177,7 +177,7 @@ def test_one_result_per_record_with_its_plan_and_card_under_it(search) -> None: 
 
 
 @pytest.mark.browser
-def test_questions_find_pages_with_their_words_below_pages_with_the_whole_phrase(search, page_texts, fold) -> None:  # noqa: ANN001
+def test_questions_find_pages_with_their_words_below_pages_with_the_whole_phrase(search, page_texts, fold) -> None:
     # No page holds 物业矛盾怎么办 or 快递员驿站; pages holding their words in one passage answer them.
     for query, words in (("物业矛盾怎么办", ("物业", "矛盾")), ("快递员驿站", ("快递员", "驿站"))):
         assert not any(fold(query) in text for text in page_texts.values())
@@ -194,7 +194,7 @@ def test_questions_find_pages_with_their_words_below_pages_with_the_whole_phrase
 
 
 @pytest.mark.browser
-def test_themes_and_kinds_a_query_names_are_offered(search, built_site: Path) -> None:  # noqa: ANN001
+def test_themes_and_kinds_a_query_names_are_offered(search, built_site: Path) -> None:
     from bs4 import BeautifulSoup
 
     shown = search.type("物业矛盾怎么办")
@@ -206,7 +206,7 @@ def test_themes_and_kinds_a_query_names_are_offered(search, built_site: Path) ->
 
 
 @pytest.mark.browser
-def test_results_show_title_and_snippet_with_the_match_highlighted(search) -> None:  # noqa: ANN001
+def test_results_show_title_and_snippet_with_the_match_highlighted(search) -> None:
     search.type("走動式工作法")
     first = search.page.locator(".md-search-result__item").first
     assert "走动式工作法" in first.locator("h1").inner_text()
@@ -216,7 +216,7 @@ def test_results_show_title_and_snippet_with_the_match_highlighted(search) -> No
 
 
 @pytest.mark.browser
-def test_queries_no_page_answers_say_so_and_offer_themes(search, page_texts, fold) -> None:  # noqa: ANN001
+def test_queries_no_page_answers_say_so_and_offer_themes(search, page_texts, fold) -> None:
     for query in NO_ANSWER:
         words = [fold(w) for w in query.split()]
         assert not any(all(w in text for w in words) for text in page_texts.values()), f"{query} is on a page"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from macros import search_index as si
-from macros.models import load_or_raise
+from macros import sitemap
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
 
 KB = load_or_raise(ROOT / "data")
@@ -23,7 +24,7 @@ def char_map() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fold(char_map):  # noqa: ANN001, ANN201
+def fold(char_map):
     return si.make_fold(char_map)
 
 
@@ -32,19 +33,19 @@ def entries() -> list[si.Entry]:
     return si.lexicon(KB)
 
 
-def test_fold_makes_traditional_full_width_and_capitals_comparable(fold) -> None:  # noqa: ANN001
+def test_fold_makes_traditional_full_width_and_capitals_comparable(fold) -> None:
     assert fold("走動式工作法") == "走动式工作法"
     assert fold("殷金鳳 紅色管家 調解 十必問十必訪") == "殷金凤 红色管家 调解 十必问十必访"
     assert fold("１３３工作法 ZDSGZF") == "133工作法 zdsgzf"
 
 
-def test_fold_keeps_length_so_matches_highlight_in_place(fold, char_map) -> None:  # noqa: ANN001
+def test_fold_keeps_length_so_matches_highlight_in_place(fold, char_map) -> None:
     text = "".join(char_map) + "ＡＢＣ１２３ﬁ㍿"
     assert len(fold(text)) == len(text)
     assert all(len(v) == 1 and ord(v) < 0x10000 for v in char_map.values())
 
 
-def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None:  # noqa: ANN001
+def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None:
     grams = si.grams(fold("邻里纠纷，“133”工作法"))
     assert {"纠纷", "邻里纠", "133", "工作法"} <= set(grams)
     assert "133工" not in grams  # the quotation mark separates them
@@ -52,13 +53,13 @@ def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None
     assert "务中" not in si.grams("服务 中心")
 
 
-def test_lexicon_is_generated_from_the_data(entries) -> None:  # noqa: ANN001
+def test_lexicon_is_generated_from_the_data(entries) -> None:
     words = {e.word: e for e in entries}
     for kind in ("methods", "studios", "sites", "mentors"):
         for record in KB.of_kind(kind).values():
-            assert record.name in words  # type: ignore[attr-defined]
-            for alias in record.aliases:  # type: ignore[attr-defined]
-                if alias in words and alias != record.name:  # type: ignore[attr-defined]
+            assert record.name in words
+            for alias in record.aliases:
+                if alias in words and alias != record.name:
                     assert words[alias].name  # an alias stands for a record's name
     places = {part for r in KB.studios.values() for part in r.region.parts() if len(part) >= 2}
     assert places <= set(words)
@@ -70,11 +71,11 @@ def test_lexicon_is_generated_from_the_data(entries) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def cut(entries):  # noqa: ANN001, ANN201
+def cut(entries):
     return si.jieba_search_cut(entries)
 
 
-def test_jieba_keeps_names_whole_and_still_yields_their_parts(cut) -> None:  # noqa: ANN001
+def test_jieba_keeps_names_whole_and_still_yields_their_parts(cut) -> None:
     method = KB.methods["zoudongshi-gongzuofa"]
     words = list(cut(f"推广{method.name}的社区"))
     assert {method.name, "走动式", "工作"} <= set(words)
@@ -100,9 +101,9 @@ def test_page_from_html_reads_only_the_article() -> None:
     assert si.page_from_html("<html><p>无正文</p></html>", "x/") is None
 
 
-def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:  # noqa: ANN001
+def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str], cut) -> si.Index:
     fold = si.make_fold(char_map)
-    return si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages])
+    return si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)))
 
 
 def lookup(index: si.Index, term: str, folder: Path | None = None) -> object:
@@ -117,13 +118,13 @@ def docs_of(index: si.Index, term: str, folder: Path | None = None) -> set[int]:
     if entry is None:
         return set()
     ids, total = set(), 0
-    for delta in entry[0]:  # type: ignore[index]
+    for delta in entry[0]:
         total += delta
         ids.add(total)
     return ids
 
 
-def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     pages = [
         si.Page("a/", "走动式工作法", "南沙滩社区推广走動式工作法，入户走访。"),
         si.Page("b/", "服务", "社区服务很多。中心城区也有。"),
@@ -134,9 +135,9 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     assert docs_of(index, "务中心") == {2}  # a phrase's trigram: not pages with 服务 and 中心 apart
     assert docs_of(index, "w:走动式工作法") == {0}  # jieba kept the name whole
     studio = KB.studios["chaoyang-shuji-gongzuoshi"]
-    assert studio.name in lookup(index, "a:书记工作室")  # type: ignore[operator]
-    assert "走动式工作法" in lookup(index, "p:zdsgzf")  # type: ignore[operator]
-    assert "走动式工作法" in lookup(index, "p:zoudongshi")  # type: ignore[operator]
+    assert studio.name in lookup(index, "a:书记工作室")
+    assert "走动式工作法" in lookup(index, "p:zdsgzf")
+    assert "走动式工作法" in lookup(index, "p:zoudongshi")
     meta = json.loads(index.files["meta.json"])
     assert meta["docs"] == 3 and meta["shards"] == index.shards
     assert "鳳凤" in meta["fold"]
@@ -144,13 +145,13 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     assert doc == {"l": "a/", "t": "走动式工作法", "x": pages[0].text}
 
 
-def test_title_words_are_flagged(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_title_words_are_flagged(entries, char_map, cut) -> None:
     index = build([si.Page("a/", "红色管家", "苏州的品牌。"), si.Page("b/", "别的", "说到红色管家。")], entries, char_map, cut)
     entry = lookup(index, "红色管")
-    assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG  # type: ignore[index]
+    assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG
 
 
-def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:  # noqa: ANN001
+def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:
     """The worker finds a term's shard by the same hash; run its own code in Node on terms of every kind."""
     terms = ["", "a", "工作", "三步调解法", "w:社区书记", "p:sbtjf", "a:走动式", "133工", "𠀀字", "é", "社區"]
     assert si.term_hash("") == 0 and si.term_hash("a") == zlib.crc32("a".encode("utf-16-le"))
@@ -174,23 +175,6 @@ def test_material_index_keeps_its_configuration_without_documents() -> None:
     assert json.loads(si.stub_search_index(original)) == {"config": {"lang": ["zh"], "separator": "[\\s]+"}, "docs": []}
 
 
-def test_a_built_edition_folder_is_indexed_from_its_html(tmp_path) -> None:  # noqa: ANN001
-    from hooks.search_index import index_built_site
-
-    article = '<html><body><article class="md-content__inner"><h1>{0}</h1><p>{1}</p></article></body></html>'
-    (tmp_path / "methods" / "x").mkdir(parents=True)
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "index.html").write_text(article.format("首頁", "社區工作法"), encoding="utf-8")
-    (tmp_path / "methods" / "x" / "index.html").write_text(article.format("走動式工作法", "入戶走訪"), encoding="utf-8")
-    (tmp_path / "assets" / "page.html").write_text(article.format("不算", "資源"), encoding="utf-8")
-    index = index_built_site(tmp_path, ROOT / "data")
-    docs = [json.loads((tmp_path / "search" / "kb" / "d" / f"{n}.json").read_text(encoding="utf-8")) for n in range(index.docs)]
-    assert sorted((d["l"], d["t"]) for d in docs) == [("", "首頁"), ("methods/x/", "走動式工作法")]
-    assert not index.files  # written as made, not held
-    found = docs_of(index, "走动式", tmp_path / "search" / "kb")
-    assert found == {[d["l"] for d in docs].index("methods/x/")}  # found in Simplified too
-
-
 def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
     html = ('<nav class="md-tags"><a class="md-tag">物业管理</a></nav><p>一句话概括：逐户走访。</p>'
             '<p class="kb-completeness kb-completeness--most">资料完整度 <strong>10/12</strong><a href="#">参与补充</a></p>'
@@ -205,10 +189,10 @@ def test_page_text_keeps_page_furniture_and_drawings_out() -> None:
 
 def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() -> None:
     roles = si.page_roles(KB)
-    for kind in si.RECORD_KINDS:
+    for kind in sitemap.PAGED_KINDS:
         for record_id in KB.of_kind(kind):
             assert roles[f"{kind}/{record_id}/"] == si.Role(si.RECORD, f"{kind}/{record_id}",
-                                                            tuple(KB.of_kind(kind)[record_id].aliases))  # type: ignore[attr-defined]
+                                                            tuple(KB.records(kind)[record_id].aliases))
     assert roles["training/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
     assert roles["training/cards/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
     assert "methods/" not in roles and "explore/lineage/" not in roles
@@ -218,13 +202,13 @@ def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() ->
         "sites/xingfu-tongnian-guan/", "methods/sanbu-tiaojie/", "training/sanbu-tiaojie/", "explore/lineage/", "methods/"]
 
 
-def test_index_tells_the_worker_which_documents_are_records(entries, char_map, cut) -> None:  # noqa: ANN001
+def test_index_tells_the_worker_which_documents_are_records(entries, char_map, cut) -> None:
     roles = si.page_roles(KB)
     method = KB.methods["sanbu-tiaojie"]
     pages = si.ranked_pages([si.Page("explore/lineage/", "传承图谱", method.name), si.Page("training/sanbu-tiaojie/", "培训方案", ""),
                              si.Page("methods/sanbu-tiaojie/", method.name, "")], roles)
     fold = si.make_fold(char_map)
-    index = si.build_index(pages, entries, fold, char_map, [si.page_terms(p, fold, cut) for p in pages], roles)
+    index = si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)), roles)
     meta = json.loads(index.files["meta.json"])
     assert (meta["own"], meta["part"]) == (1, 2)
     docs = [json.loads(index.files[f"d/{n}.json"]) for n in range(3)]
@@ -233,7 +217,7 @@ def test_index_tells_the_worker_which_documents_are_records(entries, char_map, c
     assert "r" not in docs[2]
 
 
-def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:  # noqa: ANN001
+def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:
     roles = si.page_roles(KB)
     method = KB.methods["sanbu-tiaojie"]
     pages = [si.Page("tags/", "标签", ""), si.Page("mentors/", "书记与导师", ""), si.Page("sites/", "示范点与阵地", ""),
@@ -249,7 +233,7 @@ def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None: 
     assert method.themes[0] in offered[f"tags/#tag:{method.themes[0]}"]["x"]
 
 
-def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeypatch) -> None:  # noqa: ANN001
+def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeypatch) -> None:
     """Large sites segment in spawned worker processes; their terms equal those made in the build's own."""
     fold = si.make_fold(si.t2s_char_map())
     pages = [si.Page(f"p{n}/", f"第{n}页", f"三步调解法在魁星社区推广，第{n}次培训。走动式工作法") for n in range(6)]
@@ -259,3 +243,7 @@ def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeyp
     pooled = list(si.all_page_terms(pages, entries, fold, si.jieba_search_cut(entries), cache, workers=2))
     assert pooled == here and len(cache.used) == len(pages)
     assert any(term.startswith("w:") for term in pooled[0])
+
+
+def test_every_kind_with_pages_is_suggested_once() -> None:
+    assert sorted(si.SUGGESTED_KINDS) == sorted(sitemap.PAGED_KINDS)

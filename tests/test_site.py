@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from scripts.check_links import internal_problems, report_internal
 from tests.conftest import ROOT, build_site
 from tests.records import VALID, write_records

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.cms import MEDIA_FOLDER, PUBLIC_FOLDER, PROSE_FOLDERS, decap_config
+from macros.cms import MEDIA_FOLDER, PROSE_FOLDERS, PUBLIC_FOLDER, decap_config
 from macros.static_files import static_file_problems
 from scripts import validate
 from tests.conftest import ROOT, build_site, copy_project
@@ -91,7 +91,7 @@ def test_the_real_docs_folder_passes() -> None:
     assert [p.as_text(ROOT) for p in validate.static_files_problems(ROOT / "docs")] == []
 
 
-def test_validate_lists_every_hostile_file_at_once_with_github_annotations(data_copy: Path, capsys) -> None:  # noqa: ANN001
+def test_validate_lists_every_hostile_file_at_once_with_github_annotations(data_copy: Path, capsys) -> None:
     for relative, (content, _) in HOSTILE.items():
         (data_copy / "docs" / relative).parent.mkdir(parents=True, exist_ok=True)
         (data_copy / "docs" / relative).write_bytes(content)

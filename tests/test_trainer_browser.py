@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from mkdocs.config import load_config
 
 from macros import handout
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ RASTERISE = """async (svg) => {
 }"""
 
 
-def decode_qr(page, selector: str) -> str:  # noqa: ANN001
+def decode_qr(page, selector: str) -> str:
     picture = page.locator(selector).first.evaluate(RASTERISE)
     pixels = memoryview(bytes(picture["grey"])).cast("B", (picture["height"], picture["width"]))
     barcode = zxingcpp.read_barcode(pixels, formats=zxingcpp.BarcodeFormat.QRCode)
@@ -49,7 +49,7 @@ def decode_qr(page, selector: str) -> str:  # noqa: ANN001
     return barcode.text
 
 
-def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:  # noqa: ANN001
+def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 800})
     for kind, record_id in (("methods", METHOD.id), ("studios", STUDIO.id)):
         page.goto(f"{site_url}{kind}/{record_id}/", wait_until="networkidle")
@@ -59,7 +59,7 @@ def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:  #
     page.close()
 
 
-def test_short_link_and_anchor_lead_to_the_step(browser, site_url: str) -> None:  # noqa: ANN001
+def test_short_link_and_anchor_lead_to_the_step(browser, site_url: str) -> None:
     page = browser.new_page()
     page.goto(f"{site_url}m/{METHOD.id}/#step-2", wait_until="networkidle")
     assert page.url == f"{site_url}methods/{METHOD.id}/#step-2"
@@ -69,14 +69,14 @@ def test_short_link_and_anchor_lead_to_the_step(browser, site_url: str) -> None:
     page.close()
 
 
-def print_to_pdf(page, url: str, pdf: Path) -> tuple[Path, str]:  # noqa: ANN001
+def print_to_pdf(page, url: str, pdf: Path) -> tuple[Path, str]:
     """Print ``url`` as Chromium would to paper; return the PDF and what pdfinfo says of it."""
     page.goto(url, wait_until="networkidle")
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     return pdf, subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
 
 
-def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_path: Path) -> None:
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext not found: run `make browser` (poppler-utils)")
     page = browser.new_page()
@@ -101,7 +101,7 @@ def test_method_page_prints_as_a_clean_a4_handout(browser, site_url: str, tmp_pa
     page.close()
 
 
-def test_method_card_prints_on_one_page_with_qr(browser, site_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_method_card_prints_on_one_page_with_qr(browser, site_url: str, tmp_path: Path) -> None:
     page = browser.new_page()
     _, info = print_to_pdf(page, f"{site_url}training/cards/{METHOD.id}/", tmp_path / "card.pdf")
     assert "Pages:           1" in info
@@ -119,7 +119,7 @@ PAGE_TYPES = [
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, scheme: str) -> None:  # noqa: ANN001
+def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(color_scheme=scheme)
     problems = []

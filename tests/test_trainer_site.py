@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from macros import figures, handout, render, training
-from macros.models import load_or_raise
+from macros.knowledge_base import load_or_raise
 from scripts.published_paths import read_list
 from tests.conftest import ROOT
 
@@ -218,16 +218,14 @@ def test_internal_links_print_as_addresses(built_site: Path) -> None:
 HEADING = re.compile(r"^h([1-6])$")
 
 
-def empty_headings(article) -> list[str]:  # noqa: ANN001
+def empty_headings(article) -> list[str]:
     """Headings with nothing under them: no text, picture or table before the next heading of the
     same or a higher level (or the end of the article)."""
     tokens: list[tuple[int, str] | None] = []  # (level, heading text) for a heading, None for content
     for node in article.descendants:
         if getattr(node, "name", None) and HEADING.match(node.name):
             tokens.append((int(node.name[1]), node.get_text(" ", strip=True).rstrip("¶").strip()))
-        elif getattr(node, "name", None) in ("svg", "img", "table", "input"):
-            tokens.append(None)
-        elif node.name is None and node.strip() and not node.find_parent(HEADING):
+        elif getattr(node, "name", None) in ("svg", "img", "table", "input") or node.name is None and node.strip() and not node.find_parent(HEADING):
             tokens.append(None)
     empty = []
     for index, token in enumerate(tokens):

@@ -11,7 +11,8 @@ import pytest
 import segno
 
 from macros import figures, handout, render, training
-from macros.models import KnowledgeBase, Method, load_or_raise
+from macros.knowledge_base import KnowledgeBase, load_or_raise
+from macros.models import Method
 from tests.records import write_records
 
 SITE = "https://example.org/kb/"
@@ -177,7 +178,7 @@ def headings_with_nothing_under_them(page_html: str) -> list[str]:
     headings = BeautifulSoup(page_html, "lxml").find_all(re.compile(r"^h[1-6]$"))
     for heading in headings:
         level = int(heading.name[1])
-        following = heading.find_next(lambda tag: tag is not heading and (tag.name in {"p", "ul", "ol", "table", "dl", "div", "li", "svg"} or re.match(r"^h[1-6]$", tag.name or "")))
+        following = heading.find_next(lambda tag, heading=heading: tag is not heading and (tag.name in {"p", "ul", "ol", "table", "dl", "div", "li", "svg"} or re.match(r"^h[1-6]$", tag.name or "")))
         if following is None or (re.match(r"^h[1-6]$", following.name) and int(following.name[1]) <= level):
             empty.append(heading.get_text(strip=True))
     return empty

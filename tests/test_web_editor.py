@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 
 from macros.cms import LOCAL_BACKEND, admin_page, decap_config
 from macros.glossary_review import pending_names, project_converter
-from macros.models import MODEL_BY_KIND, REFERENCES, load
+from macros.knowledge_base import load
+from macros.models import MODEL_BY_KIND, REFERENCES
 from tests.conftest import ROOT, _serve, build_site, copy_project
 from tests.test_editor_guard import editor_backend, free_port
 
@@ -49,7 +50,7 @@ def test_every_model_field_is_in_its_form_with_its_chinese_title(kind: str) -> N
 def test_references_are_pickers_of_existing_records() -> None:
     for model, references in REFERENCES.items():
         for dotted, target in references.items():
-            field = form_field(model.kind, dotted)  # type: ignore[attr-defined]
+            field = form_field(model.kind, dotted)
             assert field["widget"] == "relation" and field["collection"] == target and field["value_field"] == "id"
     assert form_field("sites", "sources")["multiple"] is True
     assert form_field("sites", "studio")["multiple"] is False
@@ -79,7 +80,7 @@ def test_saving_opens_a_pull_request_from_a_fork_and_nothing_is_loaded_from_else
 # ---- end to end: a new demonstration site saved through the form -------------------------
 
 @pytest.mark.browser
-def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: Path, browser) -> None:  # noqa: ANN001
+def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: Path, browser) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
     served = tmp_path / "served"
@@ -142,7 +143,7 @@ def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: 
     assert "居民议事角和便民服务台" in page.get_text()
 
 
-def pick(page, label: str, typed: str) -> None:  # noqa: ANN001 (a Playwright page)
+def pick(page, label: str, typed: str) -> None:
     """Choose in one of Decap's pickers: type, wait for the options, take the first."""
     box = page.get_by_label(label)
     box.fill(typed)
