@@ -62,6 +62,11 @@ lock:
 browser:
 	@bash scripts/install-browser.sh
 
+# ruff and mypy as configured in pyproject.toml; tests/test_code_quality.py runs the same in make test.
+.PHONY: lint
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy
+
 validate: setup-build
 	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT))
 
