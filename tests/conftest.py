@@ -11,8 +11,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from mkdocs.config import load_config
+
+from scripts.check_links import LinkProblem, internal_problems
+from tests.pages import ParsedPages
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -45,8 +50,23 @@ def build_site(project: Path, out: Path, config: str = "mkdocs.yml") -> subproce
     )
 
 
+def prebuilt_site() -> Path | None:
+    """The site named by KB_SITE_DIR (CI's build job made it: Simplified at its root, Traditional
+    in zh-Hant/), which the tests then read instead of building their own; None when unset."""
+    named = os.environ.get("KB_SITE_DIR")
+    if not named:
+        return None
+    site = ROOT / named
+    missing = [page for page in ("index.html", "zh-Hant/index.html") if not (site / page).is_file()]
+    if missing:
+        pytest.fail(f"KB_SITE_DIR={named}：{site} 不是构建好的网站，缺少 {'、'.join(missing)}")
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if (site := prebuilt_site()) is not None:
+        return site
     out = tmp_path_factory.mktemp("site")
     result = build_site(ROOT, out)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
@@ -57,11 +77,27 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def editions_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both editions laid out as published: a copy of the Simplified build (not rebuilt)
     with the Traditional one in zh-Hant/. ONE more build, for every test that needs it."""
+    if (site := prebuilt_site()) is not None:
+        return site
     root = tmp_path_factory.mktemp("editions") / "site"
     shutil.copytree(built_site, root)
     result = build_site(ROOT, root / "zh-Hant", "mkdocs.zh-Hant.yml")
     assert result.returncode == 0, f"strict build of the Traditional edition failed:\n{result.stdout}\n{result.stderr}"
     return root
+
+
+@pytest.fixture(scope="session")
+def site_pages() -> ParsedPages:
+    """Built pages parsed once for the whole run, shared by every test that reads them (tests/pages.py)."""
+    return ParsedPages()
+
+
+@pytest.fixture(scope="session")
+def link_problems(editions_site: Path) -> list[LinkProblem]:
+    """Every internal link or anchor of both editions that leads nowhere, checked once per run
+    (scripts/check_links.py, from the site's path: 404.html links from there)."""
+    site_path = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path
+    return internal_problems(editions_site, site_path)
 
 
 def _serve(directory: Path) -> Iterator[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from macros import completeness, page_meta
 from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
+from tests.pages import ParsedPages
 from tests.records import write_records
 
 METHOD_PAGE = """# {{ title() }}
@@ -118,15 +118,11 @@ def test_edit_links_point_at_the_page_and_its_data_file() -> None:
 KB = load_or_raise(ROOT / "data")
 
 
-def soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
-
-
 @pytest.mark.build
-def test_record_pages_show_completeness_date_and_edit_links(built_site: Path) -> None:
+def test_record_pages_show_completeness_date_and_edit_links(built_site: Path, site_pages: ParsedPages) -> None:
     for kind in ("methods", "studios"):
         record_id = next(iter(KB.of_kind(kind)))
-        page = soup(built_site, f"{kind}/{record_id}/index.html")
+        page = site_pages(built_site / f"{kind}/{record_id}/index.html")
         mark = page.select_one(".kb-completeness")
         assert mark is not None and "资料完整度" in mark.get_text()
         meta = page.select_one(".kb-page-meta")
@@ -137,16 +133,16 @@ def test_record_pages_show_completeness_date_and_edit_links(built_site: Path) ->
 
 
 @pytest.mark.build
-def test_completeness_page_lists_records_in_the_editors_section(built_site: Path) -> None:
-    page = soup(built_site, "editing/completeness/index.html")
+def test_completeness_page_lists_records_in_the_editors_section(built_site: Path, site_pages: ParsedPages) -> None:
+    page = site_pages(built_site / "editing/completeness/index.html")
     rows = page.select("article table tbody tr")
     assert rows and len(rows) <= 30
     first = rows[0].select("td")
     expected = completeness.ranking(KB, completeness.read_pages(ROOT / "docs", KB))[0]
     assert first[0].get_text(strip=True) == KB.records(expected[0])[expected[1]].name
-    mentors = soup(built_site, "mentors/index.html").select_one(".kb-page-meta__data")
+    mentors = site_pages(built_site / "mentors/index.html").select_one(".kb-page-meta__data")
     assert mentors["href"].endswith("/tree/main/data/mentors") and "data/mentors/" in mentors.get_text()
-    tabs = [a.get_text(strip=True) for a in soup(built_site, "index.html").select(".md-tabs__link")]
+    tabs = [a.get_text(strip=True) for a in site_pages(built_site / "index.html").select(".md-tabs__link")]
     assert "参与编辑" in tabs
 
 

@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from macros.knowledge_base import load
 from macros.messages import Problem
 from macros.models import MAX_RECORD_BYTES, personal_data
 from macros.redirects import load_redirects
 from tests.conftest import ROOT
+from tests.pages import ParsedPages, text_outside
 from tests.records import VALID, write_records
 
 METHOD = "methods/demo-method.yml"
@@ -358,14 +358,12 @@ def test_personal_data_refused_in_every_field(tmp_path: Path) -> None:
 
 
 @pytest.mark.build
-def test_no_personal_data_in_the_built_site(built_site: Path) -> None:
+def test_no_personal_data_in_the_built_site(built_site: Path, site_pages: ParsedPages) -> None:
     """Generated pages (training plans, cards, lists, redirects) included: their visible text."""
     found = []
     for page in sorted(built_site.rglob("*.html")):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        for hidden in soup(["script", "style", "svg"]):
-            hidden.decompose()
-        for line in soup.get_text("\n").splitlines():
+        text = text_outside(site_pages(page), lambda tag: tag.name in ("script", "style", "svg"))
+        for line in text.splitlines():
             if personal_data(line):
                 found.append(f"{page.relative_to(built_site)}: {personal_data(line)} {line.strip()[:80]}")
     assert len(list(built_site.rglob("*.html"))) > 100

@@ -18,6 +18,7 @@ from macros.page_safety import (
     with_policy,
 )
 from tests.conftest import ROOT, build_site, copy_project
+from tests.pages import ParsedPages
 
 # Page Markdown a stranger could send; each line must stop the build.
 REFUSED_IN_PAGES = [
@@ -100,7 +101,7 @@ def test_a_page_with_script_or_off_site_content_stops_the_build(tmp_path: Path) 
 
 
 @pytest.mark.build
-def test_nothing_is_lost_every_record_and_page_is_in_the_site(built_site: Path) -> None:
+def test_nothing_is_lost_every_record_and_page_is_in_the_site(built_site: Path, site_pages: ParsedPages) -> None:
     """Every page in docs/ is built, and every record in data/ is on the page that presents it."""
     pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
     for page in pages:
@@ -112,7 +113,7 @@ def test_nothing_is_lost_every_record_and_page_is_in_the_site(built_site: Path) 
         for record_id, record in kb.of_kind(kind).items():
             # Every record but a source has a page of its own; sources share the 来源 page.
             where = "sources/index.html" if kind == "sources" else f"{kind}/{record_id}/index.html"
-            tree = BeautifulSoup((built_site / where).read_text(encoding="utf-8"), "lxml")
+            tree = site_pages(built_site / where)
             name = getattr(record, "name", None) or record.title
             holder = tree.find(id=record_id) if kind == "sources" else tree.find("h1")
             if holder is None or name not in holder.get_text():

@@ -14,15 +14,12 @@ from macros import handout, lineage, pages, sitemap
 from macros.anchors import ALIAS_CLASS, SECTION_IDS
 from macros.knowledge_base import load_or_raise
 from tests.conftest import ROOT
+from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
 KB = load_or_raise(ROOT / "data")
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
-
-
-def soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
 
 
 def linked_records(section: BeautifulSoup | None, page: str, kind: str) -> set[str]:
@@ -52,53 +49,53 @@ def section(page: BeautifulSoup, anchor: str) -> BeautifulSoup | None:
     return BeautifulSoup("".join(parts), "lxml")
 
 
-def test_every_record_has_a_page_with_its_name_handout_and_short_link(built_site: Path) -> None:
+def test_every_record_has_a_page_with_its_name_handout_and_short_link(built_site: Path, site_pages: ParsedPages) -> None:
     site_url = CONFIG["site_url"]
     for kind in sitemap.PAGED_KINDS:
         for record_id, record in KB.of_kind(kind).items():
-            page = soup(built_site, f"{kind}/{record_id}/index.html")
+            page = site_pages(built_site / f"{kind}/{record_id}/index.html")
             assert page.h1.get_text(strip=True).startswith(record.name), (kind, record_id)
             short = f"{site_url}{handout.short_path(kind, record_id)}"
             assert page.select_one(".kb-qr a.kb-short-link")["href"] == short
             assert handout.short_path(kind, record_id) in page.select_one(".kb-print-footer").get_text()
-            redirect = soup(built_site, f"{handout.short_path(kind, record_id)}index.html").find("meta", attrs={"http-equiv": "refresh"})
+            redirect = site_pages(built_site / f"{handout.short_path(kind, record_id)}index.html").find("meta", attrs={"http-equiv": "refresh"})
             assert redirect["content"].endswith(f"url=../../{kind}/{record_id}/")
             assert page.find(id="sources") is not None
 
 
-def test_generated_pages_cite_their_data_file_only(built_site: Path) -> None:
+def test_generated_pages_cite_their_data_file_only(built_site: Path, site_pages: ParsedPages) -> None:
     for kind in ("mentors", "sites"):
         for record_id in KB.of_kind(kind):
             if (ROOT / "docs" / kind / f"{record_id}.md").is_file():
                 continue
-            versions = [a.get_text() for a in soup(built_site, f"{kind}/{record_id}/index.html").select(".kb-version a")]
+            versions = [a.get_text() for a in site_pages(built_site / f"{kind}/{record_id}/index.html").select(".kb-version a")]
             assert versions in ([], [f"{record_id}.yml"]), (kind, record_id, versions)
 
 
-def test_methods_and_the_mentors_and_sites_around_them_link_both_ways(built_site: Path) -> None:
+def test_methods_and_the_mentors_and_sites_around_them_link_both_ways(built_site: Path, site_pages: ParsedPages) -> None:
     checked = 0
     for method in KB.methods.values():
         path = f"methods/{method.id}/"
-        learn = section(soup(built_site, path + "index.html"), "learn")
+        learn = section(site_pages(built_site / (path + "index.html")), "learn")
         mentors, sites = linked_records(learn, path, "mentors"), linked_records(learn, path, "sites")
         assert mentors == set(lineage.teachers_of_method(KB, method)) and sites == set(lineage.sites_of_method(KB, method)), method.id
         for kind, ids in (("mentors", mentors), ("sites", sites)):
             for other in ids:
                 back = f"{kind}/{other}/"
-                assert method.id in linked_records(section(soup(built_site, back + "index.html"), "methods"), back, "methods"), (back, method.id)
+                assert method.id in linked_records(section(site_pages(built_site / (back + "index.html")), "methods"), back, "methods"), (back, method.id)
                 checked += 1
     assert checked > len(KB.sites)  # every site belongs to a studio with methods
     for site in KB.sites.values():
         path = f"sites/{site.id}/"
-        listed = linked_records(section(soup(built_site, path + "index.html"), "methods"), path, "methods")
+        listed = linked_records(section(site_pages(built_site / (path + "index.html")), "methods"), path, "methods")
         assert listed == set(pages.methods_of_site(KB, site)), site.id
 
 
-def test_fixed_sections_have_meaningful_anchors_and_keep_the_positional_ones(built_site: Path) -> None:
+def test_fixed_sections_have_meaningful_anchors_and_keep_the_positional_ones(built_site: Path, site_pages: ParsedPages) -> None:
     found = {anchor: 0 for anchor in SECTION_IDS.values()}
     for kind in ("methods", "studios"):
         for record_id in KB.of_kind(kind):
-            page = soup(built_site, f"{kind}/{record_id}/index.html")
+            page = site_pages(built_site / f"{kind}/{record_id}/index.html")
             for heading in page.select("article h2"):
                 text = heading.get_text(strip=True).rstrip("¶")
                 if text in SECTION_IDS:
@@ -109,11 +106,11 @@ def test_fixed_sections_have_meaningful_anchors_and_keep_the_positional_ones(bui
     assert found["cases"] >= 20 and found["training"] >= 30 and found["overview"] >= 20 and found["when"] >= 30
 
 
-def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path) -> None:
+def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path, site_pages: ParsedPages) -> None:
     repo = CONFIG["repo_url"].rstrip("/") + "/"
     missing, pages_checked = [], 0
     for html in built_site.rglob("index.html"):
-        page = soup(built_site, html.relative_to(built_site).as_posix())
+        page = site_pages(html)
         links = [a["href"] for a in page.select("a.md-content__button, .kb-page-meta a[href^='http']")]
         if not links:
             continue
@@ -127,17 +124,17 @@ def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path) -
     assert not missing, "\n".join(missing[:20])
 
 
-def test_record_pages_are_quiet_about_what_the_sources_do_not_say(built_site: Path) -> None:
+def test_record_pages_are_quiet_about_what_the_sources_do_not_say(built_site: Path, site_pages: ParsedPages) -> None:
     for kind in sitemap.PAGED_KINDS:
         for record_id in KB.of_kind(kind):
-            text = soup(built_site, f"{kind}/{record_id}/index.html").select_one("article").get_text()
+            text = site_pages(built_site / f"{kind}/{record_id}/index.html").select_one("article").get_text()
             assert text.count("来源未载明") <= 1, (kind, record_id)
-    nanshatan = soup(built_site, "studios/nanshatan-gongzuoshi/index.html").select_one(".kb-card")
+    nanshatan = site_pages(built_site / "studios/nanshatan-gongzuoshi/index.html").select_one(".kb-card")
     assert "负责人" in nanshatan.get_text() and "来源未载明" in nanshatan.get_text()
 
 
-def test_sources_page_names_articles_never_files(built_site: Path) -> None:
-    text = soup(built_site, "sources/index.html").select_one("article").get_text()
+def test_sources_page_names_articles_never_files(built_site: Path, site_pages: ParsedPages) -> None:
+    text = site_pages(built_site / "sources/index.html").select_one("article").get_text()
     for source in KB.sources.values():
         assert source.title in text and source.file not in text
         if source.publication:
@@ -145,21 +142,21 @@ def test_sources_page_names_articles_never_files(built_site: Path) -> None:
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)
 
 
-def test_a_record_page_shows_where_it_sits(built_site: Path) -> None:
+def test_a_record_page_shows_where_it_sits(built_site: Path, site_pages: ParsedPages) -> None:
     nav_titles = {"methods": "工作法", "studios": "工作室与项目", "mentors": "书记与导师", "sites": "示范点与阵地"}
     for kind, title in nav_titles.items():
         for record_id, record in KB.of_kind(kind).items():
-            page = soup(built_site, f"{kind}/{record_id}/index.html")
+            page = site_pages(built_site / f"{kind}/{record_id}/index.html")
             crumb = page.select_one("nav.kb-breadcrumb")
             assert crumb.a.get_text(strip=True) == title and crumb.a["href"] == "../"
             assert crumb.select_one("[aria-current=page]").get_text(strip=True) == record.name
             assert [tab.get_text(strip=True) for tab in page.select(".md-tabs__item--active")] == [title]
     # The highlight is cleared after each page: a page outside the sections highlights only its own tab.
-    assert [tab.get_text(strip=True) for tab in soup(built_site, "about/index.html").select(".md-tabs__item--active")] == ["关于"]
+    assert [tab.get_text(strip=True) for tab in site_pages(built_site / "about/index.html").select(".md-tabs__item--active")] == ["关于"]
 
 
-def test_a_site_page_offers_its_visit_sheet(built_site: Path) -> None:
+def test_a_site_page_offers_its_visit_sheet(built_site: Path, site_pages: ParsedPages) -> None:
     for site_id in KB.sites:
-        links = [a["href"] for a in soup(built_site, f"sites/{site_id}/index.html").select("#shows ~ p a[href]")]
+        links = [a["href"] for a in site_pages(built_site / f"sites/{site_id}/index.html").select("#shows ~ p a[href]")]
         assert f"../../training/visits/{site_id}/" in links, site_id
         assert (built_site / f"training/visits/{site_id}/index.html").is_file()

@@ -13,6 +13,7 @@ from macros import search_index as si
 from macros.knowledge_base import load_or_raise
 from scripts.bench_search import load_judgements, relevant_locations
 from tests.conftest import ROOT
+from tests.pages import ParsedPages, edition_pages
 
 KB = load_or_raise(ROOT / "data")
 
@@ -46,8 +47,8 @@ def page_texts(built_site: Path, fold) -> dict[str, str]:
 @pytest.mark.build
 def test_every_page_is_indexed_and_materials_index_is_only_its_configuration(built_site: Path, page_texts) -> None:
     pages = {p.relative_to(built_site).as_posix().removesuffix("index.html")
-             for p in built_site.rglob("index.html") if not p.relative_to(built_site).as_posix().startswith("assets/")
-             and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:600]  # short-link and rename stubs
+             for p in edition_pages(built_site, "index.html")  # the Simplified edition's: this is its index
+             if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:600]  # short-link and rename stubs
              and not p.relative_to(built_site).as_posix().startswith(("admin/", "browse/"))}  # the editor; listings (search: exclude)
     assert pages - {"about/performance/"} <= set(page_texts)  # the benchmark table is excluded too
     meta = json.loads((built_site / "search" / "kb" / "meta.json").read_text(encoding="utf-8"))
@@ -73,10 +74,8 @@ def test_indexed_text_is_the_pages_content_without_layout_or_drawings(built_site
 
 
 @pytest.mark.build
-def test_pages_start_our_worker_and_offer_themes_when_nothing_is_found(built_site: Path) -> None:
-    from bs4 import BeautifulSoup
-
-    page = BeautifulSoup((built_site / "methods" / "index.html").read_text(encoding="utf-8"), "lxml")
+def test_pages_start_our_worker_and_offer_themes_when_nothing_is_found(built_site: Path, site_pages: ParsedPages) -> None:
+    page = site_pages(built_site / "methods" / "index.html")
     config = json.loads(page.select_one("#__config").string)
     worker = (built_site / "methods" / config["search"]).resolve()
     assert worker.name == "kb-search-worker.js" and worker.exists()
@@ -194,12 +193,10 @@ def test_questions_find_pages_with_their_words_below_pages_with_the_whole_phrase
 
 
 @pytest.mark.browser
-def test_themes_and_kinds_a_query_names_are_offered(search, built_site: Path) -> None:
-    from bs4 import BeautifulSoup
-
+def test_themes_and_kinds_a_query_names_are_offered(search, built_site: Path, site_pages: ParsedPages) -> None:
     shown = search.type("物业矛盾怎么办")
     assert {"tags/#tag:物业管理", "tags/#tag:矛盾调解"} <= set(shown[3:]), shown  # after the first three results
-    tags = BeautifulSoup((built_site / "tags" / "index.html").read_text(encoding="utf-8"), "lxml")
+    tags = site_pages(built_site / "tags" / "index.html")
     assert tags.find(id="tag:物业管理") and tags.find(id="tag:矛盾调解")
     assert search.type("培训方案")[0] == "training/"  # the query is what the list is called
     assert "mentors/" in search.type("导师")

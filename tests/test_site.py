@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
-from mkdocs.config import load_config
 
 from macros.knowledge_base import load_or_raise
-from scripts.check_links import internal_problems, report_internal
+from scripts.check_links import LinkProblem, report_internal
 from tests.conftest import ROOT, build_site
+from tests.pages import ParsedPages
 from tests.records import VALID, write_records
 
 pytestmark = pytest.mark.build
@@ -21,50 +19,44 @@ pytestmark = pytest.mark.build
 KB = load_or_raise(ROOT / "data")
 
 
-def soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
-
-
 def html_pages(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "assets" not in p.parts]
 
 
-def test_every_method_and_studio_has_a_page_with_its_data(built_site: Path) -> None:
+def test_every_method_and_studio_has_a_page_with_its_data(built_site: Path, site_pages: ParsedPages) -> None:
     for method in KB.methods.values():
-        page = soup(built_site, f"methods/{method.id}/index.html")
+        page = site_pages(built_site / f"methods/{method.id}/index.html")
         assert page.h1.get_text(strip=True).startswith(method.name)
         assert page.title.get_text().startswith(method.name)
         for number, step in enumerate(method.steps, start=1):
             item = page.find(id=f"step-{number}")
             assert item is not None and step.name in item.get_text()
     for studio in KB.studios.values():
-        page = soup(built_site, f"studios/{studio.id}/index.html")
+        page = site_pages(built_site / f"studios/{studio.id}/index.html")
         assert page.h1.get_text(strip=True).startswith(studio.name)
         # A leader named, or a secretary's studio whose sources name nobody: "来源未载明", said once.
         named = studio.leader or (studio.type == "社区书记工作室" and not KB.mentors_of_studio.get(studio.id))
         assert ("负责人" in page.select_one(".kb-card").get_text()) == bool(named), studio.id
 
 
-def test_navigation_names_every_page_by_its_title(built_site: Path) -> None:
+def test_navigation_names_every_page_by_its_title(built_site: Path, site_pages: ParsedPages) -> None:
     """Every page's title, sidebar and previous/next links name the pages they lead to; a page whose
     title MkDocs lost (as when a page's Markdown is let go too early) shows as "None"."""
     lost = [page.relative_to(built_site).as_posix() for page in html_pages(built_site)
             if re.search(r">\s*None\s*<|: None\"|<title>None", page.read_text(encoding="utf-8"))]
     assert not lost, lost[:10]
-    about = soup(built_site, "about/performance/index.html")
+    about = site_pages(built_site / "about/performance/index.html")
     assert "关于" in [link.get_text(strip=True) for link in about.select(".md-nav__link")]
 
 
-def test_home_page_figures_come_from_the_data(built_site: Path) -> None:
-    values = [int(v.get_text()) for v in soup(built_site, "index.html").select(".kb-figure-value")]
+def test_home_page_figures_come_from_the_data(built_site: Path, site_pages: ParsedPages) -> None:
+    values = [int(v.get_text()) for v in site_pages(built_site / "index.html").select(".kb-figure-value")]
     assert values == [len(KB.methods), len(KB.studios), len(KB.mentors), len(KB.sites)]
 
 
-def test_every_internal_link_and_anchor_resolves(editions_site: Path) -> None:
+def test_every_internal_link_and_anchor_resolves(link_problems: list[LinkProblem]) -> None:
     """Both editions as published (the Traditional one in zh-Hant/): the edition switch links across."""
-    site_path = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path  # 404.html links from the root
-    problems = internal_problems(editions_site, site_path)
-    assert not problems, report_internal(problems)
+    assert not link_problems, report_internal(link_problems)
 
 
 # An address on another host: with a scheme (https://, ftp://) or protocol-relative (//host).
@@ -76,11 +68,11 @@ LOADED = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcse
 LOADING_LINKS = {"stylesheet", "preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload", "icon", "manifest"}
 
 
-def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
+def test_no_asset_is_loaded_from_another_host(built_site: Path, site_pages: ParsedPages) -> None:
     pages = html_pages(built_site)
     checked = 0
     for page in pages:
-        tree = soup(built_site, str(page.relative_to(built_site)))
+        tree = site_pages(page)
         for tag in tree.find_all(list(LOADED) + ["link"]):
             if tag.name == "link":
                 names = ("href",) if LOADING_LINKS & set(tag.get("rel", [])) else ()
@@ -98,11 +90,11 @@ def test_no_asset_is_loaded_from_another_host(built_site: Path) -> None:
     assert not remote, remote  # web fonts or stylesheets from another host
 
 
-def test_every_page_has_a_policy_allowing_only_the_site(built_site: Path) -> None:
+def test_every_page_has_a_policy_allowing_only_the_site(built_site: Path, site_pages: ParsedPages) -> None:
     for page in html_pages(built_site):
         if page.relative_to(built_site).parts[0] == "admin":
             continue  # the web editor talks to GitHub's API by design: its own policy, tests/test_web_editor.py
-        tree = soup(built_site, str(page.relative_to(built_site)))
+        tree = site_pages(page)
         meta = tree.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
         assert meta is not None, page
         policy = dict(part.strip().split(" ", 1) for part in meta["content"].split(";"))
@@ -111,18 +103,18 @@ def test_every_page_has_a_policy_allowing_only_the_site(built_site: Path) -> Non
         assert all(source == "'self'" or source.startswith("'sha256-") for source in policy["script-src"].split()), page
 
 
-def test_links_that_leave_the_site_do_not_pass_the_page_on(built_site: Path) -> None:
+def test_links_that_leave_the_site_do_not_pass_the_page_on(built_site: Path, site_pages: ParsedPages) -> None:
     outbound = 0
     for page in html_pages(built_site):
-        for link in soup(built_site, str(page.relative_to(built_site))).select("a[href]"):
+        for link in site_pages(page).select("a[href]"):
             if OFF_SITE.match(link["href"]):
                 outbound += 1
                 assert {"noopener", "noreferrer"} <= set(link.get("rel", [])), f"{page}: {link}"
     assert outbound > 0  # the repository link in the header, at least
 
 
-def test_pages_declare_chinese(built_site: Path) -> None:
-    assert soup(built_site, "index.html").html["lang"].startswith("zh")
+def test_pages_declare_chinese(built_site: Path, site_pages: ParsedPages) -> None:
+    assert site_pages(built_site / "index.html").html["lang"].startswith("zh")
 
 
 def test_broken_data_stops_the_build(tmp_path: Path) -> None:
@@ -170,8 +162,8 @@ def test_a_method_page_does_not_grow_with_the_number_of_methods(tmp_path: Path) 
     assert sizes[60] == sizes[5], sizes
 
 
-def test_home_page_features_methods_with_links(built_site: Path) -> None:
-    cards = soup(built_site, "index.html").select(".grid.cards li")
+def test_home_page_features_methods_with_links(built_site: Path, site_pages: ParsedPages) -> None:
+    cards = site_pages(built_site / "index.html").select(".grid.cards li")
     assert len(cards) >= 3
     for card in cards:
         href = card.select_one("a")["href"]

@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import zxingcpp
-from bs4 import BeautifulSoup
 
 from macros import handout
+from tests.pages import ParsedPages
 from tests.test_trainer_browser import KB, SHORT_HOST, SITE_URL, print_to_pdf
 
 pytestmark = pytest.mark.browser
@@ -56,19 +56,18 @@ def qr_codes_per_page(pdf: Path) -> list[list[str]]:
     return codes
 
 
-def article_length(site: Path, path: str) -> int:
-    article = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "lxml").select_one("article")
-    return len(article.get_text())
+def article_length(site_pages: ParsedPages, site: Path, path: str) -> int:
+    return len(site_pages(site / path / "index.html").select_one("article").get_text())
 
 
-def extremes(site: Path, paths: list[str]) -> list[str]:
+def extremes(site_pages: ParsedPages, site: Path, paths: list[str]) -> list[str]:
     """The shortest and the two longest pages of a kind: where a last page is most likely to be
     nearly empty or a one-page card to spill over."""
-    ordered = sorted(paths, key=lambda path: article_length(site, path))
+    ordered = sorted(paths, key=lambda path: article_length(site_pages, site, path))
     return list(dict.fromkeys([ordered[0], *ordered[-2:]]))
 
 
-def printable_pages(site: Path) -> list[str]:
+def printable_pages(site_pages: ParsedPages, site: Path) -> list[str]:
     """Every printable page type, each by the records at its extremes."""
     kinds = {
         "method": [f"methods/{i}/" for i in KB.methods],
@@ -79,14 +78,14 @@ def printable_pages(site: Path) -> list[str]:
         "card": [f"training/cards/{i}/" for i in KB.methods],
         "visit": [f"training/visits/{i}/" for i in KB.sites],
     }
-    return [path for paths in kinds.values() for path in extremes(site, paths)]
+    return [path for paths in kinds.values() for path in extremes(site_pages, site, paths)]
 
 
 def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(browser, built_site: Path, site_url: str,
-                                                                              tmp_path: Path) -> None:
+                                                                              site_pages: ParsedPages, tmp_path: Path) -> None:
     page = browser.new_page()
     problems, printed, decoded = [], {}, 0
-    for path in printable_pages(built_site):
+    for path in printable_pages(site_pages, built_site):
         pdf, _ = print_to_pdf(page, site_url + path, tmp_path / "page.pdf")
         printed[path] = lines = lines_per_page(pdf)
         if min(lines) < MIN_LINES:

@@ -19,6 +19,7 @@ from macros import figures, handout, render, training
 from macros.knowledge_base import load_or_raise
 from scripts.published_paths import read_list
 from tests.conftest import ROOT
+from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
@@ -27,36 +28,32 @@ CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 SITE_URL = CONFIG["site_url"]
 
 
-def soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
-
-
-def redirect_target(page: Path) -> str | None:
+def redirect_target(site_pages: ParsedPages, page: Path) -> str | None:
     """Where a mkdocs-redirects page sends the reader (relative to the page), or None."""
-    tag = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").find("meta", attrs={"http-equiv": "refresh"})
+    tag = site_pages(page).find("meta", attrs={"http-equiv": "refresh"})
     return tag["content"].split("url=", 1)[1] if tag else None
 
 
-def resolve(site: Path, path: str) -> Path | None:
+def resolve(site_pages: ParsedPages, site: Path, path: str) -> Path | None:
     """The page a published path leads to, following redirects; None if it leads nowhere."""
     for _ in range(5):
         target = site / path / "index.html"
         if not target.is_file():
             return None
-        redirect = redirect_target(target)
+        redirect = redirect_target(site_pages, target)
         if redirect is None:
             return target
         path = urlsplit(urljoin("http://x/" + path, redirect)).path.lstrip("/")
     return None
 
 
-def test_every_printable_page_ends_with_its_own_address_qr_and_files(built_site: Path) -> None:
+def test_every_printable_page_ends_with_its_own_address_qr_and_files(built_site: Path, site_pages: ParsedPages) -> None:
     commit = os.environ.get("GITHUB_SHA") or subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     short_host = CONFIG["extra"]["short_host"]
     for kind, prefix in (("methods", "m"), ("studios", "s")):
         for record_id in KB.of_kind(kind):
-            page = soup(built_site, f"{kind}/{record_id}/index.html")
+            page = site_pages(built_site / f"{kind}/{record_id}/index.html")
             block = page.select_one("aside.kb-qr")
             assert block is not None and block.select_one("svg.kb-qr-code[role=img][viewBox]"), (kind, record_id)
             short_text = handout.short_link_text(short_host, f"{prefix}/{record_id}/")
@@ -72,22 +69,22 @@ def test_every_printable_page_ends_with_its_own_address_qr_and_files(built_site:
                                 ("training/visits", "v", KB.sites)):
         for record_id in ids:
             path = f"{folder}/{record_id}/"
-            footer = soup(built_site, f"{path}index.html").select_one(".kb-print-footer")
+            footer = site_pages(built_site / f"{path}index.html").select_one(".kb-print-footer")
             short_text = handout.short_link_text(short_host, f"{prefix}/{record_id}/")
             assert f"本页网址：{SITE_URL}{path}短链接：{short_text}" in footer.get_text(), path
             assert footer.select_one("svg")["aria-label"] == f"本页网址的二维码：{SITE_URL}{path}"
 
 
-def test_short_links_lead_to_their_pages(built_site: Path) -> None:
+def test_short_links_lead_to_their_pages(built_site: Path, site_pages: ParsedPages) -> None:
     for folder, prefix, kind in (("methods", "m", "methods"), ("studios", "s", "studios"), ("mentors", "p", "mentors"),
                                  ("sites", "d", "sites"), ("training", "t", "methods"), ("training/cards", "c", "methods"),
                                  ("training/visits", "v", "sites")):
         for record_id in KB.of_kind(kind):
-            assert redirect_target(built_site / prefix / record_id / "index.html") == f"../../{folder}/{record_id}/"
-            assert resolve(built_site, f"{prefix}/{record_id}/") == built_site / folder / record_id / "index.html"
+            assert redirect_target(site_pages, built_site / prefix / record_id / "index.html") == f"../../{folder}/{record_id}/"
+            assert resolve(site_pages, built_site, f"{prefix}/{record_id}/") == built_site / folder / record_id / "index.html"
 
 
-def test_no_published_path_or_anchor_disappears(built_site: Path) -> None:
+def test_no_published_path_or_anchor_disappears(built_site: Path, site_pages: ParsedPages) -> None:
     """data/published-paths.txt only grows; a renamed page needs a line in data/redirects.yml."""
     published = read_list()
     assert len(published) > 2 * (len(KB.methods) + len(KB.studios))
@@ -95,7 +92,7 @@ def test_no_published_path_or_anchor_disappears(built_site: Path) -> None:
     ids: dict[Path, set[str]] = {}
     for entry in published:
         path, _, anchor = entry.partition("#")
-        target = resolve(built_site, "" if path == "./" else path)
+        target = resolve(site_pages, built_site, "" if path == "./" else path)
         if target is None:
             lost.append(f"{entry}：页面不见了，请在 data/redirects.yml 加一条重定向")
             continue
@@ -106,38 +103,38 @@ def test_no_published_path_or_anchor_disappears(built_site: Path) -> None:
     assert not lost, "\n".join(lost[:30])
 
 
-def test_step_and_section_anchors_keep_their_names(built_site: Path) -> None:
+def test_step_and_section_anchors_keep_their_names(built_site: Path, site_pages: ParsedPages) -> None:
     for method in KB.methods.values():
-        page = soup(built_site, f"methods/{method.id}/index.html")
+        page = site_pages(built_site / f"methods/{method.id}/index.html")
         ids = {tag["id"] for tag in page.select("[id]")}
         assert {f"step-{n}" for n in range(1, len(method.steps) + 1)} <= ids
         assert ("how" in ids) == bool(method.steps) and ("who" in ids) == bool(method.roles)
         assert ("results" in ids) == bool(method.results) and "sources" in ids
 
 
-def test_method_pages_are_tagged_with_their_themes(built_site: Path) -> None:
-    tags_page = soup(built_site, "tags/index.html")
+def test_method_pages_are_tagged_with_their_themes(built_site: Path, site_pages: ParsedPages) -> None:
+    tags_page = site_pages(built_site / "tags/index.html")
     for method in KB.methods.values():
-        page = soup(built_site, f"methods/{method.id}/index.html")
+        page = site_pages(built_site / f"methods/{method.id}/index.html")
         assert sorted(t.get_text(strip=True) for t in page.select(".md-tag")) == sorted(method.themes)
     for theme in {t for m in KB.methods.values() for t in m.themes}:
         assert tags_page.find(id=f"tag:{theme}") is not None, theme
 
 
-def test_related_methods_include_those_sharing_a_theme(built_site: Path) -> None:
+def test_related_methods_include_those_sharing_a_theme(built_site: Path, site_pages: ParsedPages) -> None:
     method = next(m for m in KB.methods.values() if render.related_method_ids(KB, m))
-    section = soup(built_site, f"methods/{method.id}/index.html").find(id="related").find_next("ul")
+    section = site_pages(built_site / f"methods/{method.id}/index.html").find(id="related").find_next("ul")
     names = [a.get_text() for a in section.select("a")]
     assert names == [KB.methods[i].name for i in render.related_method_ids(KB, method)]
 
 
-def test_training_plan_and_card_for_every_method(built_site: Path) -> None:
-    index = soup(built_site, "training/index.html").get_text()
+def test_training_plan_and_card_for_every_method(built_site: Path, site_pages: ParsedPages) -> None:
+    index = site_pages(built_site / "training/index.html").get_text()
     # The index names the first INDEX_SHOWN methods and says where the rest are; every method has its plan.
     assert all(method.name in index for method in list(KB.methods.values())[:training.INDEX_SHOWN])
     assert ("这里列出前" in index) == (len(KB.methods) > training.INDEX_SHOWN)
     for method in KB.methods.values():
-        plan = soup(built_site, f"training/{method.id}/index.html")
+        plan = site_pages(built_site / f"training/{method.id}/index.html")
         assert plan.h1.get_text(strip=True).startswith(f"{method.name}：培训方案")
         assert "还没有" not in plan.article.get_text()  # a plan never tells the trainer what the page lacks
         minutes = [int(re.match(r"(\d+) 分钟", row.select("td")[1].get_text()).group(1))
@@ -150,13 +147,13 @@ def test_training_plan_and_card_for_every_method(built_site: Path) -> None:
             first_words = BeautifulSoup(case.group(1), "lxml").get_text()[:12]
             assert first_words in plan.find(id="case").find_next("p").get_text(), method.id
         assert (plan.find(id="how") is not None) == bool(method.steps)
-        card = soup(built_site, f"training/cards/{method.id}/index.html")
+        card = site_pages(built_site / f"training/cards/{method.id}/index.html")
         assert [li["id"] for li in card.select(".kb-steps li")] == [f"step-{n}" for n in range(1, len(method.steps) + 1)]
 
 
-def test_a_method_page_links_its_plan_card_session_and_feedback_form(built_site: Path) -> None:
+def test_a_method_page_links_its_plan_card_session_and_feedback_form(built_site: Path, site_pages: ParsedPages) -> None:
     for method in KB.methods.values():
-        links = soup(built_site, f"methods/{method.id}/index.html").select(".kb-training-links a")
+        links = site_pages(built_site / f"methods/{method.id}/index.html").select(".kb-training-links a")
         hrefs = {a.get_text(): a["href"] for a in links}
         assert hrefs["培训方案"] == f"../../training/{method.id}/"
         assert hrefs["工作法卡片"] == f"../../training/cards/{method.id}/"
@@ -171,9 +168,9 @@ def test_a_method_page_links_its_plan_card_session_and_feedback_form(built_site:
     assert "不问任何个人信息" in form["body"][0]["attributes"]["value"]
 
 
-def test_a_visit_sheet_for_every_site_and_the_session_data(built_site: Path) -> None:
+def test_a_visit_sheet_for_every_site_and_the_session_data(built_site: Path, site_pages: ParsedPages) -> None:
     for site in KB.sites.values():
-        sheet = soup(built_site, f"training/visits/{site.id}/index.html")
+        sheet = site_pages(built_site / f"training/visits/{site.id}/index.html")
         assert sheet.h1.get_text(strip=True).startswith(f"观摩：{site.name}")
         questions = sheet.find(id="ask").find_next("ul").select("li")
         assert len(questions) >= 2
@@ -183,8 +180,8 @@ def test_a_visit_sheet_for_every_site_and_the_session_data(built_site: Path) -> 
     assert set(data["methods"]) == set(KB.methods) and set(data["sites"]) == set(KB.sites)
 
 
-def test_charts_count_what_the_data_holds(built_site: Path) -> None:
-    page = soup(built_site, "explore/charts/index.html")
+def test_charts_count_what_the_data_holds(built_site: Path, site_pages: ParsedPages) -> None:
+    page = site_pages(built_site / "explore/charts/index.html")
     charts = page.select("svg.kb-chart")
     assert len(charts) == 2
     shown = {a["aria-label"] for a in charts[0].select("a")}
@@ -194,21 +191,21 @@ def test_charts_count_what_the_data_holds(built_site: Path) -> None:
         ET.fromstring(str(chart))
 
 
-def test_timeline_and_lineage_are_drawn_from_the_data(built_site: Path) -> None:
-    timeline = soup(built_site, "explore/timeline/index.html")
+def test_timeline_and_lineage_are_drawn_from_the_data(built_site: Path, site_pages: ParsedPages) -> None:
+    timeline = site_pages(built_site / "explore/timeline/index.html")
     for event in figures.timeline_events(KB):
         assert timeline.find(id=f"y{event.year}") is not None
     labels = " ".join(a["aria-label"] for a in timeline.select("svg a"))
     assert all(e.name in labels for e in figures.timeline_events(KB))
-    lineage = soup(built_site, "explore/lineage/index.html")
+    lineage = site_pages(built_site / "explore/lineage/index.html")
     assert lineage.select_one("svg.kb-lineage-graph") is None  # never one picture of everything
     studio = next(s for s in KB.studios if KB.methods_of_studio.get(s))
     assert f"../../studios/{studio}/" in {a["href"] for a in lineage.select(".kb-network a")}
 
 
-def test_internal_links_print_as_addresses(built_site: Path) -> None:
+def test_internal_links_print_as_addresses(built_site: Path, site_pages: ParsedPages) -> None:
     method = next(iter(KB.methods.values()))
-    page = soup(built_site, f"methods/{method.id}/index.html")
+    page = site_pages(built_site / f"methods/{method.id}/index.html")
     studio_links = [a for a in page.select("article a[data-print]") if "/studios/" in a["href"]]
     for a in studio_links:
         studio_id = unquote(a["href"]).rstrip("/").rsplit("/", 1)[1]
@@ -238,10 +235,10 @@ def empty_headings(article) -> list[str]:
     return empty
 
 
-def test_no_generated_page_has_a_heading_with_nothing_under_it(built_site: Path) -> None:
+def test_no_generated_page_has_a_heading_with_nothing_under_it(built_site: Path, site_pages: ParsedPages) -> None:
     problems = {}
     for page in sorted(built_site.rglob("index.html")):
-        article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article.md-content__inner")
+        article = site_pages(page).select_one("article.md-content__inner")
         if article is not None and (empty := empty_headings(article)):
             problems[str(page.relative_to(built_site))] = empty
     assert not problems, problems
@@ -253,7 +250,7 @@ def test_the_empty_heading_check_finds_what_it_looks_for() -> None:
     assert empty_headings(article) == ["A", "C"]
 
 
-def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: Path) -> None:
+def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: Path, site_pages: ParsedPages) -> None:
     """The print pack's QR encoder is qrcode-generator at the exact version package.json and the lock pin,
     copied unchanged into the site, and the session builder loads it from there."""
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
@@ -264,5 +261,5 @@ def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: 
     assert json.loads((installed / "package.json").read_text(encoding="utf-8"))["version"] == pinned
     copied = built_site / training.QR_ENCODER_SCRIPT
     assert copied.read_bytes() == (installed / "dist/qrcode.js").read_bytes()
-    widget = soup(built_site, "training/session/index.html").select_one("#kb-session")
+    widget = site_pages(built_site / "training/session/index.html").select_one("#kb-session")
     assert urljoin("http://x/training/session/", widget["data-qr-encoder"]) == f"http://x/{training.QR_ENCODER_SCRIPT}"
