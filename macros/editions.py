@@ -30,6 +30,7 @@ is the glue that calls it.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -275,6 +276,7 @@ def convert_json(value: Any, convert: Callable[[str], str]) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=64)  # Material's __config is the same on every page of a folder depth
 def _convert_json_text(text: str, convert: Callable[[str], str]) -> str:
     """An inline JSON script (Material's ``__config`` with its interface strings, written
     with ``\\uXXXX`` escapes that text conversion cannot see), converted and re-encoded
@@ -309,6 +311,8 @@ def _convert_markup(html: str, convert: Callable[[str], str]) -> str:
     position = 0
     for match in _KEEP.finditer(html):
         group = "address" if match.group("address") is not None else "text"
+        if match.group(group).isascii():
+            continue  # nothing in it to convert: the text around it is converted in one piece, which is much faster
         out.append(convert(html[position:match.start(group)]))
         out.append(match.group(group))
         position = match.end(group)
