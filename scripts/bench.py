@@ -3,7 +3,7 @@
     python -m scripts.bench --methods 1000 [--json data/benchmark.json] [--keep DIR]
     python -m scripts.bench --methods 1000 --generate-only DIR    # write the project, build nothing
 
-The generated project is a copy of this one (mkdocs*.yml, overrides/, hooks/,
+The generated project is a copy of this one (mkdocs.yml, overrides/, hooks/,
 macros/, docs/, data/) whose records are multiplied: N methods with studios,
 mentors and sites in today's proportion (39 : 21 : 20 : 16). Copy 0 is the real
 data set; copy k gives every real record a twin ``<id>-k`` placed in another
@@ -45,11 +45,12 @@ if str(ROOT) not in sys.path:
 from macros.config_file import read_mkdocs_config  # noqa: E402
 from macros.benchmark import table  # noqa: E402
 from macros.editions import Converter  # noqa: E402
+from scripts.bench_editions import simplified_only_config  # noqa: E402
 from macros.models import MODEL_BY_KIND, PAGED_KINDS, load_or_raise  # noqa: E402
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
-COPIED = ("mkdocs.yml", "mkdocs.zh-Hant.yml", "overrides", "hooks", "macros", "docs", "data")
+COPIED = ("mkdocs.yml", "overrides", "hooks", "macros", "docs", "data")
 
 # Real provinces with real prefecture-level cities and districts; municipalities have no city level.
 PLACES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
@@ -348,7 +349,8 @@ def generate_project(methods: int, dest: Path, *, seed: int = 0, page_fraction: 
 # --------------------------------------------------------------------------
 # Measuring: builds of the generated project and of its Markdown by plain Material.
 # --------------------------------------------------------------------------
-EDITIONS = {"zh-Hans": "mkdocs.yml", "zh-Hant": "mkdocs.zh-Hant.yml"}
+# hooks/editions.py's line on the converted edition (its time), read from the build's log.
+CONVERSION_LOG = re.compile(r"版本 (?P<lang>[\w-]+)：由构建结果转换.*用时 (?P<seconds>[\d.]+) 秒")
 DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every hook) to $KB_BENCH_DUMP.\"\"\"
 
 import os
@@ -378,14 +380,17 @@ class Run:
     cpu_seconds: float
 
 
-def _start(project: Path, config: str, dest: Path, env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / config), "-d", str(dest)]
+def _start(project: Path, config: str, dest: Path, env: dict[str, str], quiet: bool = True) -> subprocess.Popen:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", *(["-q"] if quiet else []), "-f", str(project / config),
+               "-d", str(dest)]
     return subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(process: subprocess.Popen, started: float, what: str) -> Run:
+def _finish(process: subprocess.Popen, started: float, what: str, log: list[str] | None = None) -> Run:
     output = process.stdout.read() if process.stdout else ""
+    if log is not None:
+        log.append(output)
     _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory, not the session's
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
@@ -398,15 +403,16 @@ def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = N
     return _finish(_start(project, config, dest, env or {}), started, config)
 
 
-def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str, Run]]:
-    """Both editions at once, as `make build` runs them: (the whole, each edition)."""
+def build_both_editions(project: Path, dest: Path) -> tuple[Run, float]:
+    """The one build that makes both editions, as `make build` runs it: (the build, seconds of the
+    Traditional edition's conversion within it, from hooks/editions.py's log)."""
     started = time.perf_counter()
-    processes = {lang: _start(project, config, dest / lang, {}) for lang, config in EDITIONS.items()}
-    runs = {lang: _finish(process, started, EDITIONS[lang]) for lang, process in processes.items()}
-    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()),
-                sum(run.cpu_seconds for run in runs.values()))
-    return whole, runs
-
+    output: list[str] = []
+    run = _finish(_start(project, "mkdocs.yml", dest, {}, quiet=False), started, "mkdocs.yml", output)
+    found = CONVERSION_LOG.search(output[0])
+    if not found:
+        raise RuntimeError("构建日志里没有繁体版的转换记录（hooks/editions.py）")
+    return run, float(found.group("seconds"))
 
 
 def plain_project(project: Path, markdown: Path, dest: Path) -> Path:
@@ -485,7 +491,7 @@ def prepare(project: Path) -> None:
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
             log=print, on_result=None) -> dict:  # noqa: ANN001
-    """Build the generated project: both editions at once from a cold QR cache (as a fresh checkout
+    """Build the generated project: both editions in one build from a cold QR cache (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
     project = generate_project(methods, work / "project", seed=seed, page_fraction=page_fraction)
@@ -494,11 +500,13 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     record = "methods/sanbu-tiaojie/"
     load: dict[str, list[float]] = {"both": _load_average()}
 
-    log(f"[{methods}] 两个版本并行构建（二维码缓存为空）……（负载 {load['both']}）")
-    whole, runs = build_editions_in_parallel(project, work / "both")
-    editions = {lang: {"build_seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
-                       "peak_memory_mb": round(run.peak_mb),
-                       **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
+    log(f"[{methods}] 一次构建两个版本（二维码缓存为空）……（负载 {load['both']}）")
+    whole, conversion = build_both_editions(project, work / "both")
+    # One process makes both: its memory and CPU are the whole's; its time splits at the conversion.
+    editions = {lang: {"build_seconds": round(seconds, 2), "cpu_seconds": round(whole.cpu_seconds, 2),
+                       "peak_memory_mb": round(whole.peak_mb), **site_figures(folder, record)}
+                for lang, seconds, folder in (("zh-Hans", whole.seconds - conversion, work / "both"),
+                                              ("zh-Hant", conversion, work / "both" / "zh-Hant"))}
     log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB，每版 {editions['zh-Hans']['pages']} 页")
     simplified = plain = None
 
@@ -519,6 +527,9 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
             "plain_build_seconds": round(plain.seconds, 2) if plain else None,
             "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
             "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
+            # Both editions (one build, caches cold) against one edition: ours alone, and plain Material.
+            "editions_ratio": round(whole.seconds / simplified.seconds, 2) if simplified else None,
+            "editions_plain_ratio": round(whole.seconds / plain.seconds, 2) if plain else None,
             "build_cpu_seconds": round(whole.cpu_seconds, 2),
             "simplified_cpu_seconds": round(simplified.cpu_seconds, 2) if simplified else None,
             "plain_cpu_seconds": round(plain.cpu_seconds, 2) if plain else None,
@@ -539,7 +550,8 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     if not both_only:
         load["simplified"] = _load_average()
         log(f"[{methods}] 简体版单独构建（缓存已有）……（负载 {load['simplified']}）")
-        simplified = build(project, "mkdocs.yml", work / "alone", {"KB_BENCH_DUMP": str(dump)})
+        with simplified_only_config(project) as config:
+            simplified = build(project, config, work / "alone", {"KB_BENCH_DUMP": str(dump)})
         log(f"[{methods}] 简体版 {simplified.seconds:.1f} s，{simplified.peak_mb:.0f} MB")
         load["plain"] = _load_average()
         log(f"[{methods}] 同一 Markdown 用原样 Material 构建……（负载 {load['plain']}）")
