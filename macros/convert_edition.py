@@ -28,9 +28,11 @@ Plain Python, no MkDocs: ``hooks/editions.py`` calls :func:`convert_site` after 
 from __future__ import annotations
 
 import functools
+import gc
 import gzip
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -43,7 +45,7 @@ from urllib.parse import urlsplit
 from macros.editions import Converter, Edition, convert_html, convert_search_index, convert_text_file, edition_site_url
 from macros.handout import QR_CACHE, qr_svg
 from macros.page_safety import content_security_policy, inline_script_hashes
-from macros.search_index import Page, page_from_html
+from macros.search_index import Page
 
 # The edition switch exactly as overrides/partials/alternate.html writes each of its links.
 _SWITCH_LINK = re.compile(r'<a href="(?P<href>[^"]*)" hreflang="(?P<lang>[^"]+)" lang="(?P=lang)" '
@@ -150,19 +152,74 @@ def convert_sitemap(sitemap: str, addresses: Addresses) -> str:
     return sitemap.replace(f"<loc>{addresses.root_url}", f"<loc>{addresses.target_url}")
 
 
-def _location(relative: str) -> str:
-    """A page file's location as the search index names it: ``methods/x/index.html`` → ``methods/x/``."""
-    return relative.removesuffix("index.html")
-
-
-def indexed_pages(site: Path) -> list[tuple[str, str]]:
-    """(location, title) of each page in the source's own search index, in its order."""
-    meta = site / "search" / "kb" / "meta.json"
-    if not meta.is_file():
+def indexed_pages(site: Path, converter: Converter) -> list[Page]:
+    """The pages of the source's own search index (``search/kb/``), in its order, converted: what
+    the index reads from the converted pages, without reading them again."""
+    folder = site / "search" / "kb"
+    if not (folder / "meta.json").is_file():
         return []
-    count = json.loads(meta.read_text(encoding="utf-8"))["docs"]
-    docs = (json.loads((site / "search" / "kb" / "d" / f"{number}.json").read_text(encoding="utf-8")) for number in range(count))
-    return [(doc["l"], doc["t"]) for doc in docs]
+    count = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["docs"]
+    pages = []
+    for number in range(count):
+        doc = json.loads((folder / "d" / f"{number}.json").read_text(encoding="utf-8"))
+        pages.append(Page(doc["l"], converter.convert(doc["t"]), converter.convert(doc["x"])))
+    return pages
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every worker needs to convert its share of the files (inherited when it is forked)."""
+
+    site: Path
+    out: Path
+    converter: Converter
+    addresses: Addresses
+    text_files: frozenset[str]
+    qr_cache: Path | None
+
+
+_job: _Job | None = None
+
+
+def _convert_files(names: list[str]) -> int:
+    """Convert or copy each file (paths relative to the site) into the edition; the number of pages."""
+    job = _job
+    assert job is not None
+    pages = 0
+    for relative in names:
+        source, target = job.site / relative, job.out / relative
+        if relative.endswith(".html"):
+            page = convert_page(source.read_text(encoding="utf-8"), job.converter, job.addresses, qr_cache=job.qr_cache)
+            target.write_text(page, encoding="utf-8")
+            pages += 1
+        elif relative == "sitemap.xml":
+            sitemap = convert_sitemap(source.read_text(encoding="utf-8"), job.addresses)
+            target.write_text(sitemap, encoding="utf-8")
+            if (job.site / "sitemap.xml.gz").is_file():
+                (job.out / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
+        elif relative == "search/search_index.json":
+            converted = convert_search_index(json.loads(source.read_text(encoding="utf-8")), job.converter.convert)
+            target.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        elif relative in job.text_files:
+            text = job.addresses.readdress_text(source.read_text(encoding="utf-8"))
+            target.write_text(convert_text_file(relative.rpartition("/")[2], text, job.converter), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
+    return pages
+
+
+def _source_files(site: Path, out: Path, skipped: tuple[str, ...]) -> list[str]:
+    """The source's files the edition has (paths relative to ``site``), their folders made in ``out``.
+    Left out: the editions' own folders, what the source alone has, its own search index and
+    the compressed sitemap (written from the converted one)."""
+    names = []
+    for folder, folders, files in os.walk(site):
+        relative = Path(folder).relative_to(site).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        folders[:] = sorted(name for name in folders if f"{prefix}{name}/" not in skipped)
+        (out / prefix).mkdir(parents=True, exist_ok=True)
+        names += [prefix + name for name in sorted(files) if prefix + name != "sitemap.xml.gz"]
+    return names
 
 
 @dataclass
@@ -173,59 +230,61 @@ class Report:
     seconds: float = 0.0
 
 
+# Files per task of a worker: small enough to share the work evenly, large enough to cost little.
+_CHUNK = 64
+
+
 def convert_site(site: Path, converter: Converter, addresses: Addresses, text_files: Collection[str], *,
-                 index: Callable[[Path, list[Page]], None] | None = None, qr_cache: Path | None = QR_CACHE) -> Report:
+                 index: Callable[[Path, list[Page]], None] | None = None, qr_cache: Path | None = QR_CACHE,
+                 workers: int | None = None) -> Report:
     """Write the converted edition of the built source edition at ``site`` into ``site/<edition path>``.
 
     ``text_files``: paths (relative to ``site``) of the scripts, styles and data whose words are
-    converted. ``index(folder, pages)`` builds the edition's own search index from its converted
-    pages (in the source index's order); without it the source's ``search/kb/`` is left out.
+    converted. ``index(folder, pages)`` builds the edition's own search index from the source
+    index's pages converted; without it the source's ``search/kb/`` is left out. With more than
+    one worker (default: one per CPU) the files are converted by forked processes and the index
+    is built in another at the same time.
     """
+    global _job
     started = time.perf_counter()
     out = site / addresses.target.path
     if out.exists():
         shutil.rmtree(out)
-    skipped = (addresses.target.path, *addresses.source_only)
-    wanted = dict(indexed_pages(site))
-    found: dict[str, Page] = {}
-    report = Report()
-    for folder, folders, files in os.walk(site):
-        relative_folder = Path(folder).relative_to(site).as_posix()
-        prefix = "" if relative_folder == "." else relative_folder + "/"
-        folders[:] = sorted(name for name in folders if f"{prefix}{name}/" not in skipped
-                            and not f"{prefix}{name}/".startswith("search/kb/"))
-        for name in sorted(files):
-            relative = prefix + name
-            source, target = Path(folder) / name, out / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if name.endswith(".html"):
-                page = convert_page(source.read_text(encoding="utf-8"), converter, addresses, qr_cache=qr_cache)
-                target.write_text(page, encoding="utf-8")
-                report.pages += 1
-                location = _location(relative)
-                read = page_from_html(page, location) if location in wanted else None
-                if read is not None:  # a page without a heading is named by its title, as the source's index names it
-                    found[location] = read if read.title else Page(location, converter.convert(wanted[location]), read.text)
-            elif relative == "sitemap.xml":
-                target.write_text(convert_sitemap(source.read_text(encoding="utf-8"), addresses), encoding="utf-8")
-            elif relative == "sitemap.xml.gz":
-                continue  # written from the converted sitemap below
-            elif relative == "search/search_index.json":
-                data = json.loads(source.read_text(encoding="utf-8"))
-                converted = convert_search_index(data, converter.convert)
-                target.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            elif relative in text_files:
-                text = addresses.readdress_text(source.read_text(encoding="utf-8"))
-                target.write_text(convert_text_file(name, text, converter), encoding="utf-8")
-            else:
-                shutil.copyfile(source, target)
-            report.files += 1
-    if (site / "sitemap.xml.gz").is_file() and (out / "sitemap.xml").is_file():
-        (out / "sitemap.xml.gz").write_bytes(gzip.compress((out / "sitemap.xml").read_bytes(), mtime=0))
-        report.files += 1
-    if index and wanted:
-        pages = [found[location] for location in wanted if location in found]
-        index(out, pages)
-        report.indexed = len(pages)
+    names = _source_files(site, out, (addresses.target.path, *addresses.source_only, "search/kb/"))
+    pages = indexed_pages(site, converter) if index else []
+    _job = _Job(site, out, converter, addresses, frozenset(text_files), qr_cache)
+    workers = workers or os.cpu_count() or 1
+    report = Report(files=len(names), indexed=len(pages))
+    try:
+        if workers == 1:
+            if pages and index:
+                index(out, pages)
+            report.pages = _convert_files(names)
+        else:
+            report.pages = _in_processes(names, workers, index, out, pages)
+    finally:
+        _job = None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _in_processes(names: list[str], workers: int, index: Callable[[Path, list[Page]], None] | None,
+                  out: Path, pages: list[Page]) -> int:
+    """Files converted by ``workers`` forked processes while another builds the index; the number of pages."""
+    context = multiprocessing.get_context("fork")
+    # Forked children share the build's memory until they write to it; the collector would write
+    # to every object it visits, so what exists now is kept out of its sight.
+    gc.freeze()
+    try:
+        indexer = context.Process(target=index, args=(out, pages)) if index and pages else None
+        if indexer:
+            indexer.start()
+        with context.Pool(workers) as pool:
+            converted = sum(pool.map(_convert_files, [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]))
+        if indexer:
+            indexer.join()
+            if indexer.exitcode:
+                raise RuntimeError(f"繁体版的搜索索引没有写成（进程退出码 {indexer.exitcode}），见上面的错误信息")
+    finally:
+        gc.unfreeze()
+    return converted

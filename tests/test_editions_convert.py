@@ -116,15 +116,17 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
         "search/search_index.json": json.dumps({"config": {"fields": {"title": {"boost": 1}}},
                                                 "docs": [{"location": "", "title": "数据", "text": ""}]}),
         "search/kb/meta.json": json.dumps({"docs": 1}),
-        "search/kb/d/0.json": json.dumps({"l": "", "t": "数据"}, ensure_ascii=False),
+        "search/kb/d/0.json": json.dumps({"l": "", "t": "数据", "x": "数据"}, ensure_ascii=False),
         "search/kb/s/0.json": "{}",
     }
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
-    indexed: list[tuple[Path, list[Page]]] = []
-    report = convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"},
-                          index=lambda folder, pages: indexed.append((folder, pages)))
+
+    def index(folder: Path, pages: list[Page]) -> None:  # runs in another process when there are workers
+        (folder / "indexed.json").write_text(json.dumps([[p.location, p.title, p.text] for p in pages], ensure_ascii=False))
+
+    report = convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=1)
     hant = site / "zh-Hant"
     home = (hant / "index.html").read_text(encoding="utf-8")
     assert "<h1>資料</h1><p>于麗華說「好」</p>" in home and '<html lang="zh-Hant"' in home
@@ -136,9 +138,11 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
     assert gzip.decompress((hant / "sitemap.xml.gz").read_bytes()).decode() == f"<urlset><url><loc>{ROOT_URL}zh-Hant/</loc></url></urlset>"
     material = json.loads((hant / "search/search_index.json").read_text(encoding="utf-8"))
     assert material["docs"][0]["title"] == "資料" and material["docs"][0]["title_hans"] == "数据"
-    assert not (hant / "search/kb").exists()  # written by the index function, from the converted pages
-    assert [(folder, [(p.location, p.title, p.text) for p in pages]) for folder, pages in indexed] == [(hant, [("", "資料", "資料\n于麗華說「好」")])]
+    assert not (hant / "search/kb").exists()  # written by the index function, from the source index's pages converted
+    assert json.loads((hant / "indexed.json").read_text()) == [["", "資料", "資料"]]
     assert report.pages == 2 and report.indexed == 1
     assert (site / "index.html").read_text(encoding="utf-8") == files["index.html"]  # the source is left as it was
-    convert_site(site, converter, ADDRESSES, set())  # again: the old edition is replaced, not nested
-    assert not (hant / "zh-Hant").exists()
+    one_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}
+    # again, by forked workers: the same edition, the old one replaced, not nested
+    convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=2)
+    assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == one_process
