@@ -624,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="把生成的项目和构建结果留在 DIR（默认用完即删）")
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help="只把生成的项目写到 DIR，不构建")
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
-    parser.add_argument("--both-only", action="store_true", help="只测两版并行构建（不单独构建简体版，不比较原样 Material）")
+    parser.add_argument("--both-only", action="store_true", help="只测两版的一次构建（不单独构建简体版，不比较原样 Material）")
     parser.add_argument("--serve-edit", metavar="PAGE", help="改为测量 mkdocs serve：修改 docs/PAGE 后多久看到新页面")
     parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：mkdocs serve --dirty")
     parser.add_argument("--seed", type=int, default=0)
