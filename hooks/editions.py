@@ -104,7 +104,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     for edition, converter in _converted:
         edition_lang = edition.lang
         addresses = Addresses(str(config.extra.get("edition")), edition, config.site_url or "", SOURCE_ONLY)
-        report = convert_site(site, converter, addresses, _text_files, index=index)
+        try:
+            report = convert_site(site, converter, addresses, _text_files, index=index)
+        except RuntimeError as error:  # the index's own process failed; its error is printed above
+            raise PluginError(f"版本 {edition.lang}：{error}") from None
         log.info("版本 %s：由构建结果转换 %d 页、%d 个文件（OpenCC %s，词表 %d 条，用语表 %d 条；其中搜索索引 %d 页），用时 %.1f 秒",
                  edition.lang, report.pages, report.files, converter.config, len(converter.glossary.entries),
                  len(converter.vocabulary), report.indexed, report.seconds)

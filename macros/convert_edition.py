@@ -242,8 +242,8 @@ def convert_site(site: Path, converter: Converter, addresses: Addresses, text_fi
     ``text_files``: paths (relative to ``site``) of the scripts, styles and data whose words are
     converted. ``index(folder, pages)`` builds the edition's own search index from the source
     index's pages converted; without it the source's ``search/kb/`` is left out. With more than
-    one worker (default: one per CPU) the files are converted by forked processes and the index
-    is built in another at the same time.
+    one worker (default: one per CPU) the index is built in a forked process while the files are
+    converted, by this process or, with more than two workers, by forked ones.
     """
     global _job
     started = time.perf_counter()
@@ -253,24 +253,23 @@ def convert_site(site: Path, converter: Converter, addresses: Addresses, text_fi
     names = _source_files(site, out, (addresses.target.path, *addresses.source_only, "search/kb/"))
     pages = indexed_pages(site, converter) if index else []
     _job = _Job(site, out, converter, addresses, frozenset(text_files), qr_cache)
-    workers = workers or os.cpu_count() or 1
     report = Report(files=len(names), indexed=len(pages))
     try:
-        if workers == 1:
-            if pages and index:
-                index(out, pages)
-            report.pages = _convert_files(names)
-        else:
-            report.pages = _in_processes(names, workers, index, out, pages)
+        report.pages = _convert(names, workers or os.cpu_count() or 1, index, out, pages)
     finally:
         _job = None
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _in_processes(names: list[str], workers: int, index: Callable[[Path, list[Page]], None] | None,
-                  out: Path, pages: list[Page]) -> int:
-    """Files converted by ``workers`` forked processes while another builds the index; the number of pages."""
+def _convert(names: list[str], workers: int, index: Callable[[Path, list[Page]], None] | None,
+             out: Path, pages: list[Page]) -> int:
+    """The files converted and the index built by up to ``workers`` processes: the index in a forked
+    one, the files in this one or, with more workers, in forked ones; the number of pages."""
+    if workers == 1:
+        if index and pages:
+            index(out, pages)
+        return _convert_files(names)
     context = multiprocessing.get_context("fork")
     # Forked children share the build's memory until they write to it; the collector would write
     # to every object it visits, so what exists now is kept out of its sight.
@@ -279,8 +278,12 @@ def _in_processes(names: list[str], workers: int, index: Callable[[Path, list[Pa
         indexer = context.Process(target=index, args=(out, pages)) if index and pages else None
         if indexer:
             indexer.start()
-        with context.Pool(workers) as pool:
-            converted = sum(pool.map(_convert_files, [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]))
+        converters = workers - 1 if indexer else workers
+        if converters == 1:
+            converted = _convert_files(names)
+        else:
+            with context.Pool(converters) as pool:
+                converted = sum(pool.map(_convert_files, [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]))
         if indexer:
             indexer.join()
             if indexer.exitcode:

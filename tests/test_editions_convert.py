@@ -143,6 +143,22 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
     assert report.pages == 2 and report.indexed == 1
     assert (site / "index.html").read_text(encoding="utf-8") == files["index.html"]  # the source is left as it was
     one_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}
-    # again, by forked workers: the same edition, the old one replaced, not nested
-    convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=2)
-    assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == one_process
+    # again, with the index in a forked process, then the files in forked ones too: the same
+    # edition, the old one replaced, not nested
+    for workers in (2, 3):
+        convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=workers)
+        assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == one_process, workers
+
+
+def test_an_index_that_fails_in_its_own_process_stops_the_conversion(converter: Converter, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name, text in {"index.html": page("<h1>甲</h1>"), "search/kb/meta.json": json.dumps({"docs": 1}),
+                       "search/kb/d/0.json": json.dumps({"l": "", "t": "甲", "x": "甲"})}.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+
+    def broken_index(folder: Path, pages: list[Page]) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(RuntimeError, match="搜索索引没有写成"):
+        convert_site(site, converter, ADDRESSES, set(), index=broken_index, workers=2)
