@@ -21,7 +21,7 @@ PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check --re
 # at build time; none needs an install script, and none may run one.
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 
-.PHONY: setup setup-build lock editor browser validate fix new schema build paths serve serve-hant serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
+.PHONY: setup setup-build lock editor browser validate fix new schema build paths serve serve-both test bench bench-scale clean linkcheck preview-bundle preview-pr preview-publish preview-comment
 
 setup: $(TEST_STAMP) $(NODE_STAMP)
 
@@ -79,20 +79,13 @@ new: setup-build
 schema: setup-build
 	$(PYTHON) -m scripts.schema
 
-# Both editions, each into its own temporary folder under build/, at once where the
-# machine has two cores; site/ (Traditional in site/zh-Hant/) is replaced only when
-# both succeed, so a failed build leaves the last good site in place.
+# Both editions in one build (hooks/editions.py writes the Traditional one into zh-Hant/ from the
+# Simplified output) into a temporary folder under build/; site/ is replaced only when it succeeds,
+# so a failed build leaves the last good site in place.
 BUILD_TMP := build/tmp
 build: setup-build
 	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
-	@if [ "$$(nproc)" -ge 2 ]; then \
-	  $(MKDOCS) build --strict -d $(BUILD_TMP)/site & hans=$$!; \
-	  $(MKDOCS) build --strict -f mkdocs.zh-Hant.yml -d $(BUILD_TMP)/zh-Hant & hant=$$!; \
-	  wait $$hans; hans=$$?; wait $$hant; hant=$$?; [ $$hans -eq 0 ] && [ $$hant -eq 0 ]; \
-	else \
-	  $(MKDOCS) build --strict -d $(BUILD_TMP)/site && $(MKDOCS) build --strict -f mkdocs.zh-Hant.yml -d $(BUILD_TMP)/zh-Hant; \
-	fi || { rm -rf $(BUILD_TMP); echo "构建失败，site/ 保留上一次成功的构建" >&2; exit 1; }
-	@mv $(BUILD_TMP)/zh-Hant $(BUILD_TMP)/site/zh-Hant
+	@$(MKDOCS) build --strict -d $(BUILD_TMP)/site || { rm -rf $(BUILD_TMP); echo "构建失败，site/ 保留上一次成功的构建" >&2; exit 1; }
 	@rm -rf build/site.old; if [ -d site ]; then mv site build/site.old; fi
 	@mv $(BUILD_TMP)/site site && rm -rf build/site.old $(BUILD_TMP)
 
@@ -114,11 +107,6 @@ serve: build
 EDITOR_SITE := 127.0.0.1:8000
 editor: setup-build
 	trap 'kill 0' EXIT; $(PYTHON) -m scripts.editor --site $(EDITOR_SITE) & $(MKDOCS) serve --strict -a $(EDITOR_SITE)
-
-# The Traditional edition alone, live-reloading, on http://127.0.0.1:8001/<site_url path>
-# (e.g. /kb/; its edition switch leads to the Simplified edition, not served here).
-serve-hant: setup-build
-	$(MKDOCS) serve --strict -f mkdocs.zh-Hant.yml -a 127.0.0.1:8001
 
 # Both editions as published (site/, site/zh-Hant/), no reload, on http://127.0.0.1:8002/
 serve-both: build

@@ -2,7 +2,7 @@
 
 One job: overrides/main.html writes ``<meta http-equiv="Content-Security-Policy">``
 with a placeholder; this hook fills it in, after every other hook has changed
-the page (the Traditional edition's conversion included), with the SHA-256
+the page, with the SHA-256
 hashes of the page's own inline scripts (Material's), so that no other inline
 script runs and no request goes to another host. Redirect pages written by
 mkdocs-redirects get a stricter one: nothing loaded, only their own script. The policy is built by macros/page_safety.py.
@@ -29,7 +29,7 @@ from macros.page_safety import redirect_policy_tag, with_policy
 log = logging.getLogger("mkdocs.hooks.csp")
 
 
-@event_priority(-120)  # after hooks/editions.py (-100) and hooks/search_index.py (-110)
+@event_priority(-120)  # after hooks/search_index.py (-110) and every other hook
 def on_post_page(output, page, config):
     return with_policy(output)
 

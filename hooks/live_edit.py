@@ -9,7 +9,8 @@ before each build, whether that is enough:
   the served folder is emptied, so every page is built again, because MkDocs cannot know
   which pages show a record or a template;
 - otherwise the build is *partial*: ``KB_PARTIAL_BUILD=1`` tells the stages that read the
-  whole site (the search index) to keep what the last full build wrote.
+  whole site (the search index, the web editor's files, the Traditional edition converted
+  from the whole build) to keep what the last full build wrote.
 
 MkDocs warns about every dirty build and ``--strict`` turns that warning into a failure;
 the warning is dropped here only while this hook has checked the build is safe. Generated

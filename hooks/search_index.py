@@ -1,8 +1,6 @@
 """Writes the site's Chinese search index (see macros/search_index.py) at build time.
 
-Collects each page as written (after any edition's conversion, so the
-Traditional edition, built from mkdocs.zh-Hant.yml with the same hooks, gets an
-index of its own Traditional pages), then after the build writes the shard
+Collects each page as written, then after the build writes the shard
 files to ``search/kb/`` and points Material's search box at our worker
 (``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
 search plugin is kept from collecting pages for its own index, and its
@@ -67,7 +65,7 @@ def _stop_materials_index(config) -> None:
         log.debug("Material 的 lunr 索引不再收集页面（其文档不会被使用）")
 
 
-@event_priority(-110)  # after hooks/editions.py (-100) has converted a Traditional edition's page
+@event_priority(-110)  # after the other hooks have changed the page
 def on_post_page(output, page, config):
     # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
     if _enabled() and not _partial_build() and not (page.meta.get("search") or {}).get("exclude"):

@@ -30,6 +30,7 @@ is the glue that calls it.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -62,11 +63,31 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # may hold raw characters) or fragment targets (an id, e.g. tag:矛盾调解, must
 # match the links to it, which are addresses), and the plain text of an element that declares its
 # own script, e.g. the edition switch's <a lang="zh-Hans">简体中文</a>.
-_KEEP = re.compile(
-    r"""\s(?:href|src|srcset|action|id)\s*=\s*(?P<address>"[^"]*"|'[^']*')"""
-    r"""|<(?P<tag>[a-z][a-z0-9]*)\b[^>]*\slang=["']zh-Han[st]["'][^>]*>(?P<text>[^<]*)</(?P=tag)>""",
-    re.IGNORECASE,
-)
+# Case-insensitive by character classes, not re.IGNORECASE, which makes the scan of a whole page
+# several times slower; the element's own script is found from its lang attribute, which is rare.
+_ADDRESS = re.compile(r"""\s(?:[hH][rR][eE][fF]|[sS][rR][cC]|[sS][rR][cC][sS][eE][tT]|[aA][cC][tT][iI][oO][nN]|[iI][dD])"""
+                      r"""\s*=\s*(?P<kept>"[^"]*"|'[^']*')""")
+_DECLARED_SCRIPT = re.compile(r"""[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']""")
+_DECLARING_ELEMENT = re.compile(r"""<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']"""
+                                r"""[^>]*>(?P<kept>[^<]*)</(?i:(?P=tag))>""")
+
+
+def _kept_spans(html: str) -> list[tuple[int, int]]:
+    """Where the parts convert_html leaves alone are, in order: of the matches (address values,
+    declaring elements) each one that starts where no earlier one covers it, as one scan would."""
+    found = []
+    for attribute in _DECLARED_SCRIPT.finditer(html):
+        element = _DECLARING_ELEMENT.match(html, html.rfind("<", 0, attribute.start()))
+        if element and element.start("kept") > attribute.start():  # the attribute is in the element's start tag
+            found.append((element.start(), element.end(), element.span("kept")))
+    found += [(match.start(), match.end(), match.span("kept")) for match in _ADDRESS.finditer(html)]
+    found.sort()
+    kept, covered = [], 0
+    for start, end, span in found:
+        if start >= covered:
+            kept.append(span)
+            covered = end
+    return kept
 
 
 # A glossary phrase is put into every page as it is (HTML, JSON, scripts): words only, no markup.
@@ -275,6 +296,7 @@ def convert_json(value: Any, convert: Callable[[str], str]) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=64)  # Material's __config is the same on every page of a folder depth
 def _convert_json_text(text: str, convert: Callable[[str], str]) -> str:
     """An inline JSON script (Material's ``__config`` with its interface strings, written
     with ``\\uXXXX`` escapes that text conversion cannot see), converted and re-encoded
@@ -307,11 +329,12 @@ def convert_html(html: str, convert: Callable[[str], str]) -> str:
 def _convert_markup(html: str, convert: Callable[[str], str]) -> str:
     out: list[str] = []
     position = 0
-    for match in _KEEP.finditer(html):
-        group = "address" if match.group("address") is not None else "text"
-        out.append(convert(html[position:match.start(group)]))
-        out.append(match.group(group))
-        position = match.end(group)
+    for start, end in _kept_spans(html):
+        if html[start:end].isascii():
+            continue  # nothing in it to convert: the text around it is converted in one piece, which is much faster
+        out.append(convert(html[position:start]))
+        out.append(html[start:end])
+        position = end
     out.append(convert(html[position:]))
     return "".join(out)
 

@@ -3,7 +3,7 @@
     python -m scripts.bench --methods 1000 [--json data/benchmark.json] [--keep DIR]
     python -m scripts.bench --methods 1000 --generate-only DIR    # write the project, build nothing
 
-The generated project is a copy of this one (mkdocs*.yml, overrides/, hooks/,
+The generated project is a copy of this one (mkdocs.yml, overrides/, hooks/,
 macros/, docs/, data/) whose records are multiplied: N methods with studios,
 mentors and sites in today's proportion (39 : 21 : 20 : 16). Copy 0 is the real
 data set; copy k gives every real record a twin ``<id>-k`` placed in another
@@ -48,10 +48,11 @@ from macros.editions import Converter
 from macros.knowledge_base import load_or_raise
 from macros.models import MODEL_BY_KIND
 from macros.sitemap import PAGED_KINDS
+from scripts.bench_editions import simplified_only_config
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
-COPIED = ("mkdocs.yml", "mkdocs.zh-Hant.yml", "overrides", "hooks", "macros", "docs", "data")
+COPIED = ("mkdocs.yml", "overrides", "hooks", "macros", "docs", "data")
 
 # Real provinces with real prefecture-level cities and districts; municipalities have no city level.
 PLACES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
@@ -350,7 +351,8 @@ def generate_project(methods: int, dest: Path, *, seed: int = 0, page_fraction: 
 # --------------------------------------------------------------------------
 # Measuring: builds of the generated project and of its Markdown by plain Material.
 # --------------------------------------------------------------------------
-EDITIONS = {"zh-Hans": "mkdocs.yml", "zh-Hant": "mkdocs.zh-Hant.yml"}
+# hooks/editions.py's line on the converted edition (its time), read from the build's log.
+CONVERSION_LOG = re.compile(r"版本 (?P<lang>[\w-]+)：由构建结果转换.*用时 (?P<seconds>[\d.]+) 秒")
 DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every hook) to $KB_BENCH_DUMP.\"\"\"
 
 import os
@@ -380,14 +382,17 @@ class Run:
     cpu_seconds: float
 
 
-def _start(project: Path, config: str, dest: Path, env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / config), "-d", str(dest)]
+def _start(project: Path, config: str, dest: Path, env: dict[str, str], quiet: bool = True) -> subprocess.Popen:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", *(["-q"] if quiet else []), "-f", str(project / config),
+               "-d", str(dest)]
     return subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(process: subprocess.Popen, started: float, what: str) -> Run:
+def _finish(process: subprocess.Popen, started: float, what: str, log: list[str] | None = None) -> Run:
     output = process.stdout.read() if process.stdout else ""
+    if log is not None:
+        log.append(output)
     _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory, not the session's
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
@@ -400,15 +405,16 @@ def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = N
     return _finish(_start(project, config, dest, env or {}), started, config)
 
 
-def build_editions_in_parallel(project: Path, dest: Path) -> tuple[Run, dict[str, Run]]:
-    """Both editions at once, as `make build` runs them: (the whole, each edition)."""
+def build_both_editions(project: Path, dest: Path) -> tuple[Run, float]:
+    """The one build that makes both editions, as `make build` runs it: (the build, seconds of the
+    Traditional edition's conversion within it, from hooks/editions.py's log)."""
     started = time.perf_counter()
-    processes = {lang: _start(project, config, dest / lang, {}) for lang, config in EDITIONS.items()}
-    runs = {lang: _finish(process, started, EDITIONS[lang]) for lang, process in processes.items()}
-    whole = Run(time.perf_counter() - started, sum(run.peak_mb for run in runs.values()),
-                sum(run.cpu_seconds for run in runs.values()))
-    return whole, runs
-
+    output: list[str] = []
+    run = _finish(_start(project, "mkdocs.yml", dest, {}, quiet=False), started, "mkdocs.yml", output)
+    found = CONVERSION_LOG.search(output[0])
+    if not found:
+        raise RuntimeError("构建日志里没有繁体版的转换记录（hooks/editions.py）")
+    return run, float(found.group("seconds"))
 
 
 def plain_project(project: Path, markdown: Path, dest: Path) -> Path:
@@ -487,7 +493,7 @@ def prepare(project: Path) -> None:
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
             log=print, on_result=None) -> dict:
-    """Build the generated project: both editions at once from a cold QR cache (as a fresh checkout
+    """Build the generated project: both editions in one build from a cold QR cache (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
     project = generate_project(methods, work / "project", seed=seed, page_fraction=page_fraction)
@@ -496,11 +502,13 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     record = "methods/sanbu-tiaojie/"
     load: dict[str, list[float]] = {"both": _load_average()}
 
-    log(f"[{methods}] 两个版本并行构建（二维码缓存为空）……（负载 {load['both']}）")
-    whole, runs = build_editions_in_parallel(project, work / "both")
-    editions = {lang: {"build_seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
-                       "peak_memory_mb": round(run.peak_mb),
-                       **site_figures(work / "both" / lang, record)} for lang, run in runs.items()}
+    log(f"[{methods}] 一次构建两个版本（二维码缓存为空）……（负载 {load['both']}）")
+    whole, conversion = build_both_editions(project, work / "both")
+    # One process makes both: its memory and CPU are the whole's; its time splits at the conversion.
+    editions = {lang: {"build_seconds": round(seconds, 2), "cpu_seconds": round(whole.cpu_seconds, 2),
+                       "peak_memory_mb": round(whole.peak_mb), **site_figures(folder, record)}
+                for lang, seconds, folder in (("zh-Hans", whole.seconds - conversion, work / "both"),
+                                              ("zh-Hant", conversion, work / "both" / "zh-Hant"))}
     log(f"[{methods}] 两版 {whole.seconds:.1f} s，{whole.peak_mb:.0f} MB，每版 {editions['zh-Hans']['pages']} 页")
     simplified = plain = None
 
@@ -521,6 +529,9 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
             "plain_build_seconds": round(plain.seconds, 2) if plain else None,
             "plain_peak_memory_mb": round(plain.peak_mb) if plain else None,
             "overhead_ratio": round(simplified.seconds / plain.seconds, 2) if simplified and plain else None,
+            # Both editions (one build, caches cold) against one edition: ours alone, and plain Material.
+            "editions_ratio": round(whole.seconds / simplified.seconds, 2) if simplified else None,
+            "editions_plain_ratio": round(whole.seconds / plain.seconds, 2) if plain else None,
             "build_cpu_seconds": round(whole.cpu_seconds, 2),
             "simplified_cpu_seconds": round(simplified.cpu_seconds, 2) if simplified else None,
             "plain_cpu_seconds": round(plain.cpu_seconds, 2) if plain else None,
@@ -541,7 +552,8 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     if not both_only:
         load["simplified"] = _load_average()
         log(f"[{methods}] 简体版单独构建（缓存已有）……（负载 {load['simplified']}）")
-        simplified = build(project, "mkdocs.yml", work / "alone", {"KB_BENCH_DUMP": str(dump)})
+        with simplified_only_config(project) as config:
+            simplified = build(project, config, work / "alone", {"KB_BENCH_DUMP": str(dump)})
         log(f"[{methods}] 简体版 {simplified.seconds:.1f} s，{simplified.peak_mb:.0f} MB")
         load["plain"] = _load_average()
         log(f"[{methods}] 同一 Markdown 用原样 Material 构建……（负载 {load['plain']}）")
@@ -615,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="把生成的项目和构建结果留在 DIR（默认用完即删）")
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help="只把生成的项目写到 DIR，不构建")
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
-    parser.add_argument("--both-only", action="store_true", help="只测两版并行构建（不单独构建简体版，不比较原样 Material）")
+    parser.add_argument("--both-only", action="store_true", help="只测两版的一次构建（不单独构建简体版，不比较原样 Material）")
     parser.add_argument("--serve-edit", metavar="PAGE", help="改为测量 mkdocs serve：修改 docs/PAGE 后多久看到新页面")
     parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：像 make serve 那样 mkdocs serve --dirty 加 KB_LIVE_EDIT=1")
     parser.add_argument("--seed", type=int, default=0)

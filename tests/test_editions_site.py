@@ -226,3 +226,30 @@ def test_traditional_search_index_finds_both_scripts(both: tuple[Path, Path]) ->
         # a Simplified query matches the Traditional title (quotation marks are not searched)
         assert fold(hant[location]["t"].translate(simplified_quotes)) == fold(before["t"])
     assert any(re.search("[調區書]", d["t"]) for d in hant.values())
+
+
+def test_traditional_handouts_print_and_encode_their_own_address(both: tuple[Path, Path], site_pages: ParsedPages) -> None:
+    """A printed Traditional page names, and its QR code opens, the Traditional page; the web
+    editor, which only the Simplified edition has, stays linked where it is."""
+    root, traditional = both
+    method = next(iter(load_or_raise(ROOT / "data").methods))
+    address = f"{SITE_URL}{HANT}/methods/{method}/"
+    page = site_pages(traditional / f"methods/{method}/index.html")
+    codes = page.select("svg.kb-qr-code")
+    assert codes and all(code["aria-label"].endswith(address) for code in codes)
+    hans_code = site_pages(root / f"methods/{method}/index.html").select_one("svg.kb-qr-code")
+    assert str(codes[0].select_one("path[stroke]")) != str(hans_code.select_one("path[stroke]"))  # drawn for its address
+    assert address in page.select_one(".kb-print-footer").get_text()
+    printed = [a["data-print"] for a in page.select("a[data-print]") if a["data-print"].startswith(SITE_URL)]
+    assert printed and all(p.startswith(f"{SITE_URL}{HANT}/") for p in printed), printed
+    editor = [a["href"] for a in site_pages(traditional / "editing/index.html").select("a[href$='admin/']")]
+    assert editor == [f"{SITE_URL}admin/"] and (root / "admin/index.html").is_file()
+
+
+def test_short_links_of_the_traditional_edition_lead_to_its_pages(both: tuple[Path, Path]) -> None:
+    _, traditional = both
+    kb = load_or_raise(ROOT / "data")
+    for prefix, kind, record in (("m", "methods", next(iter(kb.methods))), ("s", "studios", next(iter(kb.studios)))):
+        stub = traditional / prefix / record / "index.html"
+        target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', stub.read_text(encoding="utf-8")).group(1)
+        assert Path(os.path.normpath(stub.parent / target)) == traditional / kind / record, (stub, target)

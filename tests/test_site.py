@@ -146,6 +146,8 @@ def synthetic_project(root: Path, methods: int) -> Path:
     for number in range(methods):
         records[f"methods/m{number:05d}.yml"] = {**VALID["methods/demo-method.yml"], "id": f"m{number:05d}", "name": f"工作法{number:05d}"}
     write_records(root, records)
+    for name in ("glossary.yml", "vocabulary-zh-Hant.yml"):  # the one build writes the Traditional edition too
+        shutil.copy(ROOT / "data" / name, root / "data" / name)
     for kind in ("methods", "studios"):
         (root / "docs" / kind / "index.md").write_text((ROOT / "docs" / kind / "index.md").read_text(encoding="utf-8"), encoding="utf-8")
     (root / "docs/index.md").write_text("# 首页\n\n{{ site_figures() }}\n", encoding="utf-8")  # features real methods
