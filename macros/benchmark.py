@@ -32,18 +32,19 @@ def _or_dash(value: float | None, pattern: str) -> str:
 COLUMNS: tuple[tuple[str, Callable[[dict], str]], ...] = (
     ("工作法", lambda r: f"{r['methods']:,}"),
     ("页面（每版）", lambda r: f"{r['pages']:,}"),
-    ("两版并行构建", lambda r: f"{r['build_seconds']:.0f} 秒"),
+    ("两版构建", lambda r: f"{r['build_seconds']:.0f} 秒"),
     ("其中简体版", lambda r: f"{r['editions']['zh-Hans']['build_seconds']:.0f} 秒"),
     ("其中繁体版", lambda r: f"{r['editions']['zh-Hant']['build_seconds']:.0f} 秒"),
     ("两版 CPU 时间", lambda r: _or_dash(r.get("build_cpu_seconds"), "{:.0f} 秒")),
     ("峰值内存（两版）", lambda r: f"{r['peak_memory_mb']:,} MB"),
-    ("页/秒（并行中的简体版）", lambda r: f"{r['pages_per_second']:.1f}"),
+    ("页/秒（其中简体版）", lambda r: f"{r['pages_per_second']:.1f}"),
     ("简体版单独（缓存已有）", lambda r: _or_dash(r["simplified_build_seconds"], "{:.0f} 秒")),
     ("同一 Markdown 用原样 Material", lambda r: _or_dash(r["plain_build_seconds"], "{:.0f} 秒")),
     ("倍数", lambda r: _or_dash(r["overhead_ratio"], "{:.2f}")),
     ("简体版单独 CPU 时间", lambda r: _or_dash(r.get("simplified_cpu_seconds"), "{:.1f} 秒")),
     ("原样 Material CPU 时间", lambda r: _or_dash(r.get("plain_cpu_seconds"), "{:.1f} 秒")),
     ("倍数（CPU 时间）", lambda r: _or_dash(r.get("overhead_ratio_cpu"), "{:.2f}")),
+    ("两版 / 原样 Material", lambda r: _or_dash(r.get("editions_plain_ratio"), "{:.2f}")),
     ("网站（简体版）", lambda r: _mb(r["site_bytes"])),
     ("搜索索引", lambda r: _mb(r["search_index_bytes"])),
     ("搜索索引 gzip", lambda r: _mb(r["search_index_bytes_gzip"])),
@@ -64,7 +65,7 @@ def table(runs: list[dict]) -> str:
     return "\n".join(rows)
 
 
-STAGES = {"both": "两版并行", "simplified": "简体版单独", "plain": "原样 Material", "after": "结束时"}
+STAGES = {"both": "两版", "simplified": "简体版单独", "plain": "原样 Material", "after": "结束时"}
 
 
 def conditions(runs: list[dict]) -> str:
