@@ -39,6 +39,7 @@ import shutil
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -230,8 +231,8 @@ class Report:
     seconds: float = 0.0
 
 
-# Files per task of a worker: small enough to share the work evenly, large enough to cost little.
-_CHUNK = 64
+# Files a process takes at a time: small enough that the processes finish together, large enough to cost little.
+_CHUNK = 16
 
 
 def convert_site(site: Path, converter: Converter, addresses: Addresses, text_files: Collection[str], *,
@@ -242,8 +243,9 @@ def convert_site(site: Path, converter: Converter, addresses: Addresses, text_fi
     ``text_files``: paths (relative to ``site``) of the scripts, styles and data whose words are
     converted. ``index(folder, pages)`` builds the edition's own search index from the source
     index's pages converted; without it the source's ``search/kb/`` is left out. With more than
-    one worker (default: one per CPU) the index is built in a forked process while the files are
-    converted, by this process or, with more than two workers, by forked ones.
+    one worker (default: one per CPU) the index is built in a forked process while this one
+    converts files; that process then converts files too, as do any others forked (every process
+    takes the files left, a few at a time, so all finish together).
     """
     global _job
     started = time.perf_counter()
@@ -264,30 +266,59 @@ def convert_site(site: Path, converter: Converter, addresses: Addresses, text_fi
 
 def _convert(names: list[str], workers: int, index: Callable[[Path, list[Page]], None] | None,
              out: Path, pages: list[Page]) -> int:
-    """The files converted and the index built by up to ``workers`` processes: the index in a forked
-    one, the files in this one or, with more workers, in forked ones; the number of pages."""
+    """The files converted and the index built by up to ``workers`` processes, the number of pages:
+    the index in a forked process, which then converts files too; the files in chunks that each
+    process (this one and the forked ones) takes in turn until none is left, so they finish together."""
     if workers == 1:
         if index and pages:
             index(out, pages)
         return _convert_files(names)
     context = multiprocessing.get_context("fork")
+    taken = context.Value("l", 0)      # the files handed out so far
+    converted = context.Value("l", 0)  # pages converted by the forked processes
+    indexed = context.Value("b", 0)    # the index was written
+    indexing = bool(index and pages)
     # Forked children share the build's memory until they write to it; the collector would write
     # to every object it visits, so what exists now is kept out of its sight.
     gc.freeze()
     try:
-        indexer = context.Process(target=index, args=(out, pages)) if index and pages else None
-        if indexer:
-            indexer.start()
-        converters = workers - 1 if indexer else workers
-        if converters == 1:
-            converted = _convert_files(names)
-        else:
-            with context.Pool(converters) as pool:
-                converted = sum(pool.map(_convert_files, [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]))
-        if indexer:
-            indexer.join()
-            if indexer.exitcode:
-                raise RuntimeError(f"繁体版的搜索索引没有写成（进程退出码 {indexer.exitcode}），见上面的错误信息")
+        children = [context.Process(target=_work, args=(names, taken, converted, (index, out, pages, indexed)
+                                                        if indexing and number == 0 else None))
+                    for number in range(workers - 1)]
+        for child in children:
+            child.start()
+        pages_here = _take_chunks(names, taken)
+        for child in children:
+            child.join()
+        if indexing and not indexed.value:
+            raise RuntimeError(f"繁体版的搜索索引没有写成（进程退出码 {children[0].exitcode}），见上面的错误信息")
+        failed = [child.exitcode for child in children if child.exitcode]
+        if failed:
+            raise RuntimeError(f"繁体版有文件没有转换成（进程退出码 {failed[0]}），见上面的错误信息")
     finally:
         gc.unfreeze()
-    return converted
+    return pages_here + converted.value
+
+
+def _take_chunks(names: list[str], taken: Synchronized[int]) -> int:
+    """Convert chunks of ``names`` taken in turn with the other processes; the number of pages."""
+    pages = 0
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + _CHUNK
+        if start >= len(names):
+            return pages
+        pages += _convert_files(names[start:start + _CHUNK])
+
+
+def _work(names: list[str], taken: Synchronized[int], converted: Synchronized[int],
+          indexing: tuple[Callable[[Path, list[Page]], None], Path, list[Page], Synchronized[int]] | None) -> None:
+    """A forked process: the index first if it is given, then its share of the files."""
+    if indexing:
+        index, out, pages, indexed = indexing
+        index(out, pages)
+        indexed.value = 1
+    pages_here = _take_chunks(names, taken)
+    with converted.get_lock():
+        converted.value += pages_here

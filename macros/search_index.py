@@ -410,12 +410,17 @@ class WordCache:
     memory. The file's name carries a digest of the user dictionary and jieba's version, so a
     changed lexicon starts afresh; a save keeps only the pages of this build, so the file does
     not grow with old versions of pages. ``path=None``: nothing is read or written.
+
+    ``shared``: words already found in this process for another edition of the same lexicon. The
+    keys are folded text, so a page that reads the same in both editions once folded (most do) is
+    segmented once; each edition still saves its own file (a build of one edition keeps the other's).
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, shared: Mapping[str, str] | None = None) -> None:
         self.path = path
         self.known: dict[str, str] = {}
         self.used: dict[str, str] = {}
+        self.shared = shared or {}  # words found for another edition's index in this process
         if path is not None and path.is_file():
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -429,10 +434,12 @@ class WordCache:
         return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
 
     def knows(self, key: str) -> bool:
-        """Whether the words of ``key`` are at hand (put in this build, or kept from an earlier one)."""
+        """Whether the words of ``key`` are at hand (put in this build, kept from an earlier one or shared)."""
         if key not in self.used:
             words = self.known.get(key)
             if not isinstance(words, str):
+                words = self.shared.get(key)
+            if words is None:
                 return False
             self.used[key] = words  # kept from an earlier build: saved again with this one
         return True
@@ -695,20 +702,48 @@ def suggestions(kb: KnowledgeBase, pages: Iterable[Page], roles: Mapping[str, Ro
     return found
 
 
+@dataclass(frozen=True)
+class SiteInputs:
+    """What the index derives from the data and OpenCC's tables: the same for every edition of a build."""
+
+    entries: list[Entry]
+    char_map: dict[str, str]
+    fold: Callable[[str], str]
+    roles: dict[str, Role]
+    segment: Callable[[str], Iterable[str]]
+    words: dict[str, str] = field(default_factory=dict)  # jieba's words found so far, by WordCache key
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> SiteInputs:
+        entries = lexicon(kb)
+        char_map = t2s_char_map()
+        return cls(entries, char_map, make_fold(char_map), page_roles(kb), jieba_search_cut(entries))
+
+
+_inputs: list[tuple[KnowledgeBase, SiteInputs]] = []  # the last knowledge base's inputs
+
+
+def site_inputs(kb: KnowledgeBase) -> SiteInputs:
+    """The :class:`SiteInputs` of ``kb``, made once for every edition's index of a build (a
+    knowledge base that changed, as ``load_project`` loads it again, gets new ones)."""
+    if not _inputs or _inputs[0][0] is not kb:
+        _inputs[:] = [(kb, SiteInputs.of(kb))]
+    return _inputs[0][1]
+
+
 def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | None = None, edition: str = "zh-Hans",
                      write: Callable[[str, str], None] | None = None) -> Index:
-    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables; jieba's
-    words kept in a :class:`WordCache` under ``cache_dir`` for ``edition`` (none without it)."""
-    entries = lexicon(kb)
-    char_map = t2s_char_map()
-    fold = make_fold(char_map)
-    roles = page_roles(kb)
+    """Everything :func:`build_index` needs, derived from the data and OpenCC's tables (once for
+    all editions: :func:`site_inputs`); jieba's words kept in a :class:`WordCache` under
+    ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes."""
+    inputs = site_inputs(kb)
+    entries, fold, roles, segment = inputs.entries, inputs.fold, inputs.roles, inputs.segment
     pages = ranked_pages(pages, roles)
-    segment = jieba_search_cut(entries)
-    cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None)
+    cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None, inputs.words)
     offered = suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))
     terms = all_page_terms(pages, entries, fold, segment, cache)
-    index = build_index(pages, entries, fold, char_map, terms, roles, offered, write,
+    index = build_index(pages, entries, fold, inputs.char_map, terms, roles, offered, write,
                         lambda word: cache.memo("pinyin", word, pinyin_keys))
     cache.save()
+    inputs.words.update(cache.used)
     return index

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from macros import convert_edition
 from macros.convert_edition import Addresses, convert_page, convert_site, convert_sitemap, readdress
 from macros.editions import Converter, Edition, Glossary
 from macros.handout import qr_svg
@@ -101,7 +102,7 @@ def test_the_sitemap_lists_the_editions_addresses_with_the_same_pairs() -> None:
     assert convert_sitemap(source, ADDRESSES) == source.replace(f"<loc>{ROOT_URL}", f"<loc>{ROOT_URL}zh-Hant/")
 
 
-def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path) -> None:
+def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path, monkeypatch) -> None:
     site = tmp_path / "site"
     files = {
         "index.html": page('<article class="md-content__inner"><h1>数据</h1><p>于丽华说“好”</p></article>',
@@ -143,11 +144,13 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
     assert report.pages == 2 and report.indexed == 1
     assert (site / "index.html").read_text(encoding="utf-8") == files["index.html"]  # the source is left as it was
     one_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}
-    # again, with the index in a forked process, then the files in forked ones too: the same
-    # edition, the old one replaced, not nested
+    # again, with the index in a forked process, then the files in forked ones too, a file at a
+    # time so that every process takes some: the same edition, the old one replaced, not nested
+    monkeypatch.setattr(convert_edition, "_CHUNK", 1)
     for workers in (2, 3):
-        convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=workers)
+        again = convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=workers)
         assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == one_process, workers
+        assert again.pages == report.pages, workers  # the pages each process converted, counted once
 
 
 def test_an_index_that_fails_in_its_own_process_stops_the_conversion(converter: Converter, tmp_path: Path) -> None:

@@ -247,3 +247,36 @@ def test_pages_segmented_in_worker_processes_get_the_same_terms(entries, monkeyp
 
 def test_every_kind_with_pages_is_suggested_once() -> None:
     assert sorted(si.SUGGESTED_KINDS) == sorted(sitemap.PAGED_KINDS)
+
+
+def test_the_second_edition_segments_only_the_pages_that_fold_to_other_text(entries, fold, tmp_path: Path) -> None:
+    """jieba's words are kept by the folded text, so a Traditional page that folds to its Simplified
+    twin's text takes the twin's words; only a page the vocabulary reworded is segmented again."""
+    simplified = [si.Page("a/", "三步调解法", "魁星社区的走动式工作法"), si.Page("b/", "数据", "搜索数据")]
+    traditional = [si.Page("a/", "三步調解法", "魁星社區的走動式工作法"), si.Page("b/", "資料", "搜尋資料")]
+    cut = si.jieba_search_cut(entries)
+    segmented: list[str] = []
+
+    def counting_cut(text: str) -> list[str]:
+        segmented.append(text)
+        return list(cut(text))
+
+    first = si.WordCache(tmp_path / "words-zh-Hans.json")
+    list(si.all_page_terms(simplified, entries, fold, counting_cut, first, workers=1))
+    first.save()
+    segmented.clear()
+    second = si.WordCache(tmp_path / "words-zh-Hant.json", first.used)
+    shared = list(si.all_page_terms(traditional, entries, fold, counting_cut, second, workers=1))
+    assert segmented == ["资料\n搜寻资料"]  # 資料 folds to 资料, not 数据
+    assert shared == list(si.all_page_terms(traditional, entries, fold, cut, workers=1))
+    second.save()
+    # each edition's file keeps all of its own pages' words: a later build of it alone finds them all
+    assert set(json.loads((tmp_path / "words-zh-Hant.json").read_text(encoding="utf-8"))) == set(second.used)
+    assert len(second.used) == len(traditional)
+
+
+def test_the_editions_of_one_knowledge_base_share_its_derived_inputs() -> None:
+    inputs = si.site_inputs(KB)
+    assert si.site_inputs(KB) is inputs
+    reloaded = load_or_raise(ROOT / "data")  # what load_project returns after a record changed
+    assert si.site_inputs(reloaded) is not inputs and si.site_inputs(reloaded).entries == inputs.entries
