@@ -52,7 +52,7 @@ from scripts.bench_editions import simplified_only_config
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
-COPIED = ("mkdocs.yml", "overrides", "hooks", "macros", "docs", "data")
+COPIED = ("mkdocs.yml", "overrides", "hooks", "macros", "docs", "data", "licenses")
 
 # Real provinces with real prefecture-level cities and districts; municipalities have no city level.
 PLACES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
