@@ -47,6 +47,8 @@ def on_files(files, config, **kwargs):
     if not QR_ENCODER.is_file():
         raise PluginError("training_pages：找不到 node_modules/qrcode-generator，请先运行 make setup（其中的 npm ci 安装组课页画二维码用的脚本）")
     files.append(File.generated(config, training.QR_ENCODER_SCRIPT, abs_src_path=str(QR_ENCODER)))
+    if not QR_ENCODER_LICENSE.is_file():
+        raise PluginError(f"training_pages：找不到 {QR_ENCODER_LICENSE.name}（licenses/ 里 qrcode-generator 的许可证，随脚本一同发布）")
     files.append(File.generated(config, f"{training.QR_ENCODER_SCRIPT}.LICENSE.txt", abs_src_path=str(QR_ENCODER_LICENSE)))
     log.info("组课数据：%d 个工作法，%d 个示范点", len(kb.methods), len(kb.sites))
     return files

@@ -62,6 +62,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     if not (BUNDLE / "decap-cms.js").is_file():
         raise PluginError("web_editor：找不到 node_modules/decap-cms，请先运行 make setup（其中的 npm ci 安装在线编辑器）")
+    if not DECAP_LICENSE.is_file():
+        raise PluginError("web_editor：找不到 licenses/decap-cms.txt（在线编辑器脚本的许可证，随脚本一同发布）")
     settings = config.extra.get("web_editor") or {}
     admin = Path(config.site_dir) / "admin"
     admin.mkdir(parents=True, exist_ok=True)
