@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, serious_accessibility_problems
+from tests.conftest import ROOT, open_settled, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def listed(page) -> list[str]:
 def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> None:
     assert len(EXPECTED) > facets.PAGE_SIZE // 4  # enough records for the check to mean something
     page = browser.new_page()
-    page.goto(site_url + "methods/", wait_until="networkidle")
+    open_settled(page, site_url + "methods/")
     page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
     page.locator('.kb-facet[data-facet=theme] summary').click()
     page.locator('.kb-facet[data-facet=theme] a', has_text=THEME).click()
@@ -56,7 +56,7 @@ def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> No
     names = page.locator(".kb-listing ol.kb-items a.kb-item-name").all_inner_texts()
     assert names == EXPECTED[: facets.PAGE_SIZE]
     shared = browser.new_page()
-    shared.goto(page.url, wait_until="networkidle")
+    open_settled(shared, page.url)
     shared.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
     assert shared.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
     assert listed(shared) == EXPECTED
@@ -70,7 +70,7 @@ def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme:
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []
     for path in PAGES:
-        page.goto(site_url + path, wait_until="networkidle")
+        open_settled(page, site_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             problems.append(f"/{path} scrolls {overflow}px sideways")

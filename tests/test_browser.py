@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_settled
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:
 def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:
     method = next(m for m in KB.methods.values() if len(m.steps) >= 2)
     page = browser.new_page()
-    page.goto(f"{site_url}methods/{method.id}/#step-2", wait_until="networkidle")
+    open_settled(page, f"{site_url}methods/{method.id}/#step-2")
     step = page.locator("#step-2")
     assert method.steps[1].name in step.inner_text()
     assert step.is_visible()
@@ -40,7 +40,7 @@ def test_step_anchor_lands_on_the_step(browser, site_url: str) -> None:
 
 def test_colour_scheme_toggle_switches_to_dark(browser, site_url: str) -> None:
     page = browser.new_page(color_scheme="light")
-    page.goto(site_url, wait_until="networkidle")
+    open_settled(page, site_url)
     assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
     page.locator("label[for='__palette_1']").click()
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"

@@ -8,7 +8,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from macros.editions import edition_converter
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_settled
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def switch_to(page, lang: str) -> None:
 def test_switch_leads_to_the_same_page_in_the_other_edition_and_back(browser, editions_url: str) -> None:
     method = next(iter(KB.methods.values()))
     page = browser.new_page()
-    page.goto(f"{editions_url}methods/{method.id}/", wait_until="networkidle")
+    open_settled(page, f"{editions_url}methods/{method.id}/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     switch_to(page, "zh-Hant")
     page.wait_for_url(f"{editions_url}zh-Hant/methods/{method.id}/")
@@ -44,7 +44,7 @@ def test_search_in_the_traditional_edition_finds_pages(browser, editions_url: st
     method = next(m for m in KB.methods.values() if CONVERTER.convert(m.name) != m.name)
     query = CONVERTER.convert(method.name) if script == "traditional" else method.name
     page = browser.new_page()
-    page.goto(f"{editions_url}zh-Hant/", wait_until="networkidle")
+    open_settled(page, f"{editions_url}zh-Hant/")
     box = page.locator("input.md-search__input")
     box.click()
     result = page.locator(f".md-search-result__item a[href*='methods/{method.id}/']").first

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, serious_accessibility_problems
+from tests.conftest import ROOT, open_settled, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_record_pages_do_not_scroll_sideways_at_390_px(browser, site_url: str, s
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []
     for path in RECORD_PAGES:
-        page.goto(site_url + path, wait_until="networkidle")
+        open_settled(page, site_url + path)
         assert page.locator(".kb-qr svg").is_visible()  # the QR block is shown on screen and must fit too
         found = page.evaluate(OVERFLOW)
         if found["scroll"] > found["width"] or found["wide"]:
@@ -50,7 +50,7 @@ def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, sc
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     problems = []
     for path in RECORD_PAGES:
-        page.goto(site_url + path, wait_until="networkidle")
+        open_settled(page, site_url + path)
         assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
         problems += serious_accessibility_problems(axe, page, path)
     page.close()
@@ -59,9 +59,9 @@ def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, sc
 
 def test_an_old_positional_anchor_lands_on_its_named_section(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{site_url}methods/zoudongshi-gongzuofa/", wait_until="networkidle")
+    open_settled(page, f"{site_url}methods/zoudongshi-gongzuofa/")
     alias = page.locator("#cases .kb-anchor-alias").get_attribute("id")
-    page.goto(f"{site_url}methods/zoudongshi-gongzuofa/#{alias}", wait_until="networkidle")
+    open_settled(page, f"{site_url}methods/zoudongshi-gongzuofa/#{alias}")
     # Material's instant navigation scrolls to a same-page fragment itself: let the scroll settle.
     page.wait_for_function("document.getElementById('cases').getBoundingClientRect().top >= "
                            "document.querySelector('.md-header').getBoundingClientRect().bottom", timeout=5000)

@@ -14,7 +14,7 @@ from mkdocs.config import load_config
 
 from macros import handout
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, serious_accessibility_problems
+from tests.conftest import ROOT, open_settled, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def decode_qr(page, selector: str) -> str:
 def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 800})
     for kind, record_id in (("methods", METHOD.id), ("studios", STUDIO.id)):
-        page.goto(f"{site_url}{kind}/{record_id}/", wait_until="networkidle")
+        open_settled(page, f"{site_url}{kind}/{record_id}/")
         assert page.locator(".kb-qr svg").is_visible()  # in plain sight, not folded away
         assert "引用此版本" not in page.locator("article").inner_text()
         assert decode_qr(page, ".kb-qr svg") == f"{SITE_URL}{kind}/{record_id}/"
@@ -61,17 +61,17 @@ def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:
 
 def test_short_link_and_anchor_lead_to_the_step(browser, site_url: str) -> None:
     page = browser.new_page()
-    page.goto(f"{site_url}m/{METHOD.id}/#step-2", wait_until="networkidle")
-    assert page.url == f"{site_url}methods/{METHOD.id}/#step-2"
+    page.goto(f"{site_url}m/{METHOD.id}/#step-2", wait_until="load")
+    page.wait_for_url(f"{site_url}methods/{METHOD.id}/#step-2")
     assert METHOD.steps[1].name in page.locator("#step-2").inner_text()
-    page.goto(f"{site_url}s/{STUDIO.id}/", wait_until="networkidle")
-    assert page.url == f"{site_url}studios/{STUDIO.id}/"
+    page.goto(f"{site_url}s/{STUDIO.id}/", wait_until="load")
+    page.wait_for_url(f"{site_url}studios/{STUDIO.id}/")
     page.close()
 
 
 def print_to_pdf(page, url: str, pdf: Path) -> tuple[Path, str]:
     """Print ``url`` as Chromium would to paper; return the PDF and what pdfinfo says of it."""
-    page.goto(url, wait_until="networkidle")
+    open_settled(page, url)
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     return pdf, subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
 
@@ -124,7 +124,7 @@ def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, s
     page = browser.new_page(color_scheme=scheme)
     problems = []
     for path in PAGE_TYPES:
-        page.goto(site_url + path, wait_until="networkidle")
+        open_settled(page, site_url + path)
         expected = "slate" if scheme == "dark" else "default"
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected
         problems += serious_accessibility_problems(axe, page, path)

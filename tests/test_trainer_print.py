@@ -14,6 +14,7 @@ import pytest
 import zxingcpp
 
 from macros import handout
+from tests.conftest import open_settled
 from tests.pages import ParsedPages
 from tests.test_trainer_browser import KB, SHORT_HOST, SITE_URL, print_to_pdf
 
@@ -141,7 +142,7 @@ def test_a_two_hour_session_from_three_methods_is_shared_and_printed_as_one_pack
     shared, plan = page.url, plan_rows(page)
     assert f"methods={','.join(chosen)}" in shared and "minutes=120" in shared and f"sites={visited}" in shared
     again = browser.new_page()
-    again.goto(shared, wait_until="networkidle")
+    open_settled(again, shared)
     assert plan_rows(again) == plan  # the address alone rebuilds the same plan
     assert again.locator('input[name="methods"]:checked').evaluate_all("inputs => inputs.map(i => i.value)") == chosen
     again.close()
