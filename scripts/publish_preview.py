@@ -140,6 +140,24 @@ def _shown(relative: str) -> str:
     return "".join(char if char.isprintable() else "?" for char in relative)[:160]
 
 
+def _refusal(site: Path, path: Path, is_folder: bool) -> str | None:
+    """Why one entry of an artefact may not be published, in one Chinese sentence; None if it may."""
+    shown = _shown(path.relative_to(site).as_posix())
+    if path.is_symlink():
+        return f"符号链接：{shown}"
+    if path.name.startswith("."):
+        return f"以点开头的文件夹（如 .git，会被 git 当作仓库）：{shown}/" if is_folder else f"以点开头的文件：{shown}"
+    if is_folder:
+        return f"网页编辑器不随预览发布：{shown}/" if path.parent == site and path.name == EDITOR_FOLDER else None
+    if not path.is_file():
+        return f"不是普通文件：{shown}"
+    if path.suffix.lower() not in ALLOWED_SUFFIXES:
+        return f"文件类型 {_shown(path.suffix) or '（无后缀）'} 不是网站的文件类型：{shown}"
+    if path.name != _shown(path.name):
+        return f"文件名含控制字符：{shown}"
+    return None
+
+
 def artefact_problems(site: Path) -> list[str]:
     """Every reason the site folder of an artefact may not be published, one Chinese sentence each.
 
@@ -151,37 +169,24 @@ def artefact_problems(site: Path) -> list[str]:
         here = Path(folder)
         kept = []
         for name in sorted(dirs):
-            path = here / name
-            shown = _shown(path.relative_to(site).as_posix())
-            if path.is_symlink():
-                problems.append(f"符号链接：{shown}")
-            elif name.startswith("."):
-                problems.append(f"以点开头的文件夹（如 .git，会被 git 当作仓库）：{shown}/")
-            elif here == site and name == EDITOR_FOLDER:
-                problems.append(f"网页编辑器不随预览发布：{shown}/")
+            problem = _refusal(site, here / name, is_folder=True)
+            if problem:
+                problems.append(problem)
             else:
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(names):
             path = here / name
-            shown = _shown(path.relative_to(site).as_posix())
-            if path.is_symlink():
-                problems.append(f"符号链接：{shown}")
-            elif name.startswith("."):
-                problems.append(f"以点开头的文件：{shown}")
-            elif not path.is_file():
-                problems.append(f"不是普通文件：{shown}")
-            elif path.suffix.lower() not in ALLOWED_SUFFIXES:
-                problems.append(f"文件类型 {_shown(path.suffix) or '（无后缀）'} 不是网站的文件类型：{shown}")
-            elif name != _shown(name):
-                problems.append(f"文件名含控制字符：{shown}")
-            else:
-                files += 1
-                total += path.stat().st_size
-                if path.suffix.lower() == ".html":
-                    text = path.read_bytes()
-                    if not _HEAD.search(text) or not _BODY.search(text):
-                        problems.append(f"网页缺少 <head> 或 <body>，无法加上预览标记：{shown}")
+            problem = _refusal(site, path, is_folder=False)
+            if problem:
+                problems.append(problem)
+                continue
+            files += 1
+            total += path.stat().st_size
+            if path.suffix.lower() == ".html":
+                text = path.read_bytes()
+                if not _HEAD.search(text) or not _BODY.search(text):
+                    problems.append(f"网页缺少 <head> 或 <body>，无法加上预览标记：{_shown(path.relative_to(site).as_posix())}")
     if not (site / "index.html").is_file() or (site / "index.html").is_symlink():
         problems.append("没有网站首页 index.html")
     if files > MAX_FILES:
