@@ -20,6 +20,7 @@ they are cut out of both sides before comparing.
 
     python -m scripts.copy_check            # figures, and every copied run
     python -m scripts.copy_check --paraphrases   # the close paraphrases too
+    python -m scripts.copy_check --close         # every shared run of 12–19 characters too
 
 Exit status 1 when a run of 20 or more remains. tests/test_copying.py runs
 the same check.
@@ -286,6 +287,7 @@ class SentenceIndex:
 @dataclass
 class Report:
     copied: list[Run]                     # runs of FAIL_RUN or more
+    close: list[Run]                      # runs of REPORT_RUN up to FAIL_RUN - 1: close paraphrase
     characters_in_runs: int               # characters in runs of REPORT_RUN or more
     characters: int                       # all CJK characters of our text
     paraphrases: list[tuple[Passage, str, str, float]]  # ours, source sentence, source file, share
@@ -293,6 +295,7 @@ class Report:
     def summary(self) -> str:
         share = self.characters_in_runs / self.characters if self.characters else 0.0
         return (f"与来源文章共享 ≥{FAIL_RUN} 字的片段：{len(self.copied)} 处；"
+                f"{REPORT_RUN}–{FAIL_RUN - 1} 字的片段：{len(self.close)} 处；"
                 f"位于 ≥{REPORT_RUN} 字共享片段中的字：{self.characters_in_runs} / {self.characters}（{share:.1%}）；"
                 f"近似改写句（≥{PARAPHRASE_SHARE:.0%} 字按序相同）：{len(self.paraphrases)} 句")
 
@@ -305,6 +308,7 @@ def check(passages: Iterable[Passage], articles: dict[str, str], exemptions: lis
     line_origin = [number for number, text in enumerate(masked_articles) for _ in text.split("\n")]
     index = SentenceIndex([(s, number) for number, text in enumerate(masked_articles) for s in sentences(text)])
     copied: list[Run] = []
+    close: list[Run] = []
     paraphrases = []
     in_runs = total = 0
     for passage in passages:
@@ -313,14 +317,15 @@ def check(passages: Iterable[Passage], articles: dict[str, str], exemptions: lis
             runs, covered = shared_runs(part, automaton, REPORT_RUN)
             in_runs += covered
             total += len(cjk(part))
-            copied.extend(Run(passage, run, line_origin[source]) for run, source in runs if len(run) >= FAIL_RUN)
+            for run, source in runs:
+                (copied if len(run) >= FAIL_RUN else close).append(Run(passage, run, line_origin[source]))
         seen = set()
         for sentence in sentences(text):
             for source, origin, share in index.close(sentence):
                 if (sentence, source) not in seen:
                     seen.add((sentence, source))
                     paraphrases.append((passage, source, names[origin], share))
-    return Report(copied, in_runs, total, paraphrases)
+    return Report(copied, close, in_runs, total, paraphrases)
 
 
 def load_articles(sources: Path) -> dict[str, str]:
@@ -348,6 +353,7 @@ def check_project(root: Path = ROOT) -> Report:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="data/ 与 docs/ 中抄自来源文章的文字")
     parser.add_argument("--paraphrases", action="store_true", help="同时列出近似改写句")
+    parser.add_argument("--close", action="store_true", help=f"同时列出 {REPORT_RUN}–{FAIL_RUN - 1} 字的共享片段")
     args = parser.parse_args(argv)
     try:
         report = check_project()
@@ -357,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     names = sorted(path.name for path in (sources_dir() or Path()).glob("*.txt"))
     for run in report.copied:
         print(f"{run.passage.file}:{run.passage.line}  抄自 {names[run.source]}：{run.text}")
+    if args.close:
+        for run in report.close:
+            print(f"{run.passage.file}:{run.passage.line}  近似 {names[run.source]}：{run.text}")
     if args.paraphrases:
         for passage, source, name, share in report.paraphrases:
             print(f"{passage.file}:{passage.line}  近似 {name}（{share:.0%}）：{source}")
