@@ -287,11 +287,11 @@ def unknowns(method: Method, case: str) -> list[str]:
     """What the method's data and page do not say that a session would teach."""
     missing = []
     if not method.steps:
-        missing.append("它分哪几步")
+        missing.append("步骤")
     elif not all(step.detail for step in method.steps):
-        missing.append("“怎么做”里" + "".join(f"“{s.name}”" for s in method.steps if not s.detail) + "具体怎么做")
+        missing.append("步骤说明")
     if not case:
-        missing.append("用它办过的一件事（案例）")
+        missing.append("案例")
     return missing
 
 
@@ -515,6 +515,15 @@ def step_prompts(method: Method) -> list[str]:
             for n, step in enumerate(method.steps, start=1)]
 
 
+def _missing_detail(method: Method, item: str) -> str:
+    """What a missing item means for this method, in words a trainer can ask about."""
+    if item == "步骤":
+        return "它分哪几步、每一步由谁来做"
+    if item == "步骤说明":
+        return "".join(f"“{render.esc(s.name)}”" for s in method.steps if not s.detail) + "具体怎么做"
+    return "用它办过的一件事：谁、遇到什么、怎么做、结果如何"
+
+
 def ask_the_source(kb: KnowledgeBase, method: Method, page: str, missing: list[str]) -> str:
     """The block 已知与待问: what the sources say of the method, what they do not, whom to ask."""
     origin = method.origin
@@ -531,7 +540,7 @@ def ask_the_source(kb: KnowledgeBase, method: Method, page: str, missing: list[s
     return ("## 已知与待问 {#unknown}\n\n"
             "这一课不给来源没有的内容排时间。\n\n"
             "已经知道的\n:   " + "；".join(known) + "\n\n"
-            "来源没有写的\n:   " + "；".join(render.esc(m) for m in missing) + "\n\n"
+            "来源没有写的\n:   " + "；".join(_missing_detail(method, item) for item in missing) + "\n\n"
             "向谁问\n:   " + where + "\n")
 
 
