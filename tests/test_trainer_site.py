@@ -137,7 +137,7 @@ def test_training_plan_and_card_for_every_method(built_site: Path, site_pages: P
         plan = site_pages(built_site / f"training/{method.id}/index.html")
         assert plan.h1.get_text(strip=True).startswith(f"{method.name}：培训方案")
         assert "还没有" not in plan.article.get_text()  # a plan never tells the trainer what the page lacks
-        minutes = [int(re.search(r"(\d+) 分钟", row.select("td")[0].get_text()).group(1))
+        minutes = [int(re.search(r"(\d+) 分钟", row.select("td")[0].get_text(" ")).group(1))
                    for row in plan.find(id="agenda").find_next("table").select("tbody tr")]
         assert sum(minutes) in training.LENGTHS and f"{sum(minutes)} 分钟" in plan.select_one(".kb-plan-block").get_text()
         # Every exercise the page states is scheduled at its own time, or the plan says what it cut.
