@@ -59,4 +59,5 @@ def on_page_markdown(markdown, page, config, **kwargs):
     kind, _, name = page.file.src_uri.partition("/")
     method_id = name.removesuffix(".md")
     method = _kb.methods.get(method_id) if _kb and kind == "methods" else None
-    return markdown + training.method_links(_kb, method, config.repo_url) if _kb and method else markdown
+    links = training.method_links(_kb, method, config.repo_url, config.extra.get("feedback_email"), config.site_url or "") if _kb and method else ""
+    return markdown + links

@@ -96,7 +96,8 @@ def define_env(env) -> None:
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
         "editing_paths": lambda: editing.editing_paths(
-            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE")),
+            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE"),
+            env.conf["extra"].get("feedback_email")),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
         "benchmark_table": lambda: benchmark.benchmark_section(root),
     }
