@@ -56,6 +56,9 @@ SOURCES_VARIABLE = "KB_SOURCES_DIR"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+# Quotes are the article's own words on purpose (evidence in data/, cite() in pages): citations, not our prose.
+_EVIDENCE_QUOTE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
+_CITE_CALL = re.compile(r"\{\{\s*cite\((?:[^()\"]|\"[^\"]*\")*\)\s*\}\}")
 
 
 class ExemptionError(ValueError):
@@ -121,8 +124,11 @@ def project_passages(root: Path) -> Iterator[Passage]:
             continue
         relative = path.relative_to(root).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _CJK.search(line):
-                yield Passage(relative, number, line)
+            if _EVIDENCE_QUOTE.match(line):
+                continue
+            prose = _CITE_CALL.sub("\n", line)  # a line break: no run or sentence reaches across a citation
+            if _CJK.search(prose):
+                yield Passage(relative, number, prose)
 
 
 # --------------------------------------------------------------------------
