@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from macros.articles import fold_source
 from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
@@ -55,9 +56,10 @@ EXEMPTIONS_FILE = "data/copy-exemptions.yml"
 SOURCES_VARIABLE = "KB_SOURCES_DIR"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# 002 writes pinyin after characters, e.g. 社區(qū); a damaged one reads 張?bào)@制.
-_PINYIN = re.compile(r"[(?][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*\)|\?")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+# Quotes are the article's own words on purpose (evidence in data/, cite() in pages): citations, not our prose.
+_EVIDENCE_QUOTE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
+_CITE_CALL = re.compile(r"\{\{\s*cite\((?:[^()\"]|\"[^\"]*\")*\)\s*\}\}")
 
 
 class ExemptionError(ValueError):
@@ -74,13 +76,6 @@ class Passage:
     file: str
     line: int
     text: str
-
-
-def fold_source(text: str) -> str:
-    """An article as comparable Simplified text: pinyin annotations removed, t2s applied."""
-    import opencc
-
-    return opencc.OpenCC("t2s.json").convert(_PINYIN.sub("", text))
 
 
 def cjk(text: str) -> str:
@@ -130,8 +125,11 @@ def project_passages(root: Path) -> Iterator[Passage]:
             continue
         relative = path.relative_to(root).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _CJK.search(line):
-                yield Passage(relative, number, line)
+            if _EVIDENCE_QUOTE.match(line):
+                continue
+            prose = _CITE_CALL.sub("\n", line)  # a line break: no run or sentence reaches across a citation
+            if _CJK.search(prose):
+                yield Passage(relative, number, prose)
 
 
 # --------------------------------------------------------------------------
