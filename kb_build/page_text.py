@@ -1,4 +1,4 @@
-"""Escapes the front-matter text that the theme prints into HTML as it is.
+"""Stage page_text: escapes the front-matter text that the theme prints into HTML as it is.
 
 One job: Material writes ``page.meta.title``, ``description``, ``author`` and
 ``subtitle`` into the page (``<meta content="…">``, the header, the navigation)
@@ -7,26 +7,30 @@ page's front matter is written by contributors, so these values are escaped
 here, once, to HTML text like the titles MkDocs takes from a page's ``# heading``
 (overrides/main.html escapes ``<title>`` itself).
 
-Switch off: remove ``hooks/page_text.py`` from ``hooks:`` in mkdocs.yml (only
-if no page sets these keys).
+Switch off: ``page_text: false`` in the kb plugin's options (only if no page sets
+these keys).
 """
 
 from __future__ import annotations
 
-import logging
-
 from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-log = logging.getLogger("mkdocs.hooks.page_text")
+from kb_build.stage import Stage
 
 PRINTED_AS_HTML = ("title", "description", "author", "subtitle")
 
 
-def on_page_markdown(markdown, page, config, files):
-    for key in PRINTED_AS_HTML:
-        value = page.meta.get(key)
-        if value is not None and not isinstance(value, str):
-            value = str(value)
-        if value is not None:
-            page.meta[key] = str(escape(value))
-    return markdown
+class PageText(Stage):
+    name = "page_text"
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        for key in PRINTED_AS_HTML:
+            value = page.meta.get(key)
+            if value is not None and not isinstance(value, str):
+                value = str(value)
+            if value is not None:
+                page.meta[key] = str(escape(value))
+        return markdown

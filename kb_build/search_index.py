@@ -1,4 +1,4 @@
-"""Writes the site's Chinese search index (see macros/search_index.py) at build time.
+"""Stage search_index: writes the site's Chinese search index (see macros/search_index.py) at build time.
 
 Collects each page as written, then after the build writes the shard
 files to ``search/kb/`` and points Material's search box at our worker
@@ -9,55 +9,65 @@ search plugin is kept from collecting pages for its own index, and its
 jieba's words of each page are kept in ``.cache/search/`` between builds (see
 ``WordCache``), so a rebuild segments only the pages whose text changed.
 
-Switch it off with the environment variable ``KB_SEARCH=off`` (or remove it
-from ``hooks:`` in mkdocs.yml): the site then uses Material's default search.
+Switch it off with the environment variable ``KB_SEARCH=off`` (mkdocs.yml passes it to the
+option ``search_index`` of the kb plugin): the site then uses Material's default search.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import time
 from pathlib import Path
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
 
-from mkdocs.plugins import event_priority
-
+from kb_build.stage import Build, Stage
 from macros import search_index
-from macros.knowledge_base import load_project
+from macros.knowledge_base import KnowledgeBase
 
-log = logging.getLogger("mkdocs.hooks.search_index")
+log = logging.getLogger("mkdocs.plugins.kb.search_index")
 
 WORKER = "assets/javascripts/kb-search-worker.js"
-# Names, aliases and places for the lexicon: the built project's data/, else this repository's.
-DATA = Path(__file__).resolve().parent.parent / "data"
-_pages: dict[str, search_index.Page] = {}
 
 
-def _enabled() -> bool:
-    return os.environ.get("KB_SEARCH", "on").lower() not in ("off", "0", "false", "no")
+class SearchIndex(Stage):
+    name = "search_index"
 
+    def __init__(self, build: Build) -> None:
+        super().__init__(build)
+        self.pages: dict[str, search_index.Page] = {}
 
-def _partial_build() -> bool:
-    """`make serve` rendered only the edited pages (hooks/live_edit.py): the last full index stays."""
-    return os.environ.get("KB_PARTIAL_BUILD") == "1"
-
-
-def on_config(config):
-    _pages.clear()
-    if _enabled():
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra["kb_search_worker"] = WORKER
         _stop_materials_index(config)
-    return config
+        return config
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """After page_html marked the page's links; csp, next, adds only its policy."""
+        # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
+        if not self.build.partial and not (page.meta.get("search") or {}).get("exclude"):
+            found = search_index.page_from_html(output, page.url)
+            if found is not None:
+                self.pages[page.url] = found if found.title else search_index.Page(
+                    page.url, search_index.plain_title(page.title or ""), found.text)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.build.partial:
+            log.info("搜索索引：沿用上次整站构建的索引（实时预览只重建了改过的页面）")
+            return
+        started = time.perf_counter()
+        index = write(Path(config.site_dir), list(self.pages.values()), self.build.kb,
+                      self.build.project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
+        log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
+                 index.docs, index.shards, index.terms, time.perf_counter() - started)
 
 
-def _stop_materials_index(config) -> None:
+def _stop_materials_index(config: MkDocsConfig) -> None:
     """Material's search plugin would parse (and segment with jieba) every page for a lunr index
     that this engine replaces: it adds nothing now, so its ``search_index.json`` keeps only its
-    configuration. Hooks run after the plugins' ``on_config``, so its index object exists."""
+    configuration. The stages' ``on_config`` runs after the plugins', so its index object exists."""
     plugin = config.plugins.get("material/search") or config.plugins.get("search")
     index = getattr(plugin, "search_index", None)
     if index is not None and hasattr(index, "add_entry_from_context"):
@@ -65,36 +75,9 @@ def _stop_materials_index(config) -> None:
         log.debug("Material 的 lunr 索引不再收集页面（其文档不会被使用）")
 
 
-@event_priority(-110)  # after the other hooks have changed the page
-def on_post_page(output, page, config):
-    # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
-    if _enabled() and not _partial_build() and not (page.meta.get("search") or {}).get("exclude"):
-        found = search_index.page_from_html(output, page.url)
-        if found is not None:
-            _pages[page.url] = found if found.title else search_index.Page(
-                page.url, search_index.plain_title(page.title or ""), found.text)
-    return output
-
-
-def on_post_build(config):
-    if not _enabled():
-        return
-    if _partial_build():
-        log.info("搜索索引：沿用上次整站构建的索引（实时预览只重建了改过的页面）")
-        return
-    started = time.perf_counter()
-    project = Path(config.config_file_path).parent
-    project_data = project / "data"
-    index = write(Path(config.site_dir), list(_pages.values()), project_data if project_data.is_dir() else DATA,
-                  project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
-    log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
-             index.docs, index.shards, index.terms, time.perf_counter() - started)
-
-
-def write(site: Path, pages: list[search_index.Page], data_dir: Path,
+def write(site: Path, pages: list[search_index.Page], kb: KnowledgeBase,
           cache_dir: Path | None = None, edition: str = "zh-Hans") -> search_index.Index:
     """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``."""
-    kb, _ = load_project(data_dir.parent)  # problems are reported by the macros plugin
     out = site / "search" / "kb"
     folders: set[Path] = set()
 

@@ -1,4 +1,4 @@
-"""Refuses the build when a file under docs/ other than a page could run script or is not what its name says.
+"""Stage static_files: refuses the build when a file under docs/ other than a page could run script or is not what its name says.
 
 One job: every file MkDocs would copy from docs/ into the site unchanged (images,
 PDF, text, the project's scripts and styles) is checked by macros/static_files.py
@@ -7,39 +7,41 @@ an HTML file, a "PNG" that is really HTML, a script outside docs/javascripts/.
 Every problem is logged (file, line, in Chinese), then the build stops.
 ``python -m scripts.validate`` reports the same problems.
 
-Switch off: remove ``hooks/static_files.py`` from ``hooks:`` in mkdocs.yml.
+Switch off: ``static_files: false`` in the kb plugin's options.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
+from mkdocs.structure.files import Files
 
-from macros.static_files import static_file_problems
+from kb_build.stage import Stage
+from macros.static_files import Problem, static_file_problems
 
-log = logging.getLogger("mkdocs.hooks.static_files")
+log = logging.getLogger("mkdocs.plugins.kb.static_files")
 
 
-def on_files(files, config):
-    docs = Path(config.docs_dir).resolve()
-    project = docs.parent
-    problems = []
-    for file in files:
-        # Pages are checked as pages (hooks/page_html.py); the theme's files are not from docs/.
-        if file.is_documentation_page() or file.generated_by or not file.abs_src_path:
-            continue
-        source = Path(file.abs_src_path).resolve()
-        if docs in source.parents:
-            problems += static_file_problems(source, file.src_uri, source.read_bytes())
-    for problem in problems:
-        log.error(problem.as_text(project))
-    if problems:
-        raise Abort(f"docs/ 里有 {len({p.file for p in problems})} 个文件不能发布（{len(problems)} 处问题），见上："
-                    "图片须是真正的 PNG、JPEG、GIF、WebP 或安全的 SVG，脚本和样式只能放在 docs/javascripts/、docs/stylesheets/。")
-    return files
+class StaticFiles(Stage):
+    name = "static_files"
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        docs = Path(config.docs_dir).resolve()
+        project = docs.parent
+        problems: list[Problem] = []
+        for file in files:
+            # Pages are checked as pages (stage page_html); the theme's files are not from docs/.
+            if file.is_documentation_page() or file.generated_by or not file.abs_src_path:
+                continue
+            source = Path(file.abs_src_path).resolve()
+            if docs in source.parents:
+                problems += static_file_problems(source, file.src_uri, source.read_bytes())
+        for problem in problems:
+            log.error(problem.as_text(project))
+        if problems:
+            raise Abort(f"docs/ 里有 {len({p.file for p in problems})} 个文件不能发布（{len(problems)} 处问题），见上："
+                        "图片须是真正的 PNG、JPEG、GIF、WebP 或安全的 SVG，脚本和样式只能放在 docs/javascripts/、docs/stylesheets/。")
+        return files

@@ -1,4 +1,4 @@
-"""Publishes the web editor at /admin/: Decap CMS, vendored from npm, with forms made from the models.
+"""Stage web_editor: publishes the web editor at /admin/: Decap CMS, vendored from npm, with forms made from the models.
 
 One job: after the Simplified build, write ``admin/index.html``, ``admin/config.yml``
 (from :func:`macros.cms.decap_config`, so form and validator read the same models) and
@@ -13,16 +13,14 @@ site's frame by the frame guard (docs/javascripts/kb-frame-guard.js and its styl
 
 Settings (``extra.web_editor`` in mkdocs.yml): ``auth_url``, the address of the small
 OAuth service that signs editors in to GitHub (see CONTRIBUTING.md); ``branch``.
-Switch off: remove ``hooks/web_editor.py`` from ``hooks:``.
+Switch off: ``web_editor: false`` in the kb plugin's options.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,20 +28,18 @@ import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-if str(Path(__file__).resolve().parent.parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from kb_build.stage import Stage
 from macros.cms import FRAME_GUARD, LOCAL_BACKEND, admin_page, decap_config
 
-log = logging.getLogger("mkdocs.hooks.web_editor")
-PROJECT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.plugins.kb.web_editor")
+PROJECT = Path(__file__).resolve().parent.parent  # the repository's own files, also when the project built is a copy
 BUNDLE = PROJECT / "node_modules" / "decap-cms" / "dist"
 DECAP_LICENSE = PROJECT / "licenses" / "decap-cms.txt"  # the npm package has no licence file
 
 
 def _serving_locally(config: MkDocsConfig) -> bool:
     """`mkdocs serve` on an editor's machine, not a build to publish. MkDocs names the command
-    only in on_startup, once per process, while `serve` loads the hooks again for every
+    only in on_startup, once per process, while `serve` loads the plugins again for every
     rebuild; but serve always sets site_url to its own loopback address."""
     return urlsplit(config.site_url or "").hostname in ("127.0.0.1", "localhost", "::1")
 
@@ -55,33 +51,36 @@ def _github_repo(repo_url: str | None) -> str:
     return match.group(1)
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    if config.extra.get("edition", "zh-Hans") != "zh-Hans":
-        return
-    if os.environ.get("KB_PARTIAL_BUILD") == "1":  # `make serve` re-rendered edited pages only (hooks/live_edit.py)
-        return
-    if not (BUNDLE / "decap-cms.js").is_file():
-        raise PluginError("web_editor：找不到 node_modules/decap-cms，请先运行 make setup（其中的 npm ci 安装在线编辑器）")
-    if not DECAP_LICENSE.is_file():
-        raise PluginError("web_editor：找不到 licenses/decap-cms.txt（在线编辑器脚本的许可证，随脚本一同发布）")
-    settings = config.extra.get("web_editor") or {}
-    admin = Path(config.site_dir) / "admin"
-    admin.mkdir(parents=True, exist_ok=True)
-    local_backend = LOCAL_BACKEND if _serving_locally(config) else None
-    cms_config = decap_config(_github_repo(config.repo_url), settings.get("branch", "main"),
-                              config.site_url or "", settings.get("auth_url"), local_backend)
-    (admin / "config.yml").write_text(yaml.safe_dump(cms_config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (admin / "index.html").write_text(admin_page(config.site_name, settings.get("auth_url"), local_backend),
-                                      encoding="utf-8")
-    script, style = FRAME_GUARD
-    docs = Path(config.docs_dir)
-    shutil.copyfile(docs / "javascripts" / script, admin / script)
-    shutil.copyfile(docs / "stylesheets" / style, admin / style)
-    copied = 0
-    for bundle in BUNDLE.glob("*decap-cms.js"):
-        shutil.copyfile(bundle, admin / bundle.name)
-        copied += 1
-    # The bundle's first line points to this file: Decap's licence, then the bundled libraries' notices.
-    notices = (BUNDLE / "decap-cms.js.LICENSE.txt").read_text(encoding="utf-8")
-    (admin / "decap-cms.js.LICENSE.txt").write_text(DECAP_LICENSE.read_text(encoding="utf-8") + "\n" + notices, encoding="utf-8")
-    log.info("在线编辑器：admin/（%d 个脚本文件%s）", copied, "，本机后端 " + LOCAL_BACKEND if local_backend else "")
+class WebEditor(Stage):
+    name = "web_editor"
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if config.extra.get("edition", "zh-Hans") != "zh-Hans":
+            return
+        if self.build.partial:  # `make serve` re-rendered edited pages only (stage live_edit)
+            return
+        if not (BUNDLE / "decap-cms.js").is_file():
+            raise PluginError("web_editor：找不到 node_modules/decap-cms，请先运行 make setup（其中的 npm ci 安装在线编辑器）")
+        if not DECAP_LICENSE.is_file():
+            raise PluginError("web_editor：找不到 licenses/decap-cms.txt（在线编辑器脚本的许可证，随脚本一同发布）")
+        settings = config.extra.get("web_editor") or {}
+        admin = Path(config.site_dir) / "admin"
+        admin.mkdir(parents=True, exist_ok=True)
+        local_backend = LOCAL_BACKEND if _serving_locally(config) else None
+        cms_config = decap_config(_github_repo(config.repo_url), settings.get("branch", "main"),
+                                  config.site_url or "", settings.get("auth_url"), local_backend)
+        (admin / "config.yml").write_text(yaml.safe_dump(cms_config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (admin / "index.html").write_text(admin_page(config.site_name, settings.get("auth_url"), local_backend),
+                                          encoding="utf-8")
+        script, style = FRAME_GUARD
+        docs = Path(config.docs_dir)
+        shutil.copyfile(docs / "javascripts" / script, admin / script)
+        shutil.copyfile(docs / "stylesheets" / style, admin / style)
+        copied = 0
+        for bundle in BUNDLE.glob("*decap-cms.js"):
+            shutil.copyfile(bundle, admin / bundle.name)
+            copied += 1
+        # The bundle's first line points to this file: Decap's licence, then the bundled libraries' notices.
+        notices = (BUNDLE / "decap-cms.js.LICENSE.txt").read_text(encoding="utf-8")
+        (admin / "decap-cms.js.LICENSE.txt").write_text(DECAP_LICENSE.read_text(encoding="utf-8") + "\n" + notices, encoding="utf-8")
+        log.info("在线编辑器：admin/（%d 个脚本文件%s）", copied, "，本机后端 " + LOCAL_BACKEND if local_backend else "")
