@@ -351,7 +351,7 @@ def generate_project(methods: int, dest: Path, *, seed: int = 0, page_fraction: 
 # --------------------------------------------------------------------------
 # Measuring: builds of the generated project and of its Markdown by plain Material.
 # --------------------------------------------------------------------------
-# hooks/editions.py's line on the converted edition (its time), read from the build's log.
+# kb_build/editions.py's line on the converted edition (its time), read from the build's log.
 CONVERSION_LOG = re.compile(r"版本 (?P<lang>[\w-]+)：由构建结果转换.*用时 (?P<seconds>[\d.]+) 秒")
 DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every hook) to $KB_BENCH_DUMP.\"\"\"
 
@@ -407,13 +407,13 @@ def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = N
 
 def build_both_editions(project: Path, dest: Path) -> tuple[Run, float]:
     """The one build that makes both editions, as `make build` runs it: (the build, seconds of the
-    Traditional edition's conversion within it, from hooks/editions.py's log)."""
+    Traditional edition's conversion within it, from kb_build/editions.py's log)."""
     started = time.perf_counter()
     output: list[str] = []
     run = _finish(_start(project, "mkdocs.yml", dest, {}, quiet=False), started, "mkdocs.yml", output)
     found = CONVERSION_LOG.search(output[0])
     if not found:
-        raise RuntimeError("构建日志里没有繁体版的转换记录（hooks/editions.py）")
+        raise RuntimeError("构建日志里没有繁体版的转换记录（kb_build/editions.py）")
     return run, float(found.group("seconds"))
 
 
@@ -585,7 +585,7 @@ def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
-    live_edit = {"KB_LIVE_EDIT": "1"} if dirty else {}  # as `make serve` runs it (hooks/live_edit.py)
+    live_edit = {"KB_LIVE_EDIT": "1"} if dirty else {}  # as `make serve` runs it (kb_build/live_edit.py)
     server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **live_edit},
                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -4,8 +4,8 @@
 
 Each run is a fresh `mkdocs build --strict` process: the build of mkdocs.yml as
 `make build` runs it (the Simplified edition, then the Traditional one converted
-from its output by hooks/editions.py), and the same build without
-hooks/editions.py (the Simplified edition alone). Prints wall and CPU seconds of
+from its output by kb_build/editions.py), and the same build without
+kb_build/editions.py (the Simplified edition alone). Prints wall and CPU seconds of
 each run and the medians; never part of the tests.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS_HOOK = "hooks/editions.py"
+EDITIONS_HOOK = "kb_build/editions.py"
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CHECKED = ("macros", "hooks", "scripts", "tests")
+CHECKED = ("kb_build", "macros", "scripts", "tests")
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:

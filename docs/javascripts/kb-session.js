@@ -4,7 +4,7 @@
    The choices live in the query string (?methods=a,b&sites=c&minutes=120&format=案例复盘), so the
    address rebuilds the same plan. Every page of the print pack ends with a footer: the address
    of the page it stands for, its short link where it has one and that address's QR code, drawn
-   with qrcode-generator (vendored from npm by hooks/training_pages.py, loaded on this page only).
+   with qrcode-generator (vendored from npm by kb_build/training_pages.py, loaded on this page only).
    Nothing is requested after the data file and that script. */
 (function () {
   "use strict";
