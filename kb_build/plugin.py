@@ -78,6 +78,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     """Owns one build: its knowledge base (:class:`Build`) and the stages switched on."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.build: Build | None = None
         self.stages: list[Stage] = []
 
