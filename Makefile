@@ -10,7 +10,9 @@
 #   make lock    rewrite the hash-pinned lock files requirements/*.txt from requirements/*.in
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
-MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
+# As a module, so that this checkout's kb_build/ is the plugin that runs (the folder comes first on
+# sys.path), whichever checkout the venv's editable install names.
+MKDOCS  := NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs
 # Python packages, locked with the hash of every file in requirements/*.txt (make lock): building
 # needs build.txt, which is all the deploy installs; tests and benchmarks add test.txt (which holds
 # build.txt's pins). A stamp per lock file: a changed lock file installs again.
