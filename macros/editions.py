@@ -1,7 +1,7 @@
 """Editions of the site: the Traditional Chinese one is converted from the Simplified build.
 
 Pure functions and one small class; nothing here reads MkDocs state, so all of it
-is unit-tested without a build (tests/test_editions.py). ``hooks/editions.py``
+is unit-tested without a build (tests/test_editions.py). ``kb_build/editions.py``
 is the glue that calls it.
 
 - :class:`Converter` turns Simplified text into Traditional with OpenCC, which
@@ -444,7 +444,7 @@ def find_edition(editions: list[Edition], lang: str) -> Edition:
 
 def edition_converter(extra: Mapping[str, Any], project: Path) -> Converter | None:
     """The converter of the edition a build makes (``extra.edition``), or None for the
-    source edition. For any hook that writes text of its own, e.g. another search index::
+    source edition. For any build stage that writes text of its own, e.g. another search index::
 
         converter = edition_converter(config.extra, Path(config.config_file_path).parent)
         if converter: text = converter.convert(text)

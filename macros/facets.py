@@ -264,7 +264,7 @@ def _with_header(render: Callable[[], str]) -> str:
 
 
 def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
+    """Producer for kb_build/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
     index = index_for(kb)
     for path, render in listing_pages(index).items():
         yield GeneratedPage(path, functools.partial(_with_header, render), SOURCE)

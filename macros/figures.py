@@ -350,7 +350,7 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
 
 
 def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
+    """Producer for kb_build/generated_pages.py: a page per province (all 34) and per city with records."""
     _, members = _members(kb)
     codes = [d.code for d in regions.standard().provinces()]
     codes += [code for cities in members.cities.values() for code in cities]

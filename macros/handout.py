@@ -51,7 +51,7 @@ _HANDOUT_PAGE = re.compile(rf"^({_PRINTABLE_FOLDERS})/([a-z0-9]+(?:-[a-z0-9]+)*)
 
 def _built_from(folder: str, record_id: str) -> tuple[str, ...]:
     """The repository files a printable page is built from (a record page generated from the data
-    has no Markdown file: the hook keeps only the files that exist). A card and a visit sheet are
+    has no Markdown file: the stage handout keeps only the files that exist). A card and a visit sheet are
     drawn from the data alone; a training plan also from its method's page."""
     kind = sitemap.RECORDS_OF[folder]
     data = sitemap.data_file(kind, record_id)

@@ -3,7 +3,7 @@
 :func:`load` reads every record file (macros/yaml_reader.py), checks it against the limits and
 the models (macros/models.py) and the references between records, and returns the base with
 every problem found (macros/messages.py), all at once; :func:`load_project` loads a project
-once per build and shares it between the macros and the hooks.
+(the kb plugin does, once per build, and shares it with the macros and its stages).
 """
 
 from __future__ import annotations
@@ -314,28 +314,9 @@ def sources_dir_for(project_root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-_project_cache: dict[Path, tuple[tuple, tuple[KnowledgeBase, list[Problem]]]] = {}
-
-
-def _fingerprint(root: Path) -> tuple:
-    """What a load depends on: every record file, the renames and every page, by time and size."""
-    paths = sorted([*(root / "data").glob("*/*.y*ml"), root / "data" / REDIRECTS_FILE, *(root / "docs").rglob("*.md")])
-    # lstat: a dangling link or a device among them is the loader's to report, never a crash here.
-    stats = [(str(p), p.lstat().st_mtime_ns, p.lstat().st_size) for p in paths if p.is_symlink() or p.exists()]
-    return (tuple(stats), sources_dir_for(root))
-
-
 def load_project(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """The project's records under ``root``, loaded once per build and shared by the macros and the hooks.
-
-    The result is reused until a record file or page changes, so `mkdocs serve` still reloads edits.
-    """
-    root = root.resolve()
-    fingerprint = _fingerprint(root)
-    cached = _project_cache.get(root)
-    if cached is None or cached[0] != fingerprint:
-        docs_dir = root / "docs"
-        cached = (fingerprint, load(root / "data", sources_dir_for(root), docs_dir if docs_dir.is_dir() else None))
-        _project_cache[root] = cached
-    return cached[1]
+    """The project's records under ``root`` (data/, its pages in docs/, the shared articles beside it).
+    The build's owner, the kb plugin (kb_build/plugin.py), calls it once per build and shares the result."""
+    docs_dir = root / "docs"
+    return load(root / "data", sources_dir_for(root), docs_dir if docs_dir.is_dir() else None)
 

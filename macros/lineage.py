@@ -122,7 +122,7 @@ def network_page(kb: KnowledgeBase, number: int, from_page: str) -> str:
 
 
 def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
+    """Producer for kb_build/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
     count = len(facets.paginate(network_groups(kb), STUDIOS_PER_PAGE))
     for number in range(2, count + 1):
         path = network_path(number)

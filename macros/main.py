@@ -28,7 +28,7 @@ from macros import (
     template_check,
     training,
 )
-from macros.knowledge_base import load_project
+from macros.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
 
@@ -36,13 +36,18 @@ log = logging.getLogger("mkdocs.plugins.macros.kb")
 REGISTERED: set[str] = set()
 
 
+def knowledge_base(config) -> KnowledgeBase:
+    """The build's knowledge base, loaded and checked by its owner, the kb plugin (kb_build/plugin.py),
+    whose on_config runs before this plugin's."""
+    build = getattr(config.plugins.get("kb"), "build", None)
+    if build is None:
+        raise Abort("mkdocs.yml 的 plugins 里没有 kb 插件（kb_build/）：宏显示的数据由它加载")
+    return build.kb
+
+
 def define_env(env) -> None:
     root = Path(env.project_dir)
-    kb, problems = load_project(root)
-    if problems:
-        for problem in problems:
-            log.error(problem.as_text(root))
-        raise Abort(f"数据校验未通过：{len(problems)} 个问题，见上。可运行 python -m scripts.validate 查看。")
+    kb = knowledge_base(env.conf)
 
     def page() -> str:
         return env.page.file.src_uri

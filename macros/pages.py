@@ -2,7 +2,7 @@
 
 Pure functions, records in and Markdown (escaped through ``render.esc``/``render.link``) out.
 A record whose kind has no hand-written page at ``docs/<kind>/<id>.md`` gets one generated
-from :data:`PAGE_TEMPLATES` (see :func:`record_pages`, registered in hooks/generated_pages.py):
+from :data:`PAGE_TEMPLATES` (see :func:`record_pages`, registered in kb_build/generated_pages.py):
 the template only calls macros, so a generated page and a hand-written one show the data
 the same way, and a hand-written page only adds prose.
 

@@ -1,6 +1,6 @@
 """The site's Chinese search index: rendered pages in, static shard files out.
 
-Pure functions, no MkDocs state: ``hooks/search_index.py`` feeds them the
+Pure functions, no MkDocs state: ``kb_build/search_index.py`` feeds them the
 pages of a build and writes what :func:`build_index` returns. The browser
 side is ``overrides/assets/javascripts/kb-search-worker.js``, which speaks
 Material's search-worker protocol and loads only the shards a query needs.

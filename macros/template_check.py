@@ -5,7 +5,7 @@ page read variables (``{{ config }}``, ``{{ environment }}``), walk Python objec
 (``{{ ''.__class__.__mro__ }}``), include files (``{% include %}``) and call
 filters and mkdocs-macros' own built-ins. A page is parsed with Jinja's parser
 before it is rendered and refused unless every expression in it is
-``{{ registered_macro(literal, …) }}``; hooks/macros (macros/main.py) stop the
+``{{ registered_macro(literal, …) }}``; the macros (macros/main.py) stop the
 build with these messages.
 """
 

@@ -8,7 +8,7 @@ method and studio pages in place, changing only those characters, then
 reports what is left.
 
 Files under docs/ other than pages are checked by content (macros/static_files.py):
-the build refuses the same files (hooks/static_files.py).
+the build refuses the same files (kb_build/static_files.py).
 
 Exits 0 when the data is clean and 1 otherwise; bad input never ends in a traceback.
 """

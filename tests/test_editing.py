@@ -146,7 +146,7 @@ def test_completeness_page_lists_records_in_the_editors_section(built_site: Path
     assert "参与编辑" in tabs
 
 
-# ---- the hook in a real checkout, a shallow clone and a plain folder ----------------
+# ---- the stage page_meta in a real checkout, a shallow clone and a plain folder ----------------
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -156,15 +156,18 @@ def _git(*args: str, cwd: Path) -> None:
 
 
 def _run_hook(root: Path, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
-    from types import SimpleNamespace
+    from mkdocs.config.defaults import MkDocsConfig
 
-    from hooks import page_meta as hook
+    from kb_build.page_meta import PageMeta
+    from kb_build.stage import Build
+    from macros.knowledge_base import KnowledgeBase
 
+    stage = PageMeta(Build(root, KnowledgeBase(), live_edit=False))
     caplog.clear()
-    with caplog.at_level("INFO", logger="mkdocs.hooks.page_meta"):
-        hook.on_config(SimpleNamespace(config_file_path=str(root / "mkdocs.yml")))
+    with caplog.at_level("INFO", logger="mkdocs.plugins.kb.page_meta"):
+        stage.on_config(MkDocsConfig())
     assert not [r for r in caplog.records if r.levelname not in ("INFO", "DEBUG")], "strict builds fail on warnings"
-    return dict(hook._dates)
+    return dict(stage.dates)
 
 
 def test_hook_dates_pages_in_a_checkout_and_stays_quiet_in_a_shallow_clone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

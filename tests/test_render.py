@@ -141,17 +141,6 @@ def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:
         render.featured_methods(kb, ["nothing"], "index.md")
 
 
-def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
-    from macros.knowledge_base import load_project
-
-    write_records(tmp_path)
-    first, _ = load_project(tmp_path)
-    assert load_project(tmp_path)[0] is first  # the macros and every hook share one load per build
-    record = tmp_path / "data/methods/demo-method.yml"
-    record.write_text(record.read_text(encoding="utf-8").replace("示例工作法", "改过的工作法"), encoding="utf-8")
-    assert load_project(tmp_path)[0].methods["demo-method"].name == "改过的工作法"  # `mkdocs serve` sees edits
-
-
 def test_every_kind_with_pages_finds_its_pages_record(kb: KnowledgeBase) -> None:
     for kind in sitemap.PAGED_KINDS:
         record_id = next(iter(kb.records(kind)))

@@ -6,7 +6,7 @@
    own plan: exercises and visits keep their stated time unless the plan names the cut, breaks
    from 90 minutes on, parts left out named. Every page of the print pack ends with a footer: the
    address of the page it stands for, its short link where it has one and that address's QR code,
-   drawn with qrcode-generator (vendored from npm by hooks/training_pages.py, loaded on this page
+   drawn with qrcode-generator (vendored from npm by kb_build/training_pages.py, loaded on this page
    only). Nothing is requested after the data file and that script. */
 (function () {
   "use strict";

@@ -2,7 +2,7 @@
  * The knowledge base's search engine, behind Material's own search box.
  *
  * Speaks Material's search-worker protocol (SETUP 0 → READY 1, QUERY 2 →
- * RESULT 3) and reads the sharded index that hooks/search_index.py writes to
+ * RESULT 3) and reads the sharded index that kb_build/search_index.py writes to
  * search/kb/ (format: macros/search_index.py). A query downloads only the
  * shards of its own terms and the texts of the pages it checks.
  *
