@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from . import articles, sitemap
-from .evidence import source_of
+from .evidence import UNSUPPORTED, source_of
 from .knowledge_base import KnowledgeBase
 from .markup import date_text, html_of, join, url_attr
 from .models import Record, Source
 
 SECTION_ID = "evidence"
-UNSUPPORTED = "未附依据"
 
 
 def source_name(source: Source) -> Markup:
