@@ -30,6 +30,7 @@ from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
 from . import sitemap
+from .citations import source_name
 from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
 from .models import Mentor, Method, Record, Region, Site, Studio
@@ -161,7 +162,7 @@ def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -
     year = year_of(record)
     if year and any(spec.key == "year" for spec in FACETS[kind]):
         values["year"] = [(year, f"{year}年")]
-    values["source"] = [(s, kb.sources[s].title) for s in record.sources]
+    values["source"] = [(s, kb.sources[s].heading) for s in record.sources]
     return values
 
 
@@ -530,7 +531,7 @@ def source_directory(kb: KnowledgeBase, from_page: str) -> str:
                 more = f"……[全部 {len(ids)} 个]({target})"
             rows.append(f"- {esc(sitemap.label(kind))}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
         body = "\n".join(rows) or "尚无记录引用这篇文章。"
-        blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
+        blocks.append(f"## {source_name(source)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
     return "\n".join(blocks)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import hygiene, sitemap
+from . import evidence, hygiene, sitemap
 from .messages import FIX_HINT, DataError, Problem, chinese_message, format_loc
 from .models import (
     MAX_PAGE_BYTES,
@@ -120,6 +120,8 @@ class KnowledgeBase:
     mentors: dict[str, Mentor] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    # What the check could not do but a reviewer should know (quotes whose article is not on this machine).
+    warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.methods_of_studio: dict[str, list[str]] = defaultdict(list)
@@ -204,9 +206,11 @@ class KnowledgeBase:
 
 
 
-def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path) -> list[Problem]:
+def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path,
+                   texts: evidence.ArticleTexts) -> list[Problem]:
     """Every page ``docs/<kind>/<id>.md`` has a record (a record needs no page: it is generated from
-    the data); every page under ``docs_dir`` is a readable file within MAX_PAGE_BYTES without personal data."""
+    the data); every page under ``docs_dir`` is a readable file within MAX_PAGE_BYTES without personal
+    data, whose citations quote their articles."""
     problems = []
     for kind in sitemap.PAGED_KINDS:
         for page in sorted((docs_dir / kind).glob("*.md")):
@@ -224,6 +228,11 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
             kinds = personal_data(prose)
             if kinds:
                 problems.append(Problem(page, number, page.stem, "", personal_data_message(kinds)))
+        relative = page.relative_to(docs_dir).as_posix()
+        kind = relative.split("/", 1)[0]
+        own = parsed.get(kind, {}).get(page.stem) if kind in sitemap.PAGED_KINDS and relative.count("/") == 1 else None
+        record = own.record if own is not None and isinstance(own.record, Record) else None
+        problems.extend(evidence.page_problems(page, relative, text, record, texts))
     return problems
 
 
@@ -255,6 +264,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
                 continue
             parsed[kind][record_id] = result
 
+    texts = evidence.ArticleTexts({i: r.record for i, r in parsed["sources"].items()}, sources_dir)  # type: ignore[misc]  # the sources folder holds Source records (MODEL_BY_KIND)
     for kind, results in parsed.items():
         for result in results.values():
             record = result.record
@@ -274,12 +284,18 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
             if isinstance(record, Source) and record.file and sources_dir is not None and not (sources_dir / record.file).is_file():
                 problems.append(Problem(result.path, line_of(result.lines, ("file",)), record.id, "file",
                                         f"来源文件“{record.file}”在 {sources_dir} 中找不到"))
+            elif isinstance(record, Source):
+                headline = evidence.headline_problem(record, result.path, result.lines, texts)
+                problems.extend([headline] if headline else [])
+            if isinstance(record, Record):
+                problems.extend(evidence.record_problems(record, result.path, result.lines, texts))
 
     if docs_dir is not None:
-        problems.extend(_page_problems(parsed, broken, docs_dir))
+        problems.extend(_page_problems(parsed, broken, docs_dir, texts))
         problems.extend(load_redirects(data_dir / REDIRECTS_FILE, docs_dir)[1])
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]  # each kind read by its own model (MODEL_BY_KIND); mypy cannot follow that through the dict
+        warnings=texts.warnings(data_dir),
     )
     problems.sort(key=lambda p: (str(p.file), p.line))
     return kb, problems

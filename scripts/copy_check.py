@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from macros.articles import fold_source
 from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
@@ -54,8 +55,6 @@ EXEMPTIONS_FILE = "data/copy-exemptions.yml"
 SOURCES_VARIABLE = "KB_SOURCES_DIR"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# 002 writes pinyin after characters, e.g. 社區(qū); a damaged one reads 張?bào)@制.
-_PINYIN = re.compile(r"[(?][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*\)|\?")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
 
@@ -73,13 +72,6 @@ class Passage:
     file: str
     line: int
     text: str
-
-
-def fold_source(text: str) -> str:
-    """An article as comparable Simplified text: pinyin annotations removed, t2s applied."""
-    import opencc
-
-    return opencc.OpenCC("t2s.json").convert(_PINYIN.sub("", text))
 
 
 def cjk(text: str) -> str:

@@ -58,7 +58,7 @@ def test_empty_facts_are_left_out_and_unknown_is_said_where_it_matters(kb: Knowl
     out = html_of(render.method_overview(kb, method, "methods/demo-method.md"))
     assert "<dt>地区</dt>" not in out and "来源未载明" not in out
     # the year is unknown; the earliest dated article citing the method stands in for it
-    assert "<dt>首次报道</dt>\n<dd>最早见于 2021-07-22《测试报》</dd>" in out
+    assert "<dt>首次报道</dt>\n<dd>2021年7月22日，测试报（所引来源中最早的报道）</dd>" in out
     leaderless = kb.studios["demo-studio"].model_copy(update={"id": "other", "leader": None})
     for kind, shown in (("社区书记工作室", True), ("培训项目", False)):
         card = html_of(render.studio_overview(kb, leaderless.model_copy(update={"type": kind}), "studios/other.md"))
@@ -66,18 +66,22 @@ def test_empty_facts_are_left_out_and_unknown_is_said_where_it_matters(kb: Knowl
         assert card.count("来源未载明") == shown
 
 
-def test_earliest_report_is_the_first_dated_article_cited(kb: KnowledgeBase) -> None:
+def test_first_report_is_the_year_or_else_the_first_dated_article_cited(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
-    later = Source(id="later", title="后来的报道", publication="晚报", date="2023-06-30", file="003_f725f6f0c08c7b0a.txt", script="简体")
-    undated = Source(id="undated", title="无日期<报道>", file="001_130949ea3cbd8891.txt", script="简体")
+    later = Source(id="later", topic="后来的报道", publication="晚报", date="2023-06-30", file="003_f725f6f0c08c7b0a.txt", script="简体")
+    undated = Source(id="undated", topic="无日期<报道>", file="001_130949ea3cbd8891.txt", script="简体")
     sources = {"later": later, "undated": undated, "article": kb.sources["article"]}
     dated_twice = KnowledgeBase(methods=kb.methods, sources=sources)
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["later", "undated", "article"]})) == "最早见于 2021-07-22《测试报》"
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated", "later"]})) == "最早见于 2023-06-30《晚报》"
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated"]})) == ""
-    titled = Source(id="t", title="无刊名<报道>", date="2020", file="001_130949ea3cbd8891.txt", script="简体")
-    by_title = KnowledgeBase(methods=kb.methods, sources={"t": titled})
-    assert render.earliest_report(by_title, method.model_copy(update={"sources": ["t"]})) == "最早见于 2020《无刊名&lt;报道&gt;》"
+    earliest = "（所引来源中最早的报道）"
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["later", "undated", "article"]})) == "2021年7月22日，测试报" + earliest
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated", "later"]})) == "2023年6月30日，晚报" + earliest
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated"]})) == ""
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated"], "year": 2019})) == "2019年"
+    described = Source(id="t", topic="无刊名<报道>", date="2020", file="001_130949ea3cbd8891.txt", script="简体")
+    headlined = described.model_copy(update={"title": "某某<标题>"})
+    for source, shown in ((described, "无刊名&lt;报道&gt;（编者说明）"), (headlined, "《某某&lt;标题&gt;》")):
+        unnamed = KnowledgeBase(methods=kb.methods, sources={"t": source})
+        assert render.first_report(unnamed, method.model_copy(update={"sources": ["t"]})) == f"2020年，{shown}{earliest}"
 
 
 def test_links_are_relative_to_the_page(kb: KnowledgeBase) -> None:
