@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from . import articles, sitemap
 from .messages import Problem, format_loc
-from .models import MAX_QUOTE, Fact, Loc, Record, Source, field_marked
+from .models import MAX_QUOTE, Fact, Figure, Loc, Record, Source, Step, field_marked
 from .template_check import macro_calls
 from .yaml_reader import line_of
 
@@ -237,7 +237,11 @@ def value_at(record: BaseModel, dotted: str) -> object:
 
 def statement_text(value: object, limit: int = 60) -> str:
     """A statement's value as a reviewer reads it beside its quote: ``共情倾听：先听完诉求``, ``辽宁省 沈阳市``."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, Step):
+        text = value.name + (f"：{value.detail}" if value.detail else "")
+    elif isinstance(value, Figure):
+        text = f"{value.label}：{statement_text(value.value)}{value.qualifier}{value.unit}"
+    elif isinstance(value, BaseModel):
         parts = [statement_text(getattr(value, name)) for name in type(value).model_fields]
         text = " ".join(part for part in parts if part)
     elif isinstance(value, list):

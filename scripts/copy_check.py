@@ -14,7 +14,9 @@ between them are ignored, so changing a comma does not hide a copy):
   the article's sentence with a few words swapped.
 
 Articles are folded to Simplified (OpenCC t2s) with the inline pinyin of 002
-removed. Names, programme titles and quoted slogans that must stay as the
+removed (macros/articles.py, the validator's fold). Quotes in evidence, the cite()
+calls of pages and the printed headlines of sources are citations, checked by the
+validator to be the article's words: they are left out here. Names, programme titles and quoted slogans that must stay as the
 articles give them are listed, each with a reason, in data/copy-exemptions.yml;
 they are cut out of both sides before comparing.
 
@@ -43,6 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from macros.articles import fold_source
+from macros.evidence import CITE_CALL
 from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
@@ -112,17 +115,27 @@ def parse_exemptions(text: str, source: str = EXEMPTIONS_FILE) -> list[str]:
     return phrases
 
 
+# Citations, not our prose: a quote in evidence, a source's printed headline (both checked to be
+# the article's own words by the validator) and the quote of a cite() call in a page.
+_CITATION_LINE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
+_HEADLINE_LINE = re.compile(r"^title\s*:")
+
+
 def project_passages(root: Path) -> Iterator[Passage]:
-    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/."""
+    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/, citations left out."""
     skip = {root / EXEMPTIONS_FILE, root / "data" / "published-paths.txt"}
     files = [*sorted((root / "data").rglob("*.yml")), *sorted((root / "docs").rglob("*.md"))]
     for path in files:
         if path in skip or (root / "data" / "schema") in path.parents:
             continue
         relative = path.relative_to(root).as_posix()
+        is_source = (root / "data" / "sources") in path.parents
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _CJK.search(line):
-                yield Passage(relative, number, line)
+            if _CITATION_LINE.match(line) or (is_source and _HEADLINE_LINE.match(line)):
+                continue
+            prose = CITE_CALL.sub("", line) if path.suffix == ".md" else line
+            if _CJK.search(prose):
+                yield Passage(relative, number, prose)
 
 
 # --------------------------------------------------------------------------

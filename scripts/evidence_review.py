@@ -88,7 +88,9 @@ def record_statements(kb: KnowledgeBase, data_dir: Path, root: Path, base: str |
                 if base and old is not None and isinstance(old, Record) and _unchanged(old, record, statement, quotes):
                     continue
                 loc: Loc = tuple(int(part) if part.isdigit() else part for part in statement.split("."))
-                yield Listed(path, line_of(lines, loc), record.id, statement,
+                # A list item has no key of its own: its first key's line.
+                line = min((number for key, number in lines.items() if key[:len(loc)] == loc), default=line_of(lines, loc))
+                yield Listed(path, line, record.id, statement,
                              evidence.statement_text(evidence.value_at(record, statement)), quotes)
 
 

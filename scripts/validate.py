@@ -53,15 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     problems += static_files_problems(args.docs) if args.docs.is_dir() else []
     for problem in [*problems, *kb.warnings]:
         print(problem.as_github(ROOT) if args.format == "github" else problem.as_text(ROOT))
-    if args.evidence:
-        evidence_review.report(kb, args.data, args.docs, ROOT, args.format)
     if problems:
         print(f"数据校验未通过：共 {len(problems)} 个问题。", file=sys.stderr)
-        return 1
-    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
-    print(f"数据校验通过：{counts}。")
-    report_pending_names(kb, args.format)
-    return 0
+    else:
+        counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
+        print(f"数据校验通过：{counts}。")
+        report_pending_names(kb, args.format)
+    if args.evidence:
+        evidence_review.report(kb, args.data, args.docs, ROOT, args.format)
+    return 1 if problems else 0
 
 
 def static_files_problems(docs_dir: Path) -> list[Problem]:
