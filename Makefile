@@ -1,7 +1,8 @@
 # The one entry point for people, CI and GitHub workflows.
 #   make serve   set up, build and serve on http://127.0.0.1:8000/kb/
 #   make test    set up (browser included) and run every test
-#   make validate [FORMAT=github]   check data/ (GitHub annotations with FORMAT=github)
+#   make validate [FORMAT=github] [EVIDENCE=1]   check data/ (GitHub annotations with FORMAT=github;
+#                                   EVIDENCE=1 also lists new or changed statements beside their quotes)
 #   make fix     apply the validator's text fixes in place, then validate
 #   make new KIND=method NAME=三步调解法 [STUDIO=id] [ID=slug]   start a record from a template
 #   make editor  the web editor with a local backend on http://localhost:8000/kb/admin/ (writes into data/)
@@ -73,7 +74,7 @@ lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy
 
 validate: setup-build
-	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT))
+	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT)) $(if $(EVIDENCE),--evidence)
 
 fix: setup-build
 	$(PYTHON) -m scripts.validate --fix

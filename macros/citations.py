@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from . import articles, sitemap
-from .evidence import source_of
+from .evidence import UNSUPPORTED, source_of
 from .knowledge_base import KnowledgeBase
 from .markup import date_text, html_of, join, url_attr
 from .models import Record, Source
 
 SECTION_ID = "evidence"
-UNSUPPORTED = "未附依据"
 
 
 def source_name(source: Source) -> Markup:
@@ -64,10 +63,10 @@ class Notes:
                    if named(entry.field) and (source := source_of(record, index)) is not None]
         return Markup("").join(markers)
 
-    def section(self) -> str:
+    def section(self) -> Markup:
         """The numbered notes at the end of the page (empty when nothing on it is cited)."""
         if not self._numbers:
-            return ""
+            return Markup("")
         items = []
         for (source_id, quote), number in self._numbers.items():
             source = self.kb.sources[source_id]
@@ -82,10 +81,10 @@ class Notes:
                 '<span class="kb-ev-source">出自{}</span><span class="kb-ev-links">{}</span></span> '
                 '<a class="kb-ev-back" href="#kb-ev-ref-{}" aria-label="回到正文第 {} 处依据">↩</a></li>',
                 number, quote, join("，", details), join(" · ", links), number, number))
-        return (f'<section class="kb-evidence" id="{SECTION_ID}" aria-labelledby="{SECTION_ID}-title">\n'
-                f'<h2 id="{SECTION_ID}-title">依据</h2>\n'
-                '<p class="kb-evidence-lead">正文里的小号数字指向这里：每条是来源文章的原话。</p>\n'
-                f'<ol class="kb-evidence-list">\n{chr(10).join(items)}\n</ol>\n</section>\n')
+        return Markup(f'<section class="kb-evidence" id="{SECTION_ID}" aria-labelledby="{SECTION_ID}-title">\n'
+                      f'<h2 id="{SECTION_ID}-title">依据</h2>\n'
+                      '<p class="kb-evidence-lead">正文里的小号数字指向这里：每条是来源文章的原话。</p>\n'
+                      f'<ol class="kb-evidence-list">\n{Markup(chr(10)).join(items)}\n</ol>\n</section>\n')
 
 
 def marks(notes: Notes | None, record: Record, *statements: str, exact: bool = False) -> Markup:

@@ -30,7 +30,7 @@ from .models import (
 )
 
 # What a picker shows of a record, by kind.
-DISPLAY_FIELD = {"sources": "title"}
+DISPLAY_FIELD = {"sources": "topic"}
 # Record pages whose prose an editor may change; the data are edited in the record's own form.
 PROSE_FOLDERS = {"methods": "工作法页面文字", "studios": "工作室页面文字"}
 SLUG_HINT = "小写拼音与连字符，与文件名相同，发布后不再改变，例如 sanbu-tiaojie"

@@ -11,6 +11,7 @@ The markers and notes readers see are macros/citations.py.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,11 +21,14 @@ from pydantic import BaseModel
 
 from . import articles, sitemap
 from .messages import Problem, format_loc
-from .models import MAX_QUOTE, Fact, Loc, Record, Source, field_marked
+from .models import MAX_QUOTE, Fact, Figure, Loc, Record, Source, Step, field_marked
 from .template_check import macro_calls
 from .yaml_reader import line_of
 
 CITE_MACRO = "cite"
+CITE_CALL = re.compile(r"\{\{\s*cite\s*\(.*?\)\s*\}\}", re.S)
+# What a page and the review say of a record or statement that no quote supports yet.
+UNSUPPORTED = "未附依据"
 # Fields that say what the record is, not what the article says.
 _NOT_STATEMENTS = frozenset({"id", "sources", "evidence"})
 # Not a statement of fact to count, but a name the article may be quoted for.
@@ -153,6 +157,8 @@ def record_problems(record: Record, path: Path, lines: dict[Loc, int], texts: Ar
         if source_id is None:
             yield problem(index, "source", f"这条记录引用了多篇来源（{'、'.join(record.sources)}），请写明摘句出自哪一篇：source: …")
             continue
+        if source_id not in texts.sources:
+            continue  # an unknown source is reported with the record's other references
         if source_id not in record.sources:
             yield problem(index, "source", f"来源“{source_id}”不在这条记录的 sources（来源）里：请先在 sources 里加上它")
             continue
@@ -216,3 +222,82 @@ def page_problems(page: Path, docs_relative: str, markdown: str, record: Record 
         wrong_quote = texts.quote_problem(citation.source, citation.quote)
         if wrong_quote:
             yield problem(wrong_quote)
+
+
+def value_at(record: BaseModel, dotted: str) -> object:
+    """The value a statement names (``steps.0`` → the first step); None where there is none."""
+    value: object = record
+    for part in dotted.split("."):
+        if part.isdigit():
+            value = value[int(part)] if isinstance(value, list) and int(part) < len(value) else None
+        else:
+            value = getattr(value, part, None) if isinstance(value, BaseModel) else None
+    return value
+
+
+def statement_text(value: object, limit: int = 60) -> str:
+    """A statement's value as a reviewer reads it beside its quote: ``共情倾听：先听完诉求``, ``辽宁省 沈阳市``."""
+    if isinstance(value, Step):
+        text = value.name + (f"：{value.detail}" if value.detail else "")
+    elif isinstance(value, Figure):
+        text = f"{value.label}：{statement_text(value.value)}{value.qualifier}{value.unit}"
+    elif isinstance(value, BaseModel):
+        parts = [statement_text(getattr(value, name)) for name in type(value).model_fields]
+        text = " ".join(part for part in parts if part)
+    elif isinstance(value, list):
+        text = "、".join(statement_text(item) for item in value)
+    elif isinstance(value, float) and value == int(value):
+        text = str(int(value))
+    else:
+        text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quotes_for(record: Record, statement: str) -> list[tuple[str, str]]:
+    """(source id, quote) of every evidence entry that supports ``statement``."""
+    return [(source_of(record, index) or "?", entry.quote) for index, entry in enumerate(record.evidence)
+            if covers(entry.field, statement)]
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Sections of questions and exercises for trainers: they state no fact.
+EXERCISE_SECTIONS = frozenset({"培训使用"})
+_MACRO_ONLY = re.compile(r"^\s*(\{\{.*?\}\}\s*)+$", re.S)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a page's own prose: where it starts, its text, whether it cites an article."""
+
+    line: int
+    text: str
+
+    @property
+    def cited(self) -> bool:
+        return bool(macro_calls(self.text, CITE_MACRO))
+
+
+def prose_paragraphs(markdown: str) -> list[Paragraph]:
+    """The paragraphs (and list blocks) of a page that state facts: what its author wrote, not headings,
+    comments or lines that only call macros, and not the exercises of a 培训使用 section."""
+    text = _COMMENT.sub(lambda match: "\n" * match.group().count("\n"), markdown)
+    found = []
+    block: list[str] = []
+    start, section = 1, ""
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+            continue
+        body = "\n".join(block).strip()
+        block = []
+        heading = re.match(r"#{1,6}\s+([^{\n]*)", body)
+        if heading:
+            section = heading.group(1).strip()
+            continue
+        if not body or section in EXERCISE_SECTIONS or _MACRO_ONLY.match(body) or not any(char.isalpha() for char in body):
+            continue
+        found.append(Paragraph(start, body))
+    return found

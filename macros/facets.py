@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
-from . import sitemap
+from . import completeness, sitemap
 from .citations import source_name
 from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
@@ -142,6 +142,14 @@ class BrowseIndex:
     kb: KnowledgeBase
     kinds: dict[str, KindIndex]
     places: dict[tuple[str, str], Place]  # (kind, id) → place in GB/T 2260
+    # Method id → how complete it is (macros/completeness.py), once the pages' prose has been read.
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+def completeness_levels(kb: KnowledgeBase, read: Reader) -> dict[str, str]:
+    """Each method's completeness level, from its data and its page's prose."""
+    return {method.id: completeness.of_method(kb, method, read(record_path("methods", method.id)) or "").level
+            for method in kb.methods.values()}
 
 
 def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -> dict[str, list[tuple[str, str]]]:
@@ -195,13 +203,17 @@ def build_index(kb: KnowledgeBase) -> BrowseIndex:
 _indexes: dict[int, tuple[KnowledgeBase, BrowseIndex]] = {}
 
 
-def index_for(kb: KnowledgeBase) -> BrowseIndex:
-    """The index of ``kb``, built once per loaded base (the macros and the page producers share it)."""
+def index_for(kb: KnowledgeBase, read: Reader | None = None) -> BrowseIndex:
+    """The index of ``kb``, built once per loaded base (the macros and the page producers share it);
+    with ``read`` (a page's Markdown by docs path) the methods' completeness levels too."""
     cached = _indexes.get(id(kb))
     if cached is None or cached[0] is not kb:
         _indexes.clear()
         cached = _indexes[id(kb)] = (kb, build_index(kb))
-    return cached[1]
+    index = cached[1]
+    if read is not None and not index.levels:
+        index.levels.update(completeness_levels(kb, read))
+    return index
 
 
 # ---- pages and addresses ---------------------------------------------------------------
@@ -265,7 +277,7 @@ def _with_header(render: Callable[[], str]) -> str:
 
 def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """Producer for kb_build/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
-    index = index_for(kb)
+    index = index_for(kb, read)
     for path, render in listing_pages(index).items():
         yield GeneratedPage(path, functools.partial(_with_header, render), SOURCE)
     for path, render in data_files(index).items():
@@ -318,7 +330,13 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     if year:
         label = {"methods": "首次报道", "studios": "成立", "sites": "启用"}[kind]
         facts.append((label, [(f"{year}年", listing_path(kind, "year", year))]))
+    if isinstance(record, Method) and record_id in index.levels:
+        facts.append((COMPLETENESS_LABEL, [(index.levels[record_id], None)]))
     return [(label, parts) for label, parts in facts if parts]
+
+
+# The card fact that says how much of what a reader can use a method has (a badge: see kb.css).
+COMPLETENESS_LABEL = "资料完整度"
 
 
 def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
@@ -486,9 +504,9 @@ def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
 # ---- pages written by hand that call these ------------------------------------------------
 
 
-def first_page(kb: KnowledgeBase, kind: str, from_page: str) -> str:
+def first_page(kb: KnowledgeBase, kind: str, from_page: str, read: Reader | None = None) -> str:
     """Page 1 of a kind's listing, on the kind's hand-kept index page."""
-    return listing(index_for(kb), kind, None, None, 1, from_page)
+    return listing(index_for(kb, read), kind, None, None, 1, from_page)
 
 
 def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_page: str) -> str:

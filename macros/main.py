@@ -70,6 +70,11 @@ def define_env(env) -> None:
         record = current(kind)
         return card + citations.unsupported_mark(record) + (completeness_mark() if kind in ("methods", "studios") else "")
 
+    def read_page(path: str) -> str | None:
+        """A hand-written page's Markdown by docs path (None where the page is generated)."""
+        file = Path(env.conf["docs_dir"]) / path
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
     published_list = root / "data" / "published-paths.txt"
     published = published_list.read_text(encoding="utf-8").splitlines() if published_list.is_file() else []
 
@@ -109,7 +114,7 @@ def define_env(env) -> None:
         "timeline": lambda: figures.timeline(kb, page()),
         "lineage": lambda: lineage.network_page(kb, 1, page()),
         "neighbourhood": lambda kind=None, record_id=None: lineage.neighbourhood(kb, kind or render.kind_of_page(page()), record_id or current(render.kind_of_page(page())).id, page()),
-        "listing": lambda kind: facets.first_page(kb, kind, page()),
+        "listing": lambda kind: facets.first_page(kb, kind, page(), read_page),
         "legacy_anchors": lambda kind: facets.legacy_anchors(kb, kind, published, page()),
         "theme_index": lambda: facets.theme_index(kb, page()),
         "training_index": lambda: training.training_index(kb, page()),

@@ -50,6 +50,11 @@ class Problem:
         return f"::{self.severity} {properties}::{_github_data(self.message)}"
 
 
+def github_notice(file: str, line: int, title: str, message: str) -> str:
+    """A GitHub notice annotation (for a reviewer, never a failure), escaped like :meth:`Problem.as_github`."""
+    return f"::notice file={_github_property(file)},line={line},title={_github_property(title)}::{_github_data(message)}"
+
+
 def _github_data(text: str) -> str:
     """Text escaped for the data part of a GitHub workflow command (after the final ``::``)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

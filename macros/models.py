@@ -375,10 +375,11 @@ MODEL_BY_KIND: dict[str, type[Entry]] = {model.kind: model for model in RECORD_T
 
 # Which field refers to which kind: checked by the loader, used for back-links.
 REFERENCES: dict[type[Entry], dict[str, str]] = {
-    Method: {"origin.studio": "studios", "origin.founder": "mentors", "related": "methods", "results.source": "sources"},
-    Studio: {"leader": "mentors", "methods": "methods", "sites": "sites", "figures.source": "sources"},
-    Mentor: {"studios": "studios"},
-    Site: {"studio": "studios"},
+    Method: {"origin.studio": "studios", "origin.founder": "mentors", "related": "methods", "results.source": "sources",
+             "evidence.source": "sources"},
+    Studio: {"leader": "mentors", "methods": "methods", "sites": "sites", "figures.source": "sources", "evidence.source": "sources"},
+    Mentor: {"studios": "studios", "evidence.source": "sources"},
+    Site: {"studio": "studios", "evidence.source": "sources"},
 }
 
 

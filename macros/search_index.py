@@ -275,9 +275,10 @@ def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]
 # Elements whose text is not the page's: scripts, drawings, the navigation.
 _SKIPPED_TAGS = {"script", "style", "template", "svg", "nav"}
 # Page furniture, not content: the completeness line, the QR block and print footer, the
-# last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
+# last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons;
+# the evidence markers, notes and 未附依据 line (the articles' words are citations, not the page's text).
 _LAYOUT_CLASSES = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
-                   "md-content__button", "md-source-file"}
+                   "md-content__button", "md-source-file", "kb-ev", "kb-evidence", "kb-ev-all", "kb-unsupported"}
 # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
 # records has its own page, so the text stays out here, from the heading to the next one.
 _ELSEWHERE_IDS = {"related"}

@@ -14,7 +14,9 @@ between them are ignored, so changing a comma does not hide a copy):
   the article's sentence with a few words swapped.
 
 Articles are folded to Simplified (OpenCC t2s) with the inline pinyin of 002
-removed. Names, programme titles and quoted slogans that must stay as the
+removed (macros/articles.py, the validator's fold). Quotes in evidence, the cite()
+calls of pages and the printed headlines of sources are citations, checked by the
+validator to be the article's words: they are left out here. Names, programme titles and quoted slogans that must stay as the
 articles give them are listed, each with a reason, in data/copy-exemptions.yml;
 they are cut out of both sides before comparing.
 
@@ -44,6 +46,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from macros.articles import fold_source
+from macros.evidence import CITE_CALL
 from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
@@ -57,9 +60,6 @@ SOURCES_VARIABLE = "KB_SOURCES_DIR"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-# Quotes are the article's own words on purpose (evidence in data/, cite() in pages): citations, not our prose.
-_EVIDENCE_QUOTE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
-_CITE_CALL = re.compile(r"\{\{\s*cite\((?:[^()\"]|\"[^\"]*\")*\)\s*\}\}")
 
 
 class ExemptionError(ValueError):
@@ -116,18 +116,25 @@ def parse_exemptions(text: str, source: str = EXEMPTIONS_FILE) -> list[str]:
     return phrases
 
 
+# Citations, not our prose: a quote in evidence, a source's printed headline (both checked to be
+# the article's own words by the validator) and the quote of a cite() call in a page.
+_CITATION_LINE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
+_HEADLINE_LINE = re.compile(r"^title\s*:")
+
+
 def project_passages(root: Path) -> Iterator[Passage]:
-    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/."""
+    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/, citations left out."""
     skip = {root / EXEMPTIONS_FILE, root / "data" / "published-paths.txt"}
     files = [*sorted((root / "data").rglob("*.yml")), *sorted((root / "docs").rglob("*.md"))]
     for path in files:
         if path in skip or (root / "data" / "schema") in path.parents:
             continue
         relative = path.relative_to(root).as_posix()
+        is_source = (root / "data" / "sources") in path.parents
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _EVIDENCE_QUOTE.match(line):
+            if _CITATION_LINE.match(line) or (is_source and _HEADLINE_LINE.match(line)):
                 continue
-            prose = _CITE_CALL.sub("\n", line)  # a line break: no run or sentence reaches across a citation
+            prose = CITE_CALL.sub("\n", line) if path.suffix == ".md" else line  # no run reaches across a citation
             if _CJK.search(prose):
                 yield Passage(relative, number, prose)
 
