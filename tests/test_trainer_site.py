@@ -108,7 +108,9 @@ def test_step_and_section_anchors_keep_their_names(built_site: Path, site_pages:
         page = site_pages(built_site / f"methods/{method.id}/index.html")
         ids = {tag["id"] for tag in page.select("[id]")}
         assert {f"step-{n}" for n in range(1, len(method.steps) + 1)} <= ids
-        assert ("how" in ids) == bool(method.steps) and ("who" in ids) == bool(method.roles)
+        # A page may keep #how without steps: 三步调解法's published #how now heads what 寇庆阳 worked
+        # out himself (test_no_published_path_or_anchor_disappears keeps it).
+        assert ("how" in ids) >= bool(method.steps) and ("who" in ids) == bool(method.roles)
         assert ("results" in ids) == bool(method.results) and "sources" in ids
 
 
