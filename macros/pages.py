@@ -150,7 +150,7 @@ def mentor_methods(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
     items = _capped(ids, lambda i: link(kb, "methods", i, page) + ("（提出者）" if i in founded else ""), "所在工作室的页面")
     body = "\n".join(items)
     if body:
-        body = "本人提出的，以及所在工作室传播的工作法：\n\n" + body
+        body = "所属工作室与项目的工作法（标“提出者”的由本人提出）：\n\n" + body
     return render._section("工作法", body, "methods")
 
 
