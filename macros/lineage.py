@@ -54,7 +54,7 @@ def neighbours(kb: KnowledgeBase, kind: str, record_id: str) -> list[tuple[str, 
         founder = [record.origin.founder] if record.origin.founder else []
         teachers = [m for m in teachers_of_method(kb, record) if m not in founder]
         found += [("提出者", "mentors", founder), ("出自", "studios", kb.studios_of_method(record_id)),
-                  ("同一工作室或项目的书记与导师", "mentors", teachers), ("可以观摩的地方", "sites", sites_of_method(kb, record))]
+                  ("同一工作室或项目的书记与导师", "mentors", teachers), ("同一工作室或项目的示范点", "sites", sites_of_method(kb, record))]
     elif isinstance(record, Studio):
         leader = [record.leader] if record.leader else []
         people = [m for m in kb.mentors_of_studio.get(record_id, []) if m and m not in leader]

@@ -100,7 +100,7 @@ def _capped_links(kb: KnowledgeBase, kind: str, ids: list[str], page: str, more:
 # neighbourhood had on its own (#lineage) stays an alias inside the heading.
 LEARN_ALIASES = ("lineage",)
 # Under the heading 向谁学、去哪看 the shorter names say it, and leave the links room at 390 px.
-LEARN_LABELS = {"同一工作室或项目的书记与导师": "书记与导师", "可以观摩的地方": "示范点与阵地"}
+LEARN_LABELS = {"同一工作室或项目的书记与导师": "书记与导师", "同一工作室或项目的示范点": "示范点与阵地"}
 
 
 def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:

@@ -706,7 +706,7 @@ def visit_plan(kb: KnowledgeBase, site: Site) -> str:
     facts = [
         ("是什么", render.esc(site.type)),
         ("地区", render.region_text(site.region)),
-        ("谁在办", "<br>".join(render.link(kb, "studios", i, page) for i in studios)),
+        ("所属工作室或项目", "<br>".join(render.link(kb, "studios", i, page) for i in studios)),
         ("命名", render.esc(site.designation) if site.designation else ""),
     ]
     facts_md = "\n".join(f"{label}\n:   {value}\n" for label, value in facts if value)
@@ -849,7 +849,7 @@ def session_data(kb: KnowledgeBase, method_pages: dict[str, str], site_url: str,
             "type": site.type,
             "summary": site.summary or "",
             "region": " ".join(site.region.parts()),
-            "runs": [kb.studios[i].name for i in site_studios(kb, site)],
+            "studios": [kb.studios[i].name for i in site_studios(kb, site)],
             "shows": site.shows or "",
             "page": visit,
             "questions": visit_questions(kb, site),

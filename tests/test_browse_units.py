@@ -165,7 +165,7 @@ def test_legacy_anchors_only_those_published(kb: KnowledgeBase) -> None:
 
 def test_neighbourhood_of_a_method_and_a_studio(kb: KnowledgeBase) -> None:
     around = lineage.neighbours(kb, "methods", "a")
-    assert ("出自", "studios", ["s1"]) in around and ("可以观摩的地方", "sites", ["z"]) in around
+    assert ("出自", "studios", ["s1"]) in around and ("同一工作室或项目的示范点", "sites", ["z"]) in around
     studio = BeautifulSoup(lineage.neighbourhood(kb, "studios", "s1", "studios/s1.md"), "lxml")
     assert [dt.get_text() for dt in studio.select("dt")] == ["传授的工作法", "示范点与阵地"]
     assert lineage.neighbourhood(kb, "methods", "b", "methods/b.md") == ""  # no relation, no section

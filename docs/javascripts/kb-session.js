@@ -418,7 +418,7 @@
     if (site.summary) box.appendChild(el("p", site.summary, "kb-summary"));
     var pairs = [["是什么", site.type]];
     if (site.region) pairs.push(["地区", site.region]);
-    if (site.runs.length) pairs.push(["谁在办", site.runs]);
+    if (site.studios.length) pairs.push(["所属工作室或项目", site.studios]);
     box.appendChild(facts(pairs));
     section.appendChild(box);
     if (site.shows) {
