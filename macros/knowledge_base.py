@@ -9,7 +9,6 @@ once per build and shares it between the macros and the hooks.
 from __future__ import annotations
 
 import difflib
-import re
 import typing
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -223,9 +222,7 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
             problems.append(Problem(page, line, page.stem, "", reason))
             continue
         if page.parent.parent == docs_dir and page.parent.name in sitemap.PAGED_KINDS:
-            # A cite() quote is the article's words as printed: blanked, line breaks kept, before the hygiene scan.
-            prose = evidence.CITE_CALL.sub(lambda call: re.sub(r"[^\n]", " ", call.group()), text)
-            for number, message in hygiene.scan_markdown(prose):
+            for number, message in hygiene.scan_markdown(text):
                 problems.append(Problem(page, number, page.stem, "", message + FIX_HINT))
         for number, prose in enumerate(text.splitlines(), start=1):
             kinds = personal_data(prose)

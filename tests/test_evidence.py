@@ -155,7 +155,7 @@ def test_a_printed_headline_must_be_in_the_article_and_a_description_is_free(tmp
 
 def test_cite_in_a_page_is_checked_like_a_quote(tmp_path: Path) -> None:
     page = ("# {{ title() }}\n\n{{ method_overview() }}\n\n## 案例\n\n"
-            "寇庆阳听后自己理出了三个环节。{{ cite(\"article\", \"手足無措,聽了“老書記”\") }}\n\n"
+            "寇庆阳听后自己理出了三个环节。{{ cite(\"article\", \"逐漸摸索出\") }}\n\n"
             "老书记手把手教了他。{{ cite(\"article\", \"手把手教\") }}\n\n"
             "别处的说法。{{ cite(\"nowhere\", \"共情倾听\") }}\n\n"
             "写错了。{{ cite(\"article\") }}\n")
