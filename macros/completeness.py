@@ -122,14 +122,21 @@ def steps_check(method: Method) -> Check:
     """Steps a reader can follow have details; names alone count a third."""
     if not method.steps:
         return Check("步骤", STEPS_WEIGHT, 0.0)
-    detailed = sum(1 for step in method.steps if step.detail and len(step.detail.strip()) >= MIN_DETAIL)
+    detailed = sum(1 for step in method.steps if says_how(step.detail))
     share = (1 + 2 * detailed / len(method.steps)) / 3
     note = "" if detailed == len(method.steps) else ("只有名称" if not detailed else f"{detailed}/{len(method.steps)} 步有说明")
     return Check("步骤", STEPS_WEIGHT, STEPS_WEIGHT * share, note)
 
 
-# A step's detail shorter than this (e.g. “第一环”) says nothing a reader can do.
-MIN_DETAIL = 8
+# A step's detail shorter than this (e.g. “寇庆阳套路的第二环。”) says nothing a reader can do.
+MIN_DETAIL = 12
+# Nor does one that says the article gives no detail.
+_NOT_GIVEN = re.compile(r"未载明|未写明|未交代|没有写|没有交代|没写")
+
+
+def says_how(detail: str | None) -> bool:
+    """Whether a step's detail tells a reader what to do."""
+    return detail is not None and len(detail.strip()) >= MIN_DETAIL and not _NOT_GIVEN.search(detail)
 
 
 def of_method(kb: KnowledgeBase, method: Method, page_markdown: str) -> Completeness:

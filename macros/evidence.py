@@ -91,9 +91,15 @@ def field_problem(record: Record, dotted: str) -> str | None:
         walked.append(part)
     if _empty(value):
         return f"字段“{dotted}”在这条记录里没有填写，摘句无处可依"
-    if walked[0] not in _QUOTABLE and not any(covers(dotted, statement) for statement in statements(record)):
-        return f"“{dotted}”是编者的归类或链接，不是来源文章陈述的事实，不需要摘句；请删去这一条，或改写为它支持的事实字段"
-    return None
+    stated = statements(record)
+    if walked[0] in _QUOTABLE or any(dotted == s or dotted.startswith(s + ".") for s in stated):
+        return None
+    parts = [s for s in stated if s.startswith(dotted + ".")]
+    if parts and isinstance(value, list):
+        return None  # a whole list (steps, results): its markers follow the list
+    if parts:
+        return f"“{dotted}”包含几项事实，请写明摘句支持哪一项：{'、'.join(parts)}"
+    return f"“{dotted}”是编者的归类或链接，不是来源文章陈述的事实，不需要摘句；请删去这一条，或改写为它支持的事实字段"
 
 
 def source_of(record: Record, index: int) -> str | None:

@@ -335,7 +335,7 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     return [(label, parts) for label, parts in facts if parts]
 
 
-# The card fact that says how much of what a reader can use a method has (a badge: see kb.css).
+# The card fact that says how much of what a reader can use a method has (a badge: kb.css; not searched).
 COMPLETENESS_LABEL = "资料完整度"
 
 
@@ -351,7 +351,8 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     record = index.kb.records(kind)[record_id]
     summary = record.summary
     facts = Markup("").join(
-        html_of("<div><dt>{}</dt><dd>{}</dd></div>", label, _parts_html(parts, from_page))
+        html_of('<div{}><dt>{}</dt><dd>{}</dd></div>', Markup(' class="kb-item-level"') if label == COMPLETENESS_LABEL else "",
+                label, _parts_html(parts, from_page))
         for label, parts in card_facts(index, kind, record_id)
     )
     return Markup(

@@ -154,7 +154,7 @@ def on_post_page_macros(env) -> None:
     """After a page's macros ran: its evidence notes go at its end, and the page asks for their script (overrides/main.html)."""
     section = env.kb_notes.finish() if hasattr(env, "kb_notes") else ""
     if section:
-        env.markdown = env.markdown.rstrip("\n") + "\n\n" + section
+        env.markdown = env.markdown.rstrip("\n") + "\n\n" + str(section)  # str: Markup + text would escape the page
         env.page.meta["kb_evidence"] = True
 
 

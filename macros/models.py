@@ -214,7 +214,7 @@ class Evidence(Strict):
         examples=["summary"])
     quote: Annotated[Text, Quote()] = Field(
         title="原文摘句", description=f"粘贴原文里说明这一点的那句话（原样照抄、连续的一段，至多 {MAX_QUOTE} 字；中间不要用省略号，分成两条）",
-        examples=["逐渐摸索出了一套“共情倾听—政策解析—联动解决”的调解方法"])
+        examples=["逐渐摸索出“共情倾听—政策解析—联动解决”的工作套路"])
     source: Slug | None = Field(None, title="来源", description="sources 中的来源 id；记录只引用一篇来源时可以不填")
 
 

@@ -121,6 +121,7 @@ def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
 
 
 def mentor_overview(kb: KnowledgeBase, mentor: Mentor, page: str, notes: Notes | None = None) -> str:
+    summary = render.summary_text(mentor, notes)  # first: markers are numbered in the order the reader meets them
     facts = render.card_facts(mentor, notes, [
         ("职务", esc(mentor.role), ("role",)),
         ("社区或单位", esc(mentor.community) if mentor.community else "", ("community",)),
@@ -128,7 +129,7 @@ def mentor_overview(kb: KnowledgeBase, mentor: Mentor, page: str, notes: Notes |
         ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else "", ("years_of_service",)),
         ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else "", ("mentees",)),
     ])
-    return render._card("kb-mentor", render.summary_text(mentor, notes), facts)
+    return render._card("kb-mentor", summary, facts)
 
 
 def mentor_studios(kb: KnowledgeBase, mentor: Mentor, page: str, notes: Notes | None = None) -> str:
@@ -158,6 +159,7 @@ def mentor_methods(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
 
 
 def site_overview(kb: KnowledgeBase, site: Site, page: str, notes: Notes | None = None) -> str:
+    summary = render.summary_text(site, notes)  # first: markers are numbered in the order the reader meets them
     facts = render.card_facts(site, notes, [
         ("类型", esc(site.type), ("type",)),
         ("地区", render.region_link(site.region, page), ("region",)),
@@ -165,7 +167,7 @@ def site_overview(kb: KnowledgeBase, site: Site, page: str, notes: Notes | None 
         ("启用", render.date_text(site.opened) if site.opened else "", ("opened",)),
         ("命名", esc(site.designation) if site.designation else "", ("designation",)),
     ])
-    return render._card("kb-site", render.summary_text(site, notes), facts)
+    return render._card("kb-site", summary, facts)
 
 
 def site_shows(site: Site, notes: Notes | None = None) -> str:

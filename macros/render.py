@@ -122,6 +122,7 @@ def summary_text(record: Record, notes: Notes | None) -> str:
 
 
 def method_overview(kb: KnowledgeBase, method: Method, page: str, notes: Notes | None = None) -> str:
+    summary = summary_text(method, notes)  # first: markers are numbered in the order the reader meets them
     origin = method.origin
     source_parts = [
         links(kb, "studios", kb.studios_of_method(method.id), page),
@@ -134,7 +135,7 @@ def method_overview(kb: KnowledgeBase, method: Method, page: str, notes: Notes |
         ("首次报道", first_report(kb, method), ("year",)),
         ("主题", theme_links(method.themes, page), ()),
     ])
-    return _card("kb-method", summary_text(method, notes), facts)
+    return _card("kb-method", summary, facts)
 
 
 def method_steps(method: Method, notes: Notes | None = None) -> str:
@@ -206,6 +207,7 @@ def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:
 
 
 def studio_overview(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes | None = None) -> str:
+    summary = summary_text(studio, notes)
     facts = card_facts(studio, notes, [
         ("类型", esc(studio.type), ("type",)),
         ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else leader_unknown(kb, studio), ("leader",)),
@@ -214,7 +216,7 @@ def studio_overview(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes |
         ("团队", esc(studio.team) if studio.team else "", ("team",)),
         ("组织结构", esc(studio.structure) if studio.structure else "", ("structure",)),
     ])
-    return _card("kb-studio", summary_text(studio, notes), facts)
+    return _card("kb-studio", summary, facts)
 
 
 def leader_unknown(kb: KnowledgeBase, studio: Studio) -> str:

@@ -276,9 +276,11 @@ def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]
 _SKIPPED_TAGS = {"script", "style", "template", "svg", "nav"}
 # Page furniture, not content: the completeness line, the QR block and print footer, the
 # last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons;
-# the evidence markers, notes and 未附依据 line (the articles' words are citations, not the page's text).
+# the evidence markers, notes and 未附依据 line (the articles' words are citations, not the page's text),
+# a listing card's completeness badge.
 _LAYOUT_CLASSES = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
-                   "md-content__button", "md-source-file", "kb-ev", "kb-evidence", "kb-ev-all", "kb-unsupported"}
+                   "md-content__button", "md-source-file", "kb-ev", "kb-evidence", "kb-ev-all", "kb-unsupported",
+                   "kb-item-level"}
 # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
 # records has its own page, so the text stays out here, from the heading to the next one.
 _ELSEWHERE_IDS = {"related"}

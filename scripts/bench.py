@@ -201,6 +201,8 @@ def _record(kind: str, template: dict, copy: int, copies: _Copies, corpus: Corpu
         return dict(template)
     record = dict(template)
     record["id"] = copies.id_of(template["id"], copy)
+    # The twin's fields are recombined from other records: its original's quotes would name fields it no longer has.
+    record.pop("evidence", None)
     place_round = (copy - 1) // len(PLACES) + 1  # names repeat their place after len(PLACES) copies
     round_suffix = f"（{ordinal(place_round)}）" if place_round > 1 else ""
     prefix = _short_place(place)

@@ -52,6 +52,8 @@ def test_method_completeness_weighs_what_a_reader_can_use(tmp_path: Path) -> Non
     assert (result.percent, result.level) == (33, "待补充")
     detailed = method.model_copy(update={"steps": [Step(name="倾听", detail="先让双方把话说完，不打断"), Step(name="解决", detail="约齐物业和居民当面商量办法")]})
     assert completeness.of_method(kb, detailed, METHOD_PAGE).percent == 47  # steps: 1 of 3 → 3 of 3
+    unknown = detailed.model_copy(update={"steps": [Step(name="倾听", detail="寇庆阳套路的第一环；原文未载明怎么做")]})
+    assert "步骤（只有名称）" in completeness.of_method(kb, unknown, METHOD_PAGE).missing  # saying the article is silent is no detail
     quoted = detailed.model_copy(update={"evidence": [Evidence(field="steps", quote="先听")]})
     better = completeness.of_method(kb, quoted, METHOD_PAGE)
     assert "依据（2/6 条附原文）" in better.missing and better.percent == 53

@@ -104,6 +104,7 @@ def test_wrong_evidence_is_reported_in_chinese_naming_file_record_field_and_clos
         {"field": "colour", "quote": "共情倾听"},  # no such field
         {"field": "summary", "quote": "共情倾听", "source": "other"},  # a source the record does not cite
         {"field": "summary", "quote": "逐渐摸索……工作套路"},  # an ellipsis joins two passages
+        {"field": "origin", "quote": "共情倾听"},  # which of the origin's facts?
     ])
     lines = problems_of(root)
     assert all(line.startswith("data/methods/demo-method.yml:") and "demo-method" in line for line in lines), lines
@@ -116,7 +117,8 @@ def test_wrong_evidence_is_reported_in_chinese_naming_file_record_field_and_clos
     assert "evidence[4].field  这条记录没有字段“colour”" in text
     assert "evidence[5].source  引用的来源“other”不存在" in text
     assert "evidence[6].quote  摘句中间不能用省略号" in text
-    assert len(lines) == 7
+    assert "evidence[7].field  “origin”包含几项事实，请写明摘句支持哪一项：origin.studio" in text
+    assert len(lines) == 8
 
 
 def test_a_long_quote_is_refused_at_its_limit(tmp_path: Path) -> None:
