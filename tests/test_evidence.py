@@ -285,19 +285,32 @@ def test_only_changed_statements_are_listed_against_the_merge_base(tmp_path: Pat
 
 
 @needs_articles
-def test_intake_names_what_001_says_and_the_knowledge_base_lacks() -> None:
-    kb = load_or_raise(ROOT / "data")
+def test_intake_names_what_001_says_and_the_knowledge_base_lacks(tmp_path: Path) -> None:
+    """The issue's case: before 胡云平, 王青和 and 万应慧 were added, intake named them; now that
+    records, pages and the source record hold them, it no longer does."""
     assert SOURCES is not None
     text = (SOURCES / "001_130949ea3cbd8891.txt").read_text(encoding="utf-8")
-    found = intake.to_do(text, kb, ROOT / "docs")
-    people = {finding.text: finding.sentence for finding in found if finding.kind == "人物"}
+    added = ("胡云平", "王青和", "万应慧")
+    for folder in ("data", "docs"):  # the project as it was: the added names written out of it
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".yml", ".md"):
+                target = tmp_path / folder / path.relative_to(ROOT / folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                content = path.read_text(encoding="utf-8")
+                for name in added:
+                    content = content.replace(name, "某人")
+                target.write_text(content, encoding="utf-8")
+    before = intake.to_do(text, load_or_raise(tmp_path / "data"), tmp_path / "docs")
+    people = {finding.text: finding.sentence for finding in before if finding.kind == "人物"}
     for name in ("胡云平", "万应慧", "王青和"):
         assert name in people, sorted(people)
     assert "快递小哥胡云平是大连市劳动模范" in people["胡云平"]
     assert {"于再兴", "王丽娟", "曲宏"}.isdisjoint(people)  # a mentor, a mentor, the source's author: carried
-    assert not any(finding.text.startswith("王青") and finding.text != "王青和" for finding in found)
-    report = intake.report(found)
+    assert not any(finding.text.startswith("王青") and finding.text != "王青和" for finding in before)
+    report = intake.report(before)
     assert "人物（" in report and "王青和 —— " in report
+    now = {finding.text for finding in intake.to_do(text, load_or_raise(ROOT / "data"), ROOT / "docs") if finding.kind == "人物"}
+    assert not now & set(added)
 
 
 def test_intake_subtracts_names_figures_and_dates_the_records_hold(tmp_path: Path) -> None:
