@@ -890,6 +890,7 @@ def _card_facts(kb: KnowledgeBase, method: Method) -> list[list[str]]:
 
 def training_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
     """A session plan and a one-page card for every method, a visit sheet for every site."""
+    read = functools.cache(read)  # the plan and the card read the same method page: once
     for method in kb.methods.values():
         source = sitemap.data_file("methods", method.id)
         yield GeneratedPage(plan_path(method.id), functools.partial(_plan_page, kb, method, read), source)

@@ -322,8 +322,8 @@ def check(passages: Iterable[Passage], articles: dict[str, str], exemptions: lis
             runs, covered = shared_runs(part, automaton, REPORT_RUN)
             in_runs += covered
             total += len(cjk(part))
-            for run, source in runs:
-                (copied if len(run) >= FAIL_RUN else close).append(Run(passage, run, line_origin[source]))
+            for run, article in runs:
+                (copied if len(run) >= FAIL_RUN else close).append(Run(passage, run, line_origin[article]))
         seen = set()
         for sentence in sentences(text):
             for source, origin, share in index.close(sentence):

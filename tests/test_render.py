@@ -145,3 +145,14 @@ def test_every_kind_with_pages_finds_its_pages_record(kb: KnowledgeBase) -> None
     for kind in sitemap.PAGED_KINDS:
         record_id = next(iter(kb.records(kind)))
         assert render.page_record(kb, kind, sitemap.record_path(kind, record_id)) is kb.records(kind)[record_id]
+
+
+def test_a_published_anchor_the_data_no_longer_fill_stays_as_an_empty_alias() -> None:
+    from macros.anchors import ALIAS_CLASS, keep_published_anchors, published_anchors
+
+    published = published_anchors(["# header", "sites/x/", "sites/x/#people", "sites/x/#shows", "sites/y/#methods"])
+    assert published == {"sites/x/": {"people", "shows"}, "sites/y/": {"methods"}}
+    page = '<h2 id="shows">可以看到什么</h2>'
+    kept = keep_published_anchors(page, published["sites/x/"])
+    assert kept == page + f'<span class="{ALIAS_CLASS}" id="people"></span>'
+    assert keep_published_anchors(kept, published["sites/x/"]) == kept  # present anchors are left alone
