@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from . import completeness, editing, handout, render, sitemap
 from .generated import GeneratedPage, Reader
+from .evidence import CITE_CALL
 from .knowledge_base import KnowledgeBase
 from .models import Method, Site
 from .sitemap import SESSION_PAGE, card_path, plan_path, record_path, visit_path
@@ -779,9 +780,10 @@ def method_links(kb: KnowledgeBase, method: Method, repo_url: str | None, feedba
 
 
 def _blocks(markdown: str) -> list[str]:
-    """Paragraphs and list items of a page section, as plain text lines."""
+    """Paragraphs and list items of a page section, as plain text lines (the builder's pack cannot
+    show evidence notes, so cite() calls are left out; the plan pages keep them)."""
     lines = []
-    for block in re.split(r"\n\s*\n", markdown):
+    for block in re.split(r"\n\s*\n", CITE_CALL.sub("", markdown)):
         for line in block.splitlines() if re.match(r"\s*(?:[-*]|\d+\.)\s", block) else [" ".join(block.split())]:
             if line.strip():
                 lines.append(plain_text(line))
