@@ -1,6 +1,7 @@
-"""Makes pages print as handouts: appends the block with QR code, short link and the files the page
-is built from to record pages (methods, studios, mentors, sites), training plans, cards and visit
-sheets (each with its own address), and gives every internal link the address to print.
+"""Makes pages print as handouts: record pages (methods, studios, mentors, sites), training plans,
+cards and visit sheets get the printed footer with their own address, short link and QR code, and
+(in page.meta, for the folded 编辑信息) the short link and the files they are built from; every
+internal link gets the address to print.
 
 Switch off: remove ``hooks/handout.py`` from ``hooks:`` in mkdocs.yml, or set
 ``extra: {handout: false}``. The commit is ``GITHUB_SHA`` when set, else
@@ -51,10 +52,12 @@ def on_page_markdown(markdown, page, config, **kwargs):
     # A record page generated from the data has no Markdown file: cite only the files that exist.
     project = Path(config.config_file_path).parent
     target = dataclasses.replace(target, files=tuple(name for name in target.files if (project / name).is_file()))
-    return markdown + handout.handout_block(
+    block = handout.handout_block(
         handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
         repo_url=config.repo_url, commit=_commit,
     )
+    page.meta["kb_handout"] = block.screen  # folded with the editors' matter: overrides/partials/kb-page-meta.html
+    return markdown + block.paper
 
 
 def on_page_content(html, page, config, **kwargs):
