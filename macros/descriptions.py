@@ -36,16 +36,25 @@ def shortened(text: str, length: int = LENGTH) -> str:
 
 
 def first_paragraph(page_html: str) -> str:
-    """The text of the page's first paragraph of prose, or "" when it has none."""
+    """The text of the page's first paragraph of prose (not a lone link, which is a way on), or ""."""
     tree = LexborHTMLParser(page_html)
     for paragraph in tree.css("p"):
-        inside = paragraph.parent
-        if any(node.css_matches(NOT_PROSE) for node in _ancestors(inside)):
+        if any(node.css_matches(NOT_PROSE) for node in _ancestors(paragraph.parent)):
             continue
         text = paragraph.text(separator="", strip=False).strip()
-        if text:
+        links = "".join(a.text(separator="", strip=False) for a in paragraph.css("a")).strip()
+        if text and text != links:
             return text
     return ""
+
+
+def listing_summary(page_html: str) -> str:
+    """A listing page without prose said by its title and count: 工作法：主题 物业管理，共 5 个。"""
+    tree = LexborHTMLParser(page_html)
+    title, count = tree.css_first("h1"), tree.css_first(".kb-listing-count strong")
+    if title is None or count is None:
+        return ""
+    return f"{title.text(strip=True)}，共 {count.text(strip=True)} 个。"
 
 
 def _ancestors(node):  # type: ignore[no-untyped-def]
@@ -62,5 +71,5 @@ def describe(kb: KnowledgeBase, src_uri: str, page_html: str) -> str | None:
         found = kb.records(kind).get(record_id)
         if found is not None and found.summary:
             return shortened(f"{found.name}：{found.summary}")
-    text = first_paragraph(page_html)
+    text = first_paragraph(page_html) or listing_summary(page_html)
     return shortened(text) if text else None

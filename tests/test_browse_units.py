@@ -128,7 +128,7 @@ def test_listing_pages_and_addresses(kb: KnowledgeBase) -> None:
     assert [li.a.get_text() for li in html.select("ol.kb-items > li")][:1] == ["工作法m16"]
     assert len(html.select("ol.kb-items > li")) == facets.PAGE_SIZE
     assert html.select_one(".kb-pager [aria-current=page]").get_text() == "2"
-    assert html.select_one(".kb-pager a[rel=prev]")["href"] == "../../../methods/"
+    assert html.select_one(".kb-pager a[rel=prev]")["href"] == "../../../methods/#kb-results"  # lands on the results
 
 
 def test_card_links_theme_and_region_and_escapes_names(kb: KnowledgeBase) -> None:
@@ -146,7 +146,7 @@ def test_facet_panel_stays_small_however_many_values() -> None:
     studios = {f"s{n}": Studio(id=f"s{n}", name=f"工作室{n}", summary="一句话。", type="服务品牌", sources=["x"]) for n in range(60)}
     methods = {f"m{n}": method(f"m{n}", ["物业管理"], f"s{n}") for n in range(60)}
     index = facets.build_index(KnowledgeBase(methods=methods, studios=studios, sources=SOURCE))
-    panel = BeautifulSoup(str(facets.facet_panel(index, "methods", None, None, "methods/index.md")), "lxml")
+    panel = BeautifulSoup(str(facets.facet_panel(index, "methods", {}, "methods/index.md")), "lxml")
     studio_links = panel.select('[data-facet=studio] a')
     assert len(studio_links) == facets.FACET_SHOWN + 1 and studio_links[-1].get_text() == "全部 60 个"
 
@@ -221,7 +221,7 @@ def test_a_hostile_studio_name_stays_text_in_headings_and_cards() -> None:
     name = "*工作室*<script>alert(1)</script>{{ x }}"
     studios = {"s": Studio(id="s", name=name, summary="一句话。", type="服务品牌", sources=["x"])}
     index = facets.build_index(KnowledgeBase(methods={"m": method("m", [], "s")}, studios=studios, sources=SOURCE))
-    out = facets.listing(index, "methods", "studio", "s", 1, "browse/methods/studio/s/index.md")
+    out = facets.listing(index, "methods", {"studio": "s"}, 1, "browse/methods/studio/s/index.md")
     assert "<script>" not in out and out.startswith("# 工作法：工作室与项目 &#42;工作室&#42;&lt;script&gt;")
     assert "{{" not in out and "*工作室*" not in out  # neither the macros nor Markdown see them as syntax
 
