@@ -1,6 +1,6 @@
 """A page's own description, for search engines and the link card a chat app draws (<meta name=
 "description">, og:description): the record's summary on a record's page and on the trainers'
-pages made from it, else the page's first paragraph, else none (the site's description stands).
+pages made from it, else the page's first paragraph, else its title, else none (the site's stands).
 
 Pure: a knowledge base, a docs path and the page's rendered HTML in, plain text out (the
 template escapes it once, see overrides/main.html).
@@ -9,8 +9,9 @@ template escapes it once, see overrides/main.html).
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import sitemap
 from .knowledge_base import KnowledgeBase
@@ -48,16 +49,17 @@ def first_paragraph(page_html: str) -> str:
     return ""
 
 
-def listing_summary(page_html: str) -> str:
-    """A listing page without prose said by its title and count: 工作法：主题 物业管理，共 5 个。"""
+def title_summary(page_html: str) -> str:
+    """A page without prose said by its title, with its count on a listing: 工作法：主题 物业管理，共 5 个。"""
     tree = LexborHTMLParser(page_html)
     title, count = tree.css_first("h1"), tree.css_first(".kb-listing-count strong")
-    if title is None or count is None:
+    if title is None:
         return ""
-    return f"{title.text(strip=True)}，共 {count.text(strip=True)} 个。"
+    text = title.text(strip=True).removesuffix("¶")
+    return f"{text}，共 {count.text(strip=True)} 个。" if count is not None else text
 
 
-def _ancestors(node):  # type: ignore[no-untyped-def]
+def _ancestors(node: LexborNode | None) -> Iterator[LexborNode]:
     while node is not None and node.tag not in ("html", "body", "-undef"):
         yield node
         node = node.parent
@@ -71,5 +73,5 @@ def describe(kb: KnowledgeBase, src_uri: str, page_html: str) -> str | None:
         found = kb.records(kind).get(record_id)
         if found is not None and found.summary:
             return shortened(f"{found.name}：{found.summary}")
-    text = first_paragraph(page_html) or listing_summary(page_html)
+    text = first_paragraph(page_html) or title_summary(page_html)
     return shortened(text) if text else None

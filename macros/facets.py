@@ -535,7 +535,8 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
         for v in pages[number - 1]
     )
     heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(sitemap.label(kind), spec.label, number)
-    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
+    lead = html_of("<p>{}按{}分，共 {} 个，数字是每个的条目数。</p>\n", sitemap.label(kind), spec.label, len(kind_index.order[spec.key]))
+    back = lead + html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
     body = html_of('<ul class="kb-facet-values">{}</ul>{}\n',
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)

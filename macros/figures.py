@@ -375,6 +375,8 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
         counties = Markup("").join(html_of('<li>{} <span class="kb-count">{}</span></li>', name, n)
                                    for name, n in members.counties[code].most_common())
         lines.append(html_of('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n', counties))
+    counted = "、".join(f"{sitemap.label(kind)} {len(ids)} 个" for kind, ids in members.by_code[code].items())
+    lines.append(html_of("<p>本知识库里{}的条目共 {} 条：{}。</p>\n\n", division.name, total, counted))
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
         shown = Markup("").join(html_of("<li>{}</li>",

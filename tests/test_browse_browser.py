@@ -35,14 +35,14 @@ def listed(page) -> list[str]:
         if not following.count():
             return names
         following.click()
-        page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+        page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
 
 
 def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> None:
     assert len(EXPECTED) > facets.PAGE_SIZE // 4  # enough records for the check to mean something
     page = browser.new_page()
     open_settled(page, site_url + "methods/")
-    page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+    page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
     page.locator('.kb-facet[data-facet=theme] summary').click()
     page.locator('.kb-facet[data-facet=theme] a', has_text=THEME).click()
     page.locator('.kb-facet[data-facet=province] summary').click()
@@ -51,7 +51,7 @@ def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> No
     assert province.locator(".kb-count").inner_text() == str(len(EXPECTED))
     province.click()
     page.wait_for_url("**/#kb-results")
-    page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+    page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
     assert page.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
     # A theme and a province make a page of their own: the address reads without JavaScript too.
     assert urlsplit(page.url).path.endswith(f"/browse/methods/theme/{facets.slug(THEME)}/province/210000/")
@@ -64,7 +64,7 @@ def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> No
         shared = context.new_page()
         shared.goto(page.url, wait_until="load")
         if javascript:
-            shared.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+            shared.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
         assert shared.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
         assert listed(shared) == EXPECTED
         context.close()
@@ -82,11 +82,11 @@ def test_a_value_counts_what_a_tap_on_it_shows(browser, site_url: str) -> None:
         said = link.locator(".kb-count").inner_text() if link.locator(".kb-count").count() else None
         before = page.url
         link.click()
-        page.wait_for_url(lambda address: address != before)
+        page.wait_for_url(lambda address, before=before: address != before)
         if said is not None:  # (a chosen value says what dropping it shows in words instead)
             page.wait_for_function("said => document.querySelector('.kb-listing[data-ready=true] .kb-listing-count strong')"
                                    "?.textContent === said", arg=said, timeout=10_000)
-        page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+        page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
         assert "city=210100" in page.url  # the other facet's choice stays
         if not page.locator('.kb-facet[data-facet=theme] summary').evaluate("e => e.parentElement.open"):
             page.locator('.kb-facet[data-facet=theme] summary').click()

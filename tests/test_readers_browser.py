@@ -114,3 +114,36 @@ def test_every_page_type_reads_on_a_phone(browser, published_url: str, scheme: s
         problems += axe_findings(page, edition + path)
     context.close()
     assert not problems + errors, "\n".join(problems + errors)
+
+
+def test_the_home_page_asks_first_and_its_box_works_without_javascript(browser, published_url: str) -> None:
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": WIDTH, "height": 844}, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(published_url, wait_until="load")
+        box = page.locator("form.kb-ask input[name=q]")
+        first_theme = page.locator(".kb-theme-index a").first
+        # On the first screen of a phone: the box and the themes as shortcuts.
+        assert box.evaluate("e => e.getBoundingClientRect().bottom") < 844
+        assert first_theme.evaluate("e => e.getBoundingClientRect().bottom") < 844
+        box.fill("物业矛盾")
+        box.press("Enter")
+        page.wait_for_url("**/?q=*")
+        assert page.url.split("?")[0] == published_url and "q=%E7%89%A9%E4%B8%9A" in page.url
+        if javascript:  # the site's search opens with the query
+            page.wait_for_function("() => document.querySelector('.md-search__input').value === '物业矛盾'")
+        context.close()
+
+
+def test_the_edition_switch_keeps_the_page_and_section_after_instant_navigation(browser, published_url: str) -> None:
+    page = browser.new_page(viewport={"width": WIDTH, "height": 844})
+    page.goto(published_url + "methods/", wait_until="load")
+    page.wait_for_function(SETTLED)
+    page.locator(f'.kb-items a.kb-item-name[href*="{METHOD}"]').first.click()  # Material's instant navigation
+    page.wait_for_url(f"**/methods/{METHOD}/")
+    page.evaluate("location.hash = '#sources'")
+    page.locator(".kb-editions button").click()
+    page.locator('.kb-editions a[hreflang="zh-Hant"]').click()
+    page.wait_for_url(f"**/zh-Hant/methods/{METHOD}/#sources")
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    page.close()

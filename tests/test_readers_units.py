@@ -57,7 +57,8 @@ def test_other_pages_are_described_by_their_first_paragraph_of_prose(kb: Knowled
     long = "长" * 300
     described = descriptions.describe(kb, "about.md", f"<p>{long}</p>")
     assert described is not None and len(described) == descriptions.LENGTH and described.endswith("…")
-    assert descriptions.describe(kb, "tags.md", "<h1>标签</h1><ul><li>x</li></ul>") is None  # the site's then
+    assert descriptions.describe(kb, "tags.md", "<h1>标签</h1><ul><li>x</li></ul>") == "标签"  # no prose: the title
+    assert descriptions.describe(kb, "x.md", "<ul><li>x</li></ul>") is None  # nothing: the site's then
 
 
 def test_a_listing_without_prose_is_described_by_its_title_and_count(kb: KnowledgeBase) -> None:
