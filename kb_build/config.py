@@ -26,6 +26,8 @@ class KbConfig(Config):
     page_text = c.Type(bool, default=True)
     # Last-change date (git) and edit links of every page. Off: pages show neither.
     page_meta = c.Type(bool, default=True)
+    # Each page's own description for search engines and chat apps' link cards. Off: every page shares the site's.
+    page_description = c.Type(bool, default=True)
     # Short links /m/ /s/ /p/ /d/ /t/ /c/ /v/<id>/ and the renames of data/redirects.yml. Off: only mkdocs.yml's own maps.
     short_links = c.Type(bool, default=True)
     # Method pages tagged with their themes for Material's tags plugin. Off: pages carry no tags.

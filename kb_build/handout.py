@@ -49,10 +49,12 @@ class Handout(Stage):
         # A record page generated from the data has no Markdown file: cite only the files that exist.
         project = self.build.project
         target = dataclasses.replace(target, files=tuple(name for name in target.files if (project / name).is_file()))
-        return markdown + handout.handout_block(
+        block = handout.handout_block(
             handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
             repo_url=config.repo_url, commit=self.commit,
         )
+        page.meta["kb_handout"] = block.screen  # folded with the editors' matter: overrides/partials/kb-page-meta.html
+        return markdown + block.paper
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """On paper a link shows its address: internal links get it in ``data-print`` (see kb.css)."""

@@ -28,6 +28,7 @@ from kb_build.editions import Editions
 from kb_build.generated_pages import GeneratedPages
 from kb_build.handout import Handout
 from kb_build.live_edit import LiveEdit
+from kb_build.page_description import PageDescription
 from kb_build.page_html import PageHtml
 from kb_build.page_memory import PageMemory
 from kb_build.page_meta import PageMeta
@@ -56,6 +57,7 @@ STAGES: tuple[type[Stage], ...] = (
     LiveEdit,
     PageText,
     PageMeta,
+    PageDescription,
     ShortLinks,
     ThemeTags,
     TrainingPages,

@@ -60,12 +60,12 @@ _SINGLE_QUOTED = re.compile(r"‘([^‘’\n]*)’")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Left as they are by convert_html: attribute values that are addresses (a link
-# may hold raw characters) or fragment targets (an id, e.g. tag:矛盾调解, must
+# may hold raw characters; in a drawing, xlink:href) or fragment targets (an id, e.g. tag:矛盾调解, must
 # match the links to it, which are addresses), and the plain text of an element that declares its
 # own script, e.g. the edition switch's <a lang="zh-Hans">简体中文</a>.
 # Case-insensitive by character classes, not re.IGNORECASE, which makes the scan of a whole page
 # several times slower; the element's own script is found from its lang attribute, which is rare.
-_ADDRESS = re.compile(r"""\s(?:[hH][rR][eE][fF]|[sS][rR][cC]|[sS][rR][cC][sS][eE][tT]|[aA][cC][tT][iI][oO][nN]|[iI][dD])"""
+_ADDRESS = re.compile(r"""\s(?:(?:[xX][lL][iI][nN][kK]:)?[hH][rR][eE][fF]|[sS][rR][cC]|[sS][rR][cC][sS][eE][tT]|[aA][cC][tT][iI][oO][nN]|[iI][dD])"""
                       r"""\s*=\s*(?P<kept>"[^"]*"|'[^']*')""")
 _DECLARED_SCRIPT = re.compile(r"""[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']""")
 _DECLARING_ELEMENT = re.compile(r"""<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']"""

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from . import completeness, editing, handout, render, sitemap
-from .generated import GeneratedPage, Reader
 from .evidence import CITE_CALL
+from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
 from .models import Method, Site
 from .sitemap import SESSION_PAGE, card_path, plan_path, record_path, visit_path

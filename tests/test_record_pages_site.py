@@ -111,7 +111,7 @@ def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path, s
     missing, pages_checked = [], 0
     for html in built_site.rglob("index.html"):
         page = site_pages(html)
-        links = [a["href"] for a in page.select("a.md-content__button, .kb-page-meta a[href^='http']")]
+        links = [a["href"] for a in page.select("a.md-content__button, .kb-page-meta__links a[href^='http']")]
         if not links:
             continue
         pages_checked += 1

@@ -55,15 +55,17 @@ def test_handout_block_carries_address_short_link_and_version() -> None:
     studio = handout.handout_target("studios/hongyan.md")
     block = handout.handout_block(handout=studio, site_url=SITE, short_host="ex.org/kb",
                                   repo_url="https://github.com/o/r", commit="0123456789abcdef")
-    # On screen the QR code is in plain sight, not folded; the commit only in small type.
-    assert '<aside class="kb-qr"' in block and "<details" not in block and "引用此版本" not in block
-    assert 'href="https://example.org/kb/s/hongyan/">ex.org/kb/s/hongyan/</a>' in block
-    assert "本页网址：https://example.org/kb/studios/hongyan/<br>短链接：ex.org/kb/s/hongyan/" in block
-    assert 'href="https://github.com/o/r/blob/0123456789abcdef/data/studios/hongyan.yml"' in block
-    assert '<span class="kb-version-id">（版本 0123456）</span>' in block
+    # On screen (folded with the editors' matter) the short link and the files, no QR code; the commit in small type.
+    assert "<svg" not in block.screen and "用手机扫码" not in block.screen and "引用此版本" not in block.screen
+    assert 'href="https://example.org/kb/s/hongyan/">ex.org/kb/s/hongyan/</a>' in block.screen
+    assert 'href="https://github.com/o/r/blob/0123456789abcdef/data/studios/hongyan.yml"' in block.screen
+    assert '<span class="kb-version-id">（版本 0123456）</span>' in block.screen
+    # On paper the address, the short link and the QR code.
+    assert "本页网址：https://example.org/kb/studios/hongyan/<br>短链接：ex.org/kb/s/hongyan/" in block.paper
+    assert 'aria-label="本页网址的二维码：https://example.org/kb/studios/hongyan/"' in block.paper
     without_git = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
                                         repo_url="https://github.com/o/r", commit=None)
-    assert "/blob/" not in without_git and "版本" not in without_git
+    assert "/blob/" not in without_git.screen + without_git.paper and "版本" not in without_git.screen + without_git.paper
 
 
 def test_a_plan_card_or_visit_sheet_prints_its_own_address_and_short_link() -> None:
@@ -72,7 +74,7 @@ def test_a_plan_card_or_visit_sheet_prints_its_own_address_and_short_link() -> N
                                 ("training/visits/c.md", "training/visits/c/", "v/c/")):
         target = handout.handout_target(source)
         block = handout.handout_block(handout=target, site_url=SITE, short_host="ex.org", repo_url=None, commit=None)
-        footer = block[block.index('class="kb-print-footer"'):]
+        footer = block.paper
         assert f"本页网址：{SITE}{page}<br>短链接：ex.org/{short}<br>" in footer and "methods/a-b/" not in footer
         assert f'aria-label="本页网址的二维码：{SITE}{page}"' in footer
 
@@ -460,7 +462,7 @@ def test_search_leaves_out_the_qr_block() -> None:
 
     block = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
                                   repo_url=None, commit=None)
-    text = page_text("<p>正文</p>" + block + "<p>结尾</p>")
+    text = page_text("<p>正文</p>" + block.paper + "<p>结尾</p>")
     assert text == "正文\n结尾"
 
 
