@@ -12,7 +12,7 @@ from macros import descriptions, facets, sitemap
 from macros.knowledge_base import KnowledgeBase
 from macros.models import Method, Site, Source, Studio
 
-SOURCE = {"x": Source(id="x", title="t", file="000_276c0d5b3e7a7cff.txt", script="简体")}
+SOURCE = {"x": Source(id="x", topic="t", file="000_276c0d5b3e7a7cff.txt", script="简体")}
 
 
 def method(mid: str, themes: list[str], studio: str | None = None, **region: str) -> Method:
