@@ -173,7 +173,9 @@ def figures_table(kb: KnowledgeBase, figures: list[Figure], page: str,
     for index, figure in enumerate(figures):
         when = date_text(figure.as_of) if figure.as_of else ""
         found = marks(notes, record, f"{name}.{index}") if record is not None else ""
-        rows.append(f"| {esc(figure.label)} | {number_text(figure)}{found} | {when} | {link(kb, 'sources', figure.source, page)} |")
+        when = f'<span class="kb-nowrap">{when}</span>' if when else ""
+        rows.append(f"| {esc(figure.label)} | <span class=\"kb-nowrap\">{number_text(figure)}</span>{found} | {when} "
+                    f"| {link(kb, 'sources', figure.source, page)} |")
     return "\n".join(rows) + (_whole_list(notes, record, name) if record is not None else "")
 
 

@@ -41,6 +41,8 @@ def section(page: BeautifulSoup, anchor: str) -> BeautifulSoup | None:
         return None
     if heading.name not in ("h2", "h3"):
         heading = heading.find_parent(["h2", "h3"])
+        if heading is None:  # a published anchor kept as an empty alias: the section has nothing
+            return None
     parts = []
     for sibling in heading.find_next_siblings():
         if sibling.name in ("h1", "h2"):
