@@ -104,10 +104,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     def index(folder: Path, pages: list[Page]) -> None:
         write_search_index(folder, pages, project_data if project_data.is_dir() else DATA, project / ".cache" / "search",
-                           edition_lang)
+                           edition_lang, edition_convert)
 
     for edition, converter in _converted:
-        edition_lang = edition.lang
+        edition_lang, edition_convert = edition.lang, converter.convert
         addresses = Addresses(str(config.extra.get("edition")), edition, config.site_url or "", SOURCE_ONLY)
         try:
             report = convert_site(site, converter, addresses, _text_files, index=index)

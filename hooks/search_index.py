@@ -1,10 +1,12 @@
 """Writes the site's Chinese search index (see macros/search_index.py) at build time.
 
-Collects each page as written, then after the build writes the shard
-files to ``search/kb/`` and points Material's search box at our worker
-(``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
-search plugin is kept from collecting pages for its own index, and its
-``search_index.json`` is cut down to its configuration.
+Collects each page as written, then after the build writes the index and
+its worker to ``search/kb/``; the search box (``overrides/partials/search.html``
+with ``docs/javascripts/kb-search.js``) starts the worker named by
+``config.extra.kb_search_worker`` when a reader opens search. Material's
+search plugin is kept for its header button and box, kept from collecting
+pages for its own index, and its ``search_index.json`` is cut down to its
+configuration (Material's own search script is never started).
 
 jieba's words of each page are kept in ``.cache/search/`` between builds (see
 ``WordCache``), so a rebuild segments only the pages whose text changed.
@@ -19,6 +21,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # hooks load by path; macros/ is beside
@@ -31,7 +34,7 @@ from macros.knowledge_base import load_project
 
 log = logging.getLogger("mkdocs.hooks.search_index")
 
-WORKER = "assets/javascripts/kb-search-worker.js"
+WORKER = "search/kb/worker.js"  # written with the index (macros/search_index.py worker_script)
 # Names, aliases and places for the lexicon: the built project's data/, else this repository's.
 DATA = Path(__file__).resolve().parent.parent / "data"
 _pages: dict[str, search_index.Page] = {}
@@ -92,8 +95,10 @@ def on_post_build(config):
 
 
 def write(site: Path, pages: list[search_index.Page], data_dir: Path,
-          cache_dir: Path | None = None, edition: str = "zh-Hans") -> search_index.Index:
-    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``."""
+          cache_dir: Path | None = None, edition: str = "zh-Hans",
+          convert: Callable[[str], str] = str) -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``;
+    ``convert`` turns the data's words (kinds, summaries) into the edition's script."""
     kb, _ = load_project(data_dir.parent)  # problems are reported by the macros plugin
     out = site / "search" / "kb"
     folders: set[Path] = set()
@@ -105,7 +110,7 @@ def write(site: Path, pages: list[search_index.Page], data_dir: Path,
             folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
 
-    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file)
+    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file, data_dir, convert)
     material = site / "search" / "search_index.json"
     if material.exists():
         material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")
