@@ -30,6 +30,8 @@ What a query downloads (the first answer needs no page text):
   index's small, bounded metadata in front (fold table of the characters the
   site uses, themes and kinds to suggest, the reviewed synonyms of
   ``data/search-synonyms.yml``); nothing is fetched until a reader opens search.
+* ``y:`` terms: for each word of a reviewed synonym group (``data/search-synonyms.yml``),
+  the pages holding any word of its group: 纠纷 finds 矛盾 without another download.
 * ``s/<n>.json``: shards. A term's shard is chosen by its first two units
   (:func:`shard_key`): 物业, 物业管, ``w:物业管理`` and ``w:物业`` share one, so a
   query downloads about one shard per pair of adjacent characters it holds,
@@ -433,12 +435,12 @@ def term_hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-16-le"))
 
 
-_PREFIXED = re.compile(r"^[wap]:")
+_PREFIXED = re.compile(r"^[wapy]:")
 
 
 def shard_key(term: str) -> str:
     """What chooses a term's shard: the first two units of its text (``w:物业管理`` → 物业, 物业管 →
-    物业, 社 → 社, ``p:zdsg`` → zdsg), so the terms one typed phrase needs share few shards."""
+    物业, ``y:纠纷`` → 纠纷, 社 → 社, ``p:zdsg`` → zdsg), so the terms one typed phrase needs share few shards."""
     body = _PREFIXED.sub("", term)
     return "".join(_UNIT.findall(body)[:2]) or body
 
@@ -653,8 +655,10 @@ def build_index(
     counts = Counter(roles[page.location].role for page in pages if page.location in roles)
     sections = {page.location: page.title for page in pages if page.location.count("/") == 1}
     card_file: list[dict[str, object]] = []
+    groups = [sorted({fold(word) for word in group}) for group in synonyms]
+    synonym_terms = _synonym_terms(groups)
     for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
-        postings.add(doc_id, weights)
+        postings.add(doc_id, weights | synonym_terms(fold(page.title + "\n" + page.text)))
         emit(f"d/{doc_id}.json", _dump({"l": page.location, "t": page.title, "x": page.text}))
         card_file.append(_card_json(page, cards.get(page.location) or page_card(page, sections), roles.get(page.location)))
         if len(card_file) == CARDS_PER_FILE or doc_id == len(pages) - 1:
@@ -692,7 +696,6 @@ def build_index(
         meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
     if suggestions:
         meta["sg"] = suggestions
-    groups = [sorted({fold(word) for word in group}) for group in synonyms]
     if groups:
         meta["syn"] = groups
     emit("meta.json", _dump(meta))
@@ -704,6 +707,21 @@ def build_index(
 # Comments of the engine's source: block comments and comment lines, and a comment after code
 # (" // " then words). The source writes no "/*" or " // " inside a string or a regular expression.
 _JS_COMMENTS = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n| +// [^\n]*", re.MULTILINE | re.DOTALL)
+
+
+def _synonym_terms(groups: list[list[str]]) -> Callable[[str], dict[str, int]]:
+    """A folded text's ``y:`` terms: for every word of a synonym group, how often the text has any word
+    of its group, so the browser finds 纠纷 or 矛盾 in the shard 纠纷's query words load anyway."""
+    group_of = {word: number for number, group in enumerate(groups) for word in group}
+    if not group_of:
+        return lambda text: {}
+    pattern = re.compile("|".join(map(re.escape, sorted(group_of, key=len, reverse=True))))
+
+    def terms(text: str) -> dict[str, int]:
+        counts = Counter(group_of[match] for match in pattern.findall(text))
+        return {"y:" + word: min(count, TF_CAP) for number, count in counts.items() for word in groups[number]}
+
+    return terms
 
 
 def worker_script(meta: Mapping[str, object]) -> str:

@@ -5,7 +5,8 @@
  *
  * Messages: the page sends {type: "query", id, q}; the worker answers {type: "answer", id, items,
  * done}, first from the shards and the result cards alone (no page text), then, done, once the
- * page texts have confirmed each phrase and given the passages that match. Results already shown
+ * page texts have confirmed each phrase and given the passages that match. The texts are fetched
+ * only after the page says {type: "shown", id}: they never compete with the first answer. Results already shown
  * keep their places in the later answer. Items carry text as runs [plain, marked, plain, …]: the
  * page writes them with textContent, never as HTML.
  *
@@ -22,7 +23,7 @@
 
 const TITLE_FLAG = 64
 const FIRST = 6             // results of the first answer
-const FIRST_CARDS = 12      // candidates whose cards the first answer reads
+const FIRST_CARDS = 8       // candidates whose cards the first answer reads (records' own pages first)
 const MAX_RESULTS = 50      // results of the complete answer
 const MAX_CHECKED = 150     // candidates checked at most
 const SNIPPET = 36          // characters of context either side of a match
@@ -33,7 +34,6 @@ const FEW = 3               // a query with fewer results than this is also offe
 const THEMES_OFFERED = 3
 const WORD_MAX = 4          // longest word looked up when cutting a query into words
 const CHUNK_MAX = 10        // runs are cut into words this long at most at a time (look-ups grow with it)
-const VARIANTS_MAX = 8      // spellings of one typed phrase with a synonym in place of a word
 // Question words and particles: not what a page is about (怎么办, 如何, 的 …). Question words also cut
 // a typed phrase; the other words are dropped only once cut out.
 const QUESTION_WORDS = ["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪里", "哪个", "为什么",
@@ -104,7 +104,7 @@ function hash(term) {
 
 /* The shard of a term: by its first two units (macros/search_index.py shard_key) */
 function shardKey(term) {
-  const body = term.replace(/^[wap]:/, "")
+  const body = term.replace(/^[wapy]:/, "")
   return (body.match(UNIT) || []).slice(0, 2).join("") || body
 }
 
@@ -219,16 +219,21 @@ async function findCandidates(phrase) {
 const synonymsOf = new Map()
 for (const group of meta.syn || []) for (const word of group) synonymsOf.set(word, group)
 
-/* A typed phrase with a synonym in place of one of its words: 物业纠纷 → 物业矛盾, 物管纠纷 … */
-function variants(phrase) {
-  const found = new Set([phrase])
-  for (const [word, group] of synonymsOf) {
-    if (found.size > VARIANTS_MAX) break
-    const at = phrase.indexOf(word)
-    if (at === -1) continue
-    for (const other of group) if (other !== word) found.add(phrase.slice(0, at) + other + phrase.slice(at + word.length))
-  }
-  return [...found].slice(0, VARIANTS_MAX + 1)
+/* Pages holding a synonym word or any other of its group: the build's "y:" term of the word, in the
+   shard the word's own terms are in (no download of the other words' shards) */
+const groupCache = new Map()
+function groupCandidates(word) {
+  if (!groupCache.has(word)) groupCache.set(word, lookup("y:" + word).then(entry => {
+    const result = new Map()
+    for (const [id, weight] of decode(entry)) result.set(id, { score: weight + PRIOR[role(id)], count: weight })
+    return result
+  }))
+  return groupCache.get(word)
+}
+
+/* Pages holding a content word: itself, or for a synonym, any word of its group */
+function wordCandidates(word) {
+  return synonymsOf.has(word) ? groupCandidates(word) : phraseCandidates(word)
 }
 
 /* What one typed token may stand for: itself, its synonyms, the names its pinyin spells, the names its
@@ -237,7 +242,8 @@ async function alternatives(token) {
   const phrase = fold(token)
   const keys = ["a:" + phrase]
   if (LATIN.test(phrase) && phrase.length >= 2) keys.push("p:" + phrase)
-  const phrases = new Map(variants(phrase).map(p => [p, phraseCandidates(p)]))
+  const phrases = new Map([[phrase, phraseCandidates(phrase)]])
+  for (const other of synonymsOf.get(phrase) || []) if (other !== phrase) phrases.set(other, groupCandidates(phrase))
   for (const names of await Promise.all(keys.map(lookup)))
     if (Array.isArray(names))
       for (const name of names.map(fold))
@@ -459,10 +465,18 @@ function records(hits) {
   return new Set(hits.filter(hit => hit.d.role === RECORD).map(hit => hit.d.r)).size
 }
 
-async function search(query, post) {
+/* The candidates whose cards the first answer reads: records' own pages (the first files of cards),
+   other pages only when fewer than FIRST records are candidates */
+function firstCandidates(ids, room) {
+  const own = ids.filter(id => role(id) === RECORD)
+  const picked = own.length >= FIRST ? own : [...own, ...ids.filter(id => role(id) !== RECORD)]
+  return picked.slice(0, Math.max(0, room))
+}
+
+async function search(query, post, shown) {
   const { typed, phrases, question } = parse(query)
   if (!typed.length) return { items: [], done: true }
-  for (const phrase of phrases) for (const variant of variants(fold(phrase))) prefetch(variant)
+  for (const phrase of phrases) prefetch(fold(phrase))
   const found = await Promise.all(phrases.map(alternatives))
 
   /* Candidates: pages having every token (any of its phrases), best first */
@@ -503,10 +517,7 @@ async function search(query, post) {
     suggestions = suggestions.length ? suggestions : suggestionsFor(words.list)
     const lists = await Promise.all(words.list.map(async w => {
       const union = new Map()
-      for (const spelling of spellings(w)) {
-        prefetch(spelling)
-        for (const [id, { score }] of await phraseCandidates(spelling)) union.set(id, Math.max(union.get(id) || 0, score))
-      }
+      for (const [id, { score }] of await wordCandidates(w)) union.set(id, score)
       return union
     }))
     words.list.forEach((w, i) => {
@@ -534,17 +545,20 @@ async function search(query, post) {
 
   /* The first answer: the best candidates' cards, no page text */
   const earlyWords = question ? more : []
-  const firstIds = [...ranked.slice(0, FIRST_CARDS), ...earlyWords.slice(0, Math.max(0, FIRST_CARDS - ranked.length))]
+  const phraseIds = firstCandidates(ranked, FIRST_CARDS)
+  const firstIds = [...phraseIds, ...firstCandidates(earlyWords, FIRST_CARDS - phraseIds.length)]
   const cards = await Promise.all(firstIds.map(card))
   const early = []
   cards.forEach((c, i) => {
     if (!c) return
-    const match = i < Math.min(ranked.length, FIRST_CARDS) ? estimate(c, tokens, counts) : estimateWords(c, words)
+    const match = i < phraseIds.length ? estimate(c, tokens, counts) : estimateWords(c, words)
     if (match) early.push({ d: c, match, rank: early.length })
   })
   if (early.length) {
     if (records(early) < FEW) suggestions = [...suggestions, ...themesOf(early).filter(s => !suggestions.includes(s))]
     if (!post(answer(early, false, [...tokens.flat(), ...words.list.flatMap(spellings)]))) return null
+    // The page texts wait until the first answer is on the screen: they never delay it
+    if (!await shown()) return null
   }
 
   /* The complete answer: each candidate's text checked for the phrases themselves (or the words in one
@@ -601,7 +615,8 @@ function grouped(hits, sent, suggestions, query, marks) {
   const items = order.map(key => item(groups.get(key), marks))
   const at = location => items.findIndex(i => i.l === location)
   const suggestion = s => ({ l: s.l, t: [s.t], g: s.l.startsWith("tags/") ? "theme" : "list", s: [s.x], parts: [] })
-  const named = suggestions.filter(s => s.n.includes(query))  // the query is the theme's or the list's own name
+  // The query is the theme's or the list's own name, or a word naming a kind of record (示范点, 导师)
+  const named = suggestions.filter(s => s.n.includes(query) || (!s.l.startsWith("tags/") && s.w.includes(query)))
   const others = suggestions.filter(s => !named.includes(s) && at(s.l) < 0)
   items.splice(Math.min(SUGGEST_AT, items.length), 0, ...others.map(suggestion))
   for (const s of named.reverse()) {
@@ -624,17 +639,26 @@ function item(members, marks) {
 }
 
 let latest = 0
+const waiting = new Map()  // query id → resolve, once the page has shown its first answer
 
 addEventListener("message", async ev => {
   const message = ev.data
+  if (message && message.type === "shown") {
+    waiting.get(message.id)?.(true)
+    waiting.delete(message.id)
+    return
+  }
   if (!message || message.type !== "query") return
+  for (const resolve of waiting.values()) resolve(false)  // earlier queries stop
+  waiting.clear()
   const mine = latest = message.id
   const post = data => {  // false once a newer query is on its way
     if (mine === latest) postMessage({ type: "answer", id: mine, ...data })
     return mine === latest
   }
+  const shown = () => new Promise(resolve => waiting.set(mine, resolve))
   try {
-    const data = await search(String(message.q || ""), post)
+    const data = await search(String(message.q || ""), post, shown)
     if (data) post(data)
   } catch (err) {
     console.warn("search failed", err)

@@ -178,6 +178,7 @@ class Server:
     def __init__(self, directory: Path, gzipped: bool = False) -> None:
         handler = functools.partial(GzipHandler if gzipped else KeepAliveHandler, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]  # a browser closed mid-answer: not the site's fault
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
@@ -363,8 +364,8 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
     problems: list[str] = []
     judged: list[Judged] = []
     for number, entry in enumerate(data.get("queries") or [], 1):
-        query, want = str(entry.get("q") or "").strip(), [str(w) for w in entry.get("want") or []]
-        if not query or not want:
+        query, want = str(entry.get("q") or ""), [str(w) for w in entry.get("want") or []]  # pasted text keeps its spaces
+        if not query.strip() or not want:
             problems.append(f"{path.name} 第 {number} 个查询：q 和 want 都不能为空")
             continue
         for item in want:
@@ -553,6 +554,8 @@ def phone_first_answer(browser, server: Server, query: str) -> FirstAnswer:
         page.on("request", lambda request: requested.append(request))
         ms, shown = page.evaluate(FIRST_ANSWER_JS, query)
         answered = list(requested)
+        if os.environ.get("BENCH_VERBOSE"):
+            print("   ", " ".join(urlsplit(r.url).path.rsplit("/", 3)[-1] if "/search/" not in r.url else urlsplit(r.url).path.split("/search/kb/")[-1] for r in answered))
         page.wait_for_load_state("networkidle")  # let the requests end before reading their sizes
         size = 0
         for request in answered:

@@ -132,6 +132,12 @@
     list.replaceChildren(...items)
     if (items.length) say(answer.done ? "found" : "partial", answer.done ? `找到 ${items.length} 条结果` : `找到 ${items.length} 条结果，正在核对……`)
     else if (answer.done) say("empty", "没有找到结果")
+    if (!answer.done) {  // on the screen: the engine may now fetch the page texts (after a paint, or soon)
+      let told = false
+      const tell = () => { if (!told) worker.postMessage({ type: "shown", id: answer.id }); told = true }
+      requestAnimationFrame(() => setTimeout(tell))
+      setTimeout(tell, 200)
+    }
   }
 
   input.addEventListener("compositionstart", () => { composing = true })
