@@ -277,6 +277,7 @@ def test_pasted_text_is_searched_and_the_hint_waits_for_a_finished_search(browse
     search.box.focus()
     page.keyboard.insert_text("东日社区宝宝屋")  # as a paste, an input method or dictation: input events, no keys
     page.wait_for_function(f"() => {STATE} === 'searching'")
+    assert page.locator("#__search").is_checked()  # the tap on the header's button left the dialog open
     assert "正在搜索" in search.meta.inner_text()
     assert not page.locator(".kb-search-empty").is_visible()
     for route in held:

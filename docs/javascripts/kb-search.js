@@ -143,7 +143,9 @@
   input.addEventListener("compositionstart", () => { composing = true })
   input.addEventListener("compositionend", () => { composing = false; run() })
   input.addEventListener("input", event => { if (!(composing || event.isComposing)) run() })
-  input.addEventListener("focus", () => { start(); open() })  // the engine loads while the reader types
+  // The engine loads while the reader types. Opened after the event: a tap on the header's button
+  // focuses the box first and then toggles the dialog itself, which must find it still closed.
+  input.addEventListener("focus", () => { start(); setTimeout(open) })
   input.form.addEventListener("reset", () => setTimeout(() => { run(); input.focus() }))
   input.form.addEventListener("submit", event => {
     event.preventDefault()
