@@ -556,7 +556,6 @@ def phone_first_answer(browser, server: Server, query: str) -> FirstAnswer:
         answered = list(requested)
         if os.environ.get("BENCH_VERBOSE"):
             print("   ", " ".join(urlsplit(r.url).path.rsplit("/", 3)[-1] if "/search/" not in r.url else urlsplit(r.url).path.split("/search/kb/")[-1] for r in answered))
-        page.wait_for_load_state("networkidle")  # let the requests end before reading their sizes
         size = 0
         for request in answered:
             with contextlib.suppress(Exception):  # a request cancelled by a newer query has no sizes

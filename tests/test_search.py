@@ -314,3 +314,26 @@ def test_one_result_per_record_labelled_with_its_kind_and_a_methods_level(search
 def test_a_question_that_finds_little_is_offered_the_themes_of_what_it_found(search) -> None:
     shown = search.type("新书记怎么快速上手")  # 新书记 is also 年轻书记 (data/search-synonyms.yml)
     assert "methods/sanbu-tiaojie/" in shown[:3] and "tags/#tag:队伍培养" in shown, shown
+
+
+@pytest.mark.browser
+def test_other_parts_of_the_site_open_search_with_a_form_or_a_link(browser, site_url: str) -> None:
+    """The documented entry (README, 搜索): a form with data-kb-search and an input q, or any page's ?q=."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site_url + "?q=" + "宝宝屋", wait_until="networkidle")
+    page.wait_for_function(f"() => ['found', 'empty'].includes({STATE})")
+    assert page.locator("#__search").is_checked() and page.locator("input.md-search__input").input_value() == "宝宝屋"
+    assert page.locator(".md-search-result__item").count()
+    page.goto(site_url + "methods/", wait_until="networkidle")
+    page.evaluate("""() => {  // as a page's content brings it, after the search box's script has run
+      const form = document.createElement('form')
+      form.setAttribute('data-kb-search', '')
+      form.innerHTML = '<input name="q" value="三步调解法"><button>搜索</button>'
+      document.querySelector('article').prepend(form)
+    }""")
+    page.locator("article form[data-kb-search] button").click()
+    page.wait_for_function(f"() => ['found', 'empty'].includes({STATE})")
+    assert page.url.endswith("/methods/")  # searched here, not sent away
+    first = page.locator(".md-search-result__item > a").first.get_attribute("href")
+    assert first.endswith("methods/sanbu-tiaojie/"), first
+    page.close()

@@ -174,13 +174,15 @@
     run()
   }
 
-  for (const form of document.querySelectorAll("form[data-kb-search]"))
-    form.addEventListener("submit", event => {
-      const field = form.elements.namedItem("q")
-      if (!(field instanceof HTMLInputElement) || !field.value.trim()) return
-      event.preventDefault()
-      searchFor(field.value)
-    })
+  // Listened for on the document: a page's content (and its forms) may come later, by instant navigation.
+  document.addEventListener("submit", event => {
+    const form = event.target
+    if (!(form instanceof HTMLFormElement) || !form.matches("[data-kb-search]")) return
+    const field = form.elements.namedItem("q")
+    if (!(field instanceof HTMLInputElement) || !field.value.trim()) return
+    event.preventDefault()
+    searchFor(field.value)
+  })
   const wanted = new URLSearchParams(location.search).get("q")
   if (wanted && wanted.trim()) searchFor(wanted)
 })()
