@@ -33,6 +33,7 @@ const SUGGEST_AT = 3        // suggestions come after this many results
 const FEW = 3               // a query with fewer results than this is also offered the themes of what it found
 const THEMES_OFFERED = 3
 const WORD_MAX = 4          // longest word looked up when cutting a query into words
+const PASSAGE = 9           // characters from which a typed run is a pasted sentence, read like a question
 const CHUNK_MAX = 10        // runs are cut into words this long at most at a time (look-ups grow with it)
 // Question words and particles: not what a page is about (怎么办, 如何, 的 …). Question words also cut
 // a typed phrase; the other words are dropped only once cut out.
@@ -449,14 +450,14 @@ function themesOf(hits) {
 }
 
 /* The typed words, each cut at question words into the phrases to find (物业矛盾怎么办 → 物业矛盾), and
-   whether it is a question (has a question word) */
+   whether it is a question: it has a question word, or a run as long as a sentence (pasted text) */
 function parse(query) {
   const typed = query.trim().split(SEPARATORS).filter(Boolean)
   const phrases = []
   for (const word of typed)
     for (const part of fold(word).split(STOP_SPLIT))
       if (part && !STOP_WORDS.has(part) && ![...part].every(c => STOP_CHARS.has(c))) phrases.push(part)
-  const question = typed.some(word => fold(word).split(STOP_SPLIT).length > 1)
+  const question = typed.some(word => fold(word).split(STOP_SPLIT).length > 1 || word.length >= PASSAGE)
   return { typed, phrases: phrases.length ? phrases : typed, question }
 }
 
@@ -472,6 +473,8 @@ function firstCandidates(ids, room) {
   const picked = own.length >= FIRST ? own : [...own, ...ids.filter(id => role(id) !== RECORD)]
   return picked.slice(0, Math.max(0, room))
 }
+
+const STALE = new Error("a newer query is on its way")
 
 async function search(query, post, shown) {
   const { typed, phrases, question } = parse(query)
@@ -572,6 +575,8 @@ async function search(query, post, shown) {
       const match = d && test(d)
       if (match) hits.push({ d, match, rank: hits.length })
     })
+    // Nothing shown yet (no first answer from the cards): the first pages confirmed go out at once
+    if (!sent.length && hits.length && !post(answer(hits, false, null))) throw STALE
   }
   for (let i = 0; i < ranked.length && i < MAX_CHECKED && hits.length < MAX_RESULTS;) {
     const ids = ranked.slice(i, i + (hits.length < FIRST ? FIRST : MAX_RESULTS - hits.length))
@@ -661,6 +666,7 @@ addEventListener("message", async ev => {
     const data = await search(String(message.q || ""), post, shown)
     if (data) post(data)
   } catch (err) {
+    if (err === STALE) return
     console.warn("search failed", err)
     post({ items: [], done: true })
   }
