@@ -64,7 +64,9 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import sitemap
+from .completeness import of_method
 from .knowledge_base import KnowledgeBase
+from .search_synonyms import SYNONYMS_FILE, load_synonyms
 
 FORMAT_VERSION = 3  # 2: terms hashed with CRC-32 instead of FNV-1a; 3: shards by a term's first two units, cards
 WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
@@ -309,8 +311,6 @@ class Card:
 
 def record_cards(kb: KnowledgeBase, docs_dir: Path | None, convert: Callable[[str], str] = str) -> dict[str, Card]:
     """Cards of the records' own pages, from the data; ``convert`` turns the words into the edition's script."""
-    from .completeness import of_method
-
     cards: dict[str, Card] = {}
     for kind in sitemap.PAGED_KINDS:
         for record in kb.records(kind).values():
@@ -883,8 +883,6 @@ def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | Non
     ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes.
     ``data_dir``: where the synonyms are and (beside it, ``docs/``) the pages the substance levels
     read; ``convert`` turns the data's words into the edition's script (the pages already are)."""
-    from .search_synonyms import SYNONYMS_FILE, load_synonyms
-
     inputs = site_inputs(kb)
     entries, fold, roles, segment = inputs.entries, inputs.fold, inputs.roles, inputs.segment
     pages = ranked_pages(pages, roles)

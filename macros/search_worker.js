@@ -37,8 +37,8 @@ const PASSAGE = 9           // characters from which a typed run is a pasted sen
 const CHUNK_MAX = 10        // runs are cut into words this long at most at a time (look-ups grow with it)
 // Question words and particles: not what a page is about (怎么办, 如何, 的 …). Question words also cut
 // a typed phrase; the other words are dropped only once cut out.
-const QUESTION_WORDS = ["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪里", "哪个", "为什么",
-  "是否", "有没有", "能不能"]
+const QUESTION_WORDS = ["怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "在哪里", "在哪儿", "在哪", "哪些", "哪里",
+  "哪儿", "哪个", "为什么", "是否", "有没有", "能不能"]
 const STOP_WORDS = new Set([...QUESTION_WORDS, "可以", "应该", "需要", "问题", "方法", "办法"])
 const STOP_SPLIT = new RegExp(QUESTION_WORDS.join("|"), "g")
 const STOP_CHARS = new Set([..."的地得了吗呢吧啊呀么和与及或在是有把被给对让要想去做搞办怎何哪些如啥咋谁个"])
@@ -509,9 +509,9 @@ async function search(query, post, shown) {
   const answer = (hits, done, marks) => ({ items: grouped(hits, sent, suggestions, fold(query.trim()), marks), done })
 
   /* The content words, from the shards already here: they name the themes to suggest, and when few
-     pages hold the phrase, the pages holding the words answer below them. For a question the first
-     answer shows the pages holding them anywhere; other queries wait for the passages to be checked
-     (殷金凤刘旭清 and 服务中心 象霞 are no answer when no passage has both). */
+     pages hold the phrase, the pages holding the words answer below them. For a question or one typed
+     run the first answer shows the pages holding them anywhere, "being checked"; words typed apart wait
+     for the passages to be checked (服务中心 象霞 is no answer when no passage has both). */
   const words = { list: [], pages: new Map(), weight: new Map(), total: 0, question, relaxed: false }
   let more = []
   const wordsTier = async () => {
@@ -547,7 +547,7 @@ async function search(query, post, shown) {
   await wordsTier()
 
   /* The first answer: the best candidates' cards, no page text */
-  const earlyWords = question ? more : []
+  const earlyWords = question || typed.length === 1 ? more : []
   const phraseIds = firstCandidates(ranked, FIRST_CARDS)
   const firstIds = [...phraseIds, ...firstCandidates(earlyWords, FIRST_CARDS - phraseIds.length)]
   const cards = await Promise.all(firstIds.map(card))
