@@ -314,7 +314,7 @@ def record_cards(kb: KnowledgeBase, docs_dir: Path | None, convert: Callable[[st
     cards: dict[str, Card] = {}
     for kind in sitemap.PAGED_KINDS:
         for record in kb.records(kind).values():
-            level, themes = "", ()
+            level, themes = "", tuple[str, ...]()
             if kind == "methods":
                 page = docs_dir / sitemap.record_path(kind, record.id) if docs_dir is not None else None
                 markdown = page.read_text(encoding="utf-8") if page is not None and page.is_file() else ""

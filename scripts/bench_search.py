@@ -159,7 +159,7 @@ class GzipHandler(KeepAliveHandler):
 
     COMPRESSED = (".html", ".js", ".json", ".css", ".svg", ".xml", ".txt")
 
-    def send_head(self):  # type: ignore[no-untyped-def]  # http.server's own signature
+    def send_head(self):  # http.server's own signature
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -174,11 +174,15 @@ class GzipHandler(KeepAliveHandler):
         return io.BytesIO(body)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a browser closed a connection mid-answer (a context ended): not the site's fault
+
+
 class Server:
     def __init__(self, directory: Path, gzipped: bool = False) -> None:
         handler = functools.partial(GzipHandler if gzipped else KeepAliveHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]  # a browser closed mid-answer: not the site's fault
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
