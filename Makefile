@@ -1,7 +1,8 @@
 # The one entry point for people, CI and GitHub workflows.
 #   make serve   set up, build and serve on http://127.0.0.1:8000/kb/
 #   make test    set up (browser included) and run every test
-#   make validate [FORMAT=github]   check data/ (GitHub annotations with FORMAT=github)
+#   make validate [FORMAT=github] [EVIDENCE=1]   check data/ (GitHub annotations with FORMAT=github;
+#                                   EVIDENCE=1 also lists new or changed statements beside their quotes)
 #   make fix     apply the validator's text fixes in place, then validate
 #   make new KIND=method NAME=三步调解法 [STUDIO=id] [ID=slug]   start a record from a template
 #   make editor  the web editor with a local backend on http://localhost:8000/kb/admin/ (writes into data/)
@@ -10,7 +11,9 @@
 #   make lock    rewrite the hash-pinned lock files requirements/*.txt from requirements/*.in
 VENV    ?= .venv
 PYTHON  := $(VENV)/bin/python
-MKDOCS  := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
+# As a module, so that this checkout's kb_build/ is the plugin that runs (the folder comes first on
+# sys.path), whichever checkout the venv's editable install names.
+MKDOCS  := NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs
 # Python packages, locked with the hash of every file in requirements/*.txt (make lock): building
 # needs build.txt, which is all the deploy installs; tests and benchmarks add test.txt (which holds
 # build.txt's pins). A stamp per lock file: a changed lock file installs again.
@@ -33,17 +36,20 @@ $(NODE_STAMP): package-lock.json
 
 # $(call python_packages,LOCK FILE): the venv with that lock file's packages. jieba is published
 # only as source: it is built with sdist.txt's pinned setuptools, not one pip would fetch unchecked.
+# Then the project itself (pyproject.toml), editable, nothing fetched: MkDocs finds the build's
+# plugin kb (kb_build/) by its entry point.
 define python_packages
 	python3 -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements/sdist.txt
 	$(PIP_INSTALL) --no-build-isolation -r $(1)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index -e .
 endef
 
-$(BUILD_STAMP): requirements/sdist.txt requirements/build.txt
+$(BUILD_STAMP): requirements/sdist.txt requirements/build.txt pyproject.toml
 	$(call python_packages,requirements/build.txt)
 	rm -f $(VENV)/.installed-build-* && touch $@
 
-$(TEST_STAMP): requirements/sdist.txt requirements/test.txt
+$(TEST_STAMP): requirements/sdist.txt requirements/test.txt pyproject.toml
 	$(call python_packages,requirements/test.txt)
 	rm -f $(VENV)/.installed-* && touch $@ $(BUILD_STAMP)
 
@@ -68,7 +74,7 @@ lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy
 
 validate: setup-build
-	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT))
+	$(PYTHON) -m scripts.validate $(if $(FORMAT),--format $(FORMAT)) $(if $(EVIDENCE),--evidence)
 
 fix: setup-build
 	$(PYTHON) -m scripts.validate --fix
@@ -79,7 +85,7 @@ new: setup-build
 schema: setup-build
 	$(PYTHON) -m scripts.schema
 
-# Both editions in one build (hooks/editions.py writes the Traditional one into zh-Hant/ from the
+# Both editions in one build (kb_build/editions.py writes the Traditional one into zh-Hant/ from the
 # Simplified output) into a temporary folder under build/; site/ is replaced only when it succeeds,
 # so a failed build leaves the last good site in place.
 BUILD_TMP := build/tmp
@@ -94,10 +100,10 @@ build: setup-build
 paths: setup build
 	$(PYTHON) -m scripts.published_paths
 
-# Live preview: after an edit of a page only that page is rendered again (hooks/live_edit.py);
+# Live preview: after an edit of a page only that page is rendered again (kb_build/live_edit.py);
 # LIVE_EDIT=0 rebuilds the whole site after every change.
 LIVE_EDIT ?= 1
-LIVE := $(if $(filter 1,$(LIVE_EDIT)),KB_LIVE_EDIT=1)
+LIVE := $(if $(filter 1,$(LIVE_EDIT)),KB_LIVE_EDIT=true)
 serve: build
 	$(LIVE) $(MKDOCS) serve --strict $(if $(LIVE),--dirty) -a 127.0.0.1:8000
 

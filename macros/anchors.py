@@ -16,7 +16,9 @@ Page prose is not edited: the ids come from the heading text.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
+from html import escape as html_escape
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -37,6 +39,7 @@ SECTION_IDS = {
     "概况": "overview",
 }
 ALIAS_CLASS = "kb-anchor-alias"
+_ID = re.compile(r'\sid="([^"]+)"')
 _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -61,6 +64,24 @@ class SectionAnchors(Treeprocessor):
             alias = etree.Element("span", {"id": positional, "class": ALIAS_CLASS})
             alias.tail, el.text = el.text, None
             el.insert(0, alias)
+
+
+def published_anchors(lines: list[str]) -> dict[str, set[str]]:
+    """data/published-paths.txt's lines → each page's published anchors (``methods/x/`` → ``{"how"}``)."""
+    anchors: dict[str, set[str]] = {}
+    for line in lines:
+        path, _, anchor = line.strip().partition("#")
+        if anchor and not line.startswith("#"):
+            anchors.setdefault(path, set()).add(anchor)
+    return anchors
+
+
+def keep_published_anchors(html: str, published: set[str]) -> str:
+    """A published anchor whose section the data no longer fill (a relation removed as unsupported)
+    stays as an empty alias at the end of the page, so a link handed out before still opens it."""
+    present = set(_ID.findall(html))
+    missing = sorted(published - present)
+    return html + "".join(f'<span class="{ALIAS_CLASS}" id="{html_escape(anchor)}"></span>' for anchor in missing)
 
 
 class SectionAnchorsExtension(Extension):

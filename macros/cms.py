@@ -5,7 +5,7 @@ field's label is its Chinese ``title``, its hint the ``description``, its
 widget follows from its type (a closed list becomes a select, a reference to
 another kind a picker of existing records, a list of steps or figures a list of
 sub-forms), and required fields are the ones the models require.
-Pure: models in, a plain dict out (written as admin/config.yml by hooks/web_editor.py).
+Pure: models in, a plain dict out (written as admin/config.yml by kb_build/web_editor.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .models import (
 )
 
 # What a picker shows of a record, by kind.
-DISPLAY_FIELD = {"sources": "title"}
+DISPLAY_FIELD = {"sources": "topic"}
 # Record pages whose prose an editor may change; the data are edited in the record's own form.
 PROSE_FOLDERS = {"methods": "工作法页面文字", "studios": "工作室页面文字"}
 SLUG_HINT = "小写拼音与连字符，与文件名相同，发布后不再改变，例如 sanbu-tiaojie"
@@ -208,7 +208,7 @@ def decap_config(repo: str, branch: str, site_url: str, auth_base_url: str | Non
 
 
 # Decap talks only to GitHub's API (and, on an editor's own machine, to decap-server: `make editor`
-# serves the site with `mkdocs serve`, and hooks/web_editor.py passes this address only then);
+# serves the site with `mkdocs serve`, and kb_build/web_editor.py passes this address only then);
 # its styles are injected at run time, and its config check compiles JSON schemas, hence
 # 'unsafe-inline' styles and 'unsafe-eval' on this one page only. Nothing on it submits a form
 # and it sets no <base>. A <meta> policy cannot carry frame-ancestors (browsers ignore it there)

@@ -22,7 +22,7 @@ differs between editions besides the text:
 - text files from ``docs/`` and generated ones (scripts, styles, JSON) the caller
   names are converted; everything else is copied.
 
-Plain Python, no MkDocs: ``hooks/editions.py`` calls :func:`convert_site` after the build.
+Plain Python, no MkDocs: ``kb_build/editions.py`` calls :func:`convert_site` after the build.
 """
 
 from __future__ import annotations

@@ -31,7 +31,18 @@ def _url(address: str) -> str:
     return str(escape(quote(address, safe=":/?&=#%")))
 
 
-def editing_paths(site_url: str, repo_url: str, branch: str, forms: list[tuple[str, str, str]]) -> str:
+def mail_link(address: str, subject: str, body: str) -> str:
+    """A ``mailto:`` address with subject and body prefilled, every character that is not plain
+    percent-encoded (so no quote, ampersand or line break leaves the link)."""
+    return f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+
+
+CORRECTION_MAIL = ("哪一页（网址或名称）：", "哪里不对：", "应当是什么：", "出处（文章名称、网址或报刊日期）：")
+NO_PERSONAL_DATA = "（请不要写任何人的姓名、电话等个人信息。）"
+
+
+def editing_paths(site_url: str, repo_url: str, branch: str, forms: list[tuple[str, str, str]],
+                  feedback_email: str | None = None) -> str:
     repo = repo_url.rstrip("/")
     lines = [
         f"在线编辑器\n:   [打开在线编辑器]({_url(site_url.rstrip('/') + '/admin/')})：用表格填写工作法、工作室、书记与导师、示范点和来源，"
@@ -44,6 +55,10 @@ def editing_paths(site_url: str, repo_url: str, branch: str, forms: list[tuple[s
         for file, name, description in forms
     )
     lines.append(f"不方便自己改，就填一张表\n:   维护者会根据表格整理成记录：\n\n{_indent(form_items)}\n")
+    if feedback_email:
+        mail = mail_link(feedback_email, "更正或补充", "\n".join([*CORRECTION_MAIL, "", NO_PERSONAL_DATA]))
+        lines.append(f"没有 GitHub 账号，就发一封邮件\n:   [写信给维护者]({_url(mail)})（{esc(feedback_email)}）：邮件里已经列好要写的几项；"
+                     "维护者会照着整理成修改。\n")
     return "\n".join(lines)
 
 

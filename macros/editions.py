@@ -1,7 +1,7 @@
 """Editions of the site: the Traditional Chinese one is converted from the Simplified build.
 
 Pure functions and one small class; nothing here reads MkDocs state, so all of it
-is unit-tested without a build (tests/test_editions.py). ``hooks/editions.py``
+is unit-tested without a build (tests/test_editions.py). ``kb_build/editions.py``
 is the glue that calls it.
 
 - :class:`Converter` turns Simplified text into Traditional with OpenCC, which
@@ -60,12 +60,12 @@ _SINGLE_QUOTED = re.compile(r"‘([^‘’\n]*)’")
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Left as they are by convert_html: attribute values that are addresses (a link
-# may hold raw characters) or fragment targets (an id, e.g. tag:矛盾调解, must
+# may hold raw characters; in a drawing, xlink:href) or fragment targets (an id, e.g. tag:矛盾调解, must
 # match the links to it, which are addresses), and the plain text of an element that declares its
 # own script, e.g. the edition switch's <a lang="zh-Hans">简体中文</a>.
 # Case-insensitive by character classes, not re.IGNORECASE, which makes the scan of a whole page
 # several times slower; the element's own script is found from its lang attribute, which is rare.
-_ADDRESS = re.compile(r"""\s(?:[hH][rR][eE][fF]|[sS][rR][cC]|[sS][rR][cC][sS][eE][tT]|[aA][cC][tT][iI][oO][nN]|[iI][dD])"""
+_ADDRESS = re.compile(r"""\s(?:(?:[xX][lL][iI][nN][kK]:)?[hH][rR][eE][fF]|[sS][rR][cC]|[sS][rR][cC][sS][eE][tT]|[aA][cC][tT][iI][oO][nN]|[iI][dD])"""
                       r"""\s*=\s*(?P<kept>"[^"]*"|'[^']*')""")
 _DECLARED_SCRIPT = re.compile(r"""[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']""")
 _DECLARING_ELEMENT = re.compile(r"""<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s[lL][aA][nN][gG]=["'][zZ][hH]-[hH][aA][nN][sStT]["']"""
@@ -444,7 +444,7 @@ def find_edition(editions: list[Edition], lang: str) -> Edition:
 
 def edition_converter(extra: Mapping[str, Any], project: Path) -> Converter | None:
     """The converter of the edition a build makes (``extra.edition``), or None for the
-    source edition. For any hook that writes text of its own, e.g. another search index::
+    source edition. For any build stage that writes text of its own, e.g. another search index::
 
         converter = edition_converter(config.extra, Path(config.config_file_path).parent)
         if converter: text = converter.convert(text)

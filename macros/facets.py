@@ -10,6 +10,9 @@ Addresses (docs-relative paths; MkDocs serves them as directories):
 - ``<kind>/index.md`` — page 1 of every record of a kind (the hand-kept page);
 - ``browse/<kind>/page-<n>.md`` — its further pages;
 - ``browse/<kind>/<facet>/<value>/index.md`` and ``…/page-<n>.md`` — one facet value;
+- ``browse/<kind>/<facet>/<value>/<facet>/<value>/index.md`` — two values of ``PAIRED`` facets,
+  whose numbers of values do not grow with the records (themes, types, provinces, years), so a
+  shared filter of two reads without JavaScript;
 - ``browse/<kind>/<facet>/index.md`` — every value of a facet with its count;
 - ``browse/<kind>/facets.json`` and ``browse/<kind>/shard-<n>.json`` — what
   docs/javascripts/kb-facets.js combines in the browser.
@@ -21,6 +24,7 @@ years, and the pinyin of themes and types.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -29,7 +33,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
-from . import sitemap
+from . import completeness, sitemap
+from .citations import source_name
 from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
 from .models import Mentor, Method, Record, Region, Site, Studio
@@ -121,9 +126,9 @@ class KindIndex:
         """Records carrying every selected value, in listing order."""
         if not selected:
             return list(self.ids)
-        if len(selected) == 1:
-            return list(self.members.get(next(iter(selected.items())), []))
-        return [rid for rid in self.ids if all(v in self.values[rid].get(f, ()) for f, v in selected.items())]
+        groups = sorted((self.members.get(pair, []) for pair in selected.items()), key=len)
+        others = [set(group) for group in groups[1:]]
+        return [rid for rid in groups[0] if all(rid in other for other in others)]
 
     def counts(self, selected: dict[str, str]) -> dict[str, Counter[str]]:
         """For each facet, how many of the records matching ``selected`` carry each value."""
@@ -141,6 +146,14 @@ class BrowseIndex:
     kb: KnowledgeBase
     kinds: dict[str, KindIndex]
     places: dict[tuple[str, str], Place]  # (kind, id) → place in GB/T 2260
+    # Method id → how complete it is (macros/completeness.py), once the pages' prose has been read.
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+def completeness_levels(kb: KnowledgeBase, read: Reader) -> dict[str, str]:
+    """Each method's completeness level, from its data and its page's prose."""
+    return {method.id: completeness.of_method(kb, method, read(record_path("methods", method.id)) or "").level
+            for method in kb.methods.values()}
 
 
 def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -> dict[str, list[tuple[str, str]]]:
@@ -161,7 +174,7 @@ def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -
     year = year_of(record)
     if year and any(spec.key == "year" for spec in FACETS[kind]):
         values["year"] = [(year, f"{year}年")]
-    values["source"] = [(s, kb.sources[s].title) for s in record.sources]
+    values["source"] = [(s, kb.sources[s].heading) for s in record.sources]
     return values
 
 
@@ -194,13 +207,17 @@ def build_index(kb: KnowledgeBase) -> BrowseIndex:
 _indexes: dict[int, tuple[KnowledgeBase, BrowseIndex]] = {}
 
 
-def index_for(kb: KnowledgeBase) -> BrowseIndex:
-    """The index of ``kb``, built once per loaded base (the macros and the page producers share it)."""
+def index_for(kb: KnowledgeBase, read: Reader | None = None) -> BrowseIndex:
+    """The index of ``kb``, built once per loaded base (the macros and the page producers share it);
+    with ``read`` (a page's Markdown by docs path) the methods' completeness levels too."""
     cached = _indexes.get(id(kb))
     if cached is None or cached[0] is not kb:
         _indexes.clear()
         cached = _indexes[id(kb)] = (kb, build_index(kb))
-    return cached[1]
+    index = cached[1]
+    if read is not None and not index.levels:
+        index.levels.update(completeness_levels(kb, read))
+    return index
 
 
 # ---- pages and addresses ---------------------------------------------------------------
@@ -223,13 +240,64 @@ def value_target(kind: str, facet: str, value: str) -> str:
     return listing_path(kind, facet, value)
 
 
+# Facets whose values combine two at a time on pages of their own: their numbers of values are fixed
+# by the world (themes, types, provinces, years), not by the records, so the pages stay few.
+PAIRED: dict[str, tuple[str, ...]] = {
+    "methods": ("theme", "province", "year"), "studios": ("type", "province", "year"),
+    "mentors": (), "sites": ("type", "province", "year"),
+}
+
+
+def ordered(kind: str, selected: dict[str, str]) -> list[tuple[str, str]]:
+    """The chosen (facet, value) pairs in the kind's facet order, the order of an address."""
+    return [(spec.key, selected[spec.key]) for spec in FACETS[kind] if spec.key in selected]
+
+
+def selection_path(kind: str, selected: dict[str, str], page: int = 1) -> str | None:
+    """The docs path of the listing page showing exactly ``selected``, or None when no page does
+    (three facets, a record facet combined, or two facets not both ``PAIRED``)."""
+    chosen = ordered(kind, selected)
+    if any(facet in RECORD_FACETS for facet, _ in chosen) or len(chosen) > 2:
+        return None
+    if len(chosen) == 2 and not all(facet in PAIRED[kind] for facet, _ in chosen):
+        return None
+    return sitemap.combined_path(kind, chosen, page)
+
+
+def tap(kind_index: KindIndex, selected: dict[str, str], facet: str, value: str) -> tuple[str, int]:
+    """Where a tap on ``value`` leads without JavaScript from a page showing ``selected``, and how many
+    records it shows there: the value replaces the facet's (or, chosen already, is dropped); when no
+    page shows that combination, the value's own listing (or the record it names)."""
+    kind = kind_index.kind
+    if selected.get(facet) == value:
+        after = {f: v for f, v in selected.items() if f != facet}
+    else:
+        after = {**selected, facet: value}
+    path = selection_path(kind, after)
+    if path is None:
+        after = {facet: value}
+        path = value_target(kind, facet, value)
+    return path, len(kind_index.matching(after))
+
+
+def paired_selections(kind_index: KindIndex) -> dict[tuple[tuple[str, str], ...], int]:
+    """Every combination of two ``PAIRED`` facet values that some record carries, with its number of records."""
+    keys = [spec.key for spec in FACETS[kind_index.kind] if spec.key in PAIRED[kind_index.kind]]
+    found: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for rid in kind_index.ids:
+        values = kind_index.values[rid]
+        for first, second in itertools.combinations(keys, 2):
+            for a in values.get(first, ()):
+                for b in values.get(second, ()):
+                    found[((first, a), (second, b))] += 1
+    return dict(found)
+
+
 def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
     """Every generated listing page (docs path → function rendering its Markdown)."""
     pages: dict[str, Callable[[], str]] = {}
     for kind, kind_index in index.kinds.items():
-        for number in range(2, len(paginate(kind_index.ids)) + 1):
-            path = listing_path(kind, page=number)
-            pages[path] = functools.partial(listing, index, kind, None, None, number, path)
+        selections: dict[tuple[tuple[str, str], ...], int] = {(): len(kind_index.ids)}
         totals = kind_index.counts({})
         for spec in FACETS[kind]:
             values = kind_index.order[spec.key]
@@ -237,10 +305,18 @@ def listing_pages(index: BrowseIndex) -> dict[str, Callable[[], str]]:
                 path = facet_index_path(kind, spec.key, number)
                 pages[path] = functools.partial(facet_values_page, index, kind, spec, number, path)
             for value in values if spec.key not in RECORD_FACETS else ():
-                for number in range(1, len(paginate(list(range(totals[spec.key][value])))) + 1):
-                    path = listing_path(kind, spec.key, value, number)
-                    pages[path] = functools.partial(listing, index, kind, spec.key, value, number, path)
+                selections[((spec.key, value),)] = totals[spec.key][value]
+        selections.update(paired_selections(kind_index))
+        for chosen, count in selections.items():
+            for number in range(1 if chosen else 2, pages_for(count) + 1):
+                path = sitemap.combined_path(kind, list(chosen), number)
+                pages[path] = functools.partial(listing, index, kind, dict(chosen), number, path)
     return pages
+
+
+def pages_for(count: int) -> int:
+    """How many listing pages ``count`` records fill (at least one)."""
+    return max(1, -(-count // PAGE_SIZE))
 
 
 def data_files(index: BrowseIndex) -> dict[str, Callable[[], str]]:
@@ -263,8 +339,8 @@ def _with_header(render: Callable[[], str]) -> str:
 
 
 def browse_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
-    index = index_for(kb)
+    """Producer for kb_build/generated_pages.py: every listing page beyond page 1, facet pages and JSON."""
+    index = index_for(kb, read)
     for path, render in listing_pages(index).items():
         yield GeneratedPage(path, functools.partial(_with_header, render), SOURCE)
     for path, render in data_files(index).items():
@@ -317,7 +393,13 @@ def card_facts(index: BrowseIndex, kind: str, record_id: str) -> list[Fact]:
     if year:
         label = {"methods": "首次报道", "studios": "成立", "sites": "启用"}[kind]
         facts.append((label, [(f"{year}年", listing_path(kind, "year", year))]))
+    if isinstance(record, Method) and record_id in index.levels:
+        facts.append((COMPLETENESS_LABEL, [(index.levels[record_id], None)]))
     return [(label, parts) for label, parts in facts if parts]
+
+
+# The card fact that says how much of what a reader can use a method has (a badge: kb.css; not searched).
+COMPLETENESS_LABEL = "资料完整度"
 
 
 def _parts_html(parts: list[tuple[str, str | None]], from_page: str) -> Markup:
@@ -332,7 +414,8 @@ def card(index: BrowseIndex, kind: str, record_id: str, from_page: str) -> Marku
     record = index.kb.records(kind)[record_id]
     summary = record.summary
     facts = Markup("").join(
-        html_of("<div><dt>{}</dt><dd>{}</dd></div>", label, _parts_html(parts, from_page))
+        html_of('<div{}><dt>{}</dt><dd>{}</dd></div>', Markup(' class="kb-item-level"') if label == COMPLETENESS_LABEL else "",
+                label, _parts_html(parts, from_page))
         for label, parts in card_facts(index, kind, record_id)
     )
     return Markup(
@@ -370,50 +453,73 @@ def pager(count: int, current: int, path_of: Callable[[int], str], from_page: st
     return html_of('<nav class="kb-pager" aria-label="分页"><ul>{}</ul></nav>', Markup("").join(items))
 
 
-def facet_panel(index: BrowseIndex, kind: str, facet: str | None, value: str | None, from_page: str) -> Markup:
-    """Each facet's most frequent values with their counts, linking to their listing pages.
+RESULTS = "kb-results"  # the anchor of a listing's results: a tap on a facet lands on them
 
-    Without JavaScript these are the ways in; kb-facets.js replaces the panel with
-    the same facets combined (counts then follow the chosen values).
+
+def facet_panel(index: BrowseIndex, kind: str, selected: dict[str, str], from_page: str) -> Markup:
+    """Each facet's most frequent values, each with the number of records a tap on it shows and
+    leading there (tap); the chosen values marked, a tap on one drops it.
+
+    Without JavaScript these are the ways in; kb-facets.js replaces the panel with the same
+    facets combined in any number, counted the same way.
     """
     kind_index = index.kinds[kind]
-    totals = kind_index.counts({})
     groups: list[Markup] = []
     for spec in FACETS[kind]:
         values = kind_index.order[spec.key]
-        if not values:
-            continue
+        chosen = selected.get(spec.key)
         shown = values[:FACET_SHOWN]
-        if facet == spec.key and value in values and value not in shown:
-            shown = [*shown[:-1], value]
+        if chosen in values and chosen not in shown:
+            shown = [*shown[:-1], chosen]
         links: list[Markup] = []
         for slug_ in shown:
+            target, count = tap(kind_index, selected, spec.key, slug_)
+            if not count:
+                continue
             label = kind_index.labels[spec.key][slug_]
-            current = Markup(' aria-current="page"') if (facet, value) == (spec.key, slug_) else ""
-            links.append(html_of('<li><a href="{}"{}>{} <span class="kb-count">{}</span></a></li>',
-                url(value_target(kind, spec.key, slug_), from_page), current, label, totals[spec.key][slug_]))
+            listed = target == listing_path(kind) or target.startswith("browse/")  # not a record's own page
+            href = url(f"{target}#{RESULTS}" if listed else target, from_page)
+            if slug_ == chosen:
+                links.append(html_of('<li><a href="{}" aria-current="true">{}<span class="kb-facet-drop" aria-hidden="true">✕</span>'
+                                     '<span class="kb-visually-hidden">（取消，显示 {} 个）</span></a></li>', href, label, count))
+            else:
+                links.append(html_of('<li><a href="{}">{} <span class="kb-count">{}</span></a></li>', href, label, count))
+        if not links:
+            continue
         more = ""
         if len(values) > len(shown):
             more = html_of('<li><a href="{}">全部 {} 个</a></li>', url(facet_index_path(kind, spec.key), from_page), len(values))
         # Folded, so that on a phone the records come first; the facet in use is open.
         groups.append(html_of('<details class="kb-facet" data-facet="{}"{}><summary>{}</summary><ul>{}{}</ul></details>',
-            spec.key, Markup(" open") if facet == spec.key else "",
-            html_of("{}：{}", spec.label, kind_index.labels[spec.key][value]) if facet == spec.key and value else spec.label,
+            spec.key, Markup(" open") if chosen else "",
+            html_of("{}：{}", spec.label, kind_index.labels[spec.key][chosen]) if chosen else spec.label,
             Markup("").join(links), more))
     return html_of('<nav class="kb-facets" aria-label="筛选">{}</nav>', Markup("").join(groups))
 
 
-def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None, number: int, from_page: str) -> str:
+def filter_note(index: BrowseIndex, kind: str) -> Markup:
+    """What a kind's listing can be filtered by: only the facets some record has a value of."""
+    kind_index = index.kinds[kind]
+    labels = list(dict.fromkeys("地区" if spec.key in ("province", "city") else spec.label
+                                for spec in FACETS[kind] if kind_index.order[spec.key]))
+    if not labels:
+        return Markup("")
+    return html_of('<p class="kb-listing-how">可以按{}筛选，几项可以同时用；每项后面的数字是点它以后列出的条目数。</p>',
+                   "、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else labels[0])
+
+
+def listing(index: BrowseIndex, kind: str, selected: dict[str, str], number: int, from_page: str) -> str:
     """One page of a listing: the facets, the records of that page as cards, the pager."""
     kind_index = index.kinds[kind]
-    ids = kind_index.matching({facet: value} if facet and value else {})
+    ids = kind_index.matching(selected)
     pages = paginate(ids)
     number = min(number, len(pages))
     label = sitemap.label(kind)
-    if facet and value:
-        spec = next(s for s in FACETS[kind] if s.key == facet)
+    if selected:
+        chosen = "、".join(f"{next(s.label for s in FACETS[kind] if s.key == f)} {kind_index.labels[f][v]}"
+                          for f, v in ordered(kind, selected))
         # A Markdown heading: the value (a studio's name) is escaped for Markdown as well as HTML.
-        heading = Markup(esc(f"{label}：{spec.label} {kind_index.labels[facet][value]}"))
+        heading = Markup(esc(f"{label}：{chosen}"))
         title = html_of("# {}\n\n", heading) if number == 1 else html_of("# {}（第 {} 页）\n\n", heading, number)
     else:
         title = Markup("") if number == 1 else html_of("# {}（第 {} 页）\n\n", label, number)
@@ -422,16 +528,20 @@ def listing(index: BrowseIndex, kind: str, facet: str | None, value: str | None,
         len(ids), first if ids else 0, first + len(pages[number - 1]) - 1 if ids else 0)
     cards = Markup("").join(card(index, kind, rid, from_page) for rid in pages[number - 1])
     root = root_of(from_page)
-    state = json.dumps({facet: value} if facet else {}, separators=(",", ":"))
+    state = json.dumps(dict(ordered(kind, selected)), separators=(",", ":"))
+
+    def page_path(n: int) -> str:
+        return f"{selection_path(kind, selected, n)}#{RESULTS}"
+
     body = Markup(
-        '<div class="kb-listing" data-kind="{kind}" data-root="{root}" data-base="{base}" data-state="{state}">'
-        '{panel}<div class="kb-listing-body">{shown}<ol class="kb-items" start="{first}">{cards}</ol>{pager}</div></div>\n'
+        '<div class="kb-listing" data-kind="{kind}" data-root="{root}" data-base="{base}" data-state="{state}" data-page="{number}">'
+        '{panel}<div class="kb-listing-body" id="{results}">{shown}<ol class="kb-items" start="{first}">{cards}</ol>{pager}</div></div>\n'
     ).format(
-        kind=kind, root=root, base=url(listing_path(kind), from_page), state=state,
-        panel=facet_panel(index, kind, facet, value, from_page), shown=shown, first=first, cards=cards,
-        pager=pager(len(pages), number, lambda n: listing_path(kind, facet, value, n), from_page),
+        kind=kind, root=root, base=url(listing_path(kind), from_page), state=state, number=number, results=RESULTS,
+        panel=facet_panel(index, kind, selected, from_page), shown=shown, first=first, cards=cards,
+        pager=pager(len(pages), number, page_path, from_page),
     )
-    return str(title + body)
+    return str(title + (filter_note(index, kind) if not selected and number == 1 else Markup("")) + body)
 
 
 def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: int, from_page: str) -> str:
@@ -445,7 +555,8 @@ def facet_values_page(index: BrowseIndex, kind: str, spec: FacetSpec, number: in
         for v in pages[number - 1]
     )
     heading = Markup("# {}：按{}（第 {} 页）\n\n" if number > 1 else "# {}：按{}\n\n").format(sitemap.label(kind), spec.label, number)
-    back = html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
+    lead = html_of("<p>{}按{}分，共 {} 个，数字是每个的条目数。</p>\n", sitemap.label(kind), spec.label, len(kind_index.order[spec.key]))
+    back = lead + html_of('<p><a href="{}">全部{}</a></p>', url(listing_path(kind), from_page), sitemap.label(kind))
     body = html_of('<ul class="kb-facet-values">{}</ul>{}\n',
         items, pager(len(pages), number, lambda n: facet_index_path(kind, spec.key, n), from_page))
     return str(heading + back + body)
@@ -465,7 +576,9 @@ def facets_json(index: BrowseIndex, kind: str) -> str:
     position = {spec.key: {v: i for i, v in enumerate(kind_index.order[spec.key])} for spec in FACETS[kind]}
     records = [[[position[s.key][v] for v in kind_index.values[rid].get(s.key, ())] for s in FACETS[kind]]
                for rid in kind_index.ids]
-    data = {"kind": kind, "pageSize": PAGE_SIZE, "shardSize": SHARD_SIZE, "facets": facets, "records": records}
+    # What the browser needs to write a selection's address as the page the build made for it (selection_path).
+    addresses = {"paired": list(PAIRED[kind]), "recordFacets": sorted(RECORD_FACETS)}
+    data = {"kind": kind, "pageSize": PAGE_SIZE, "shardSize": SHARD_SIZE, "facets": facets, "records": records, **addresses}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -485,9 +598,9 @@ def shard_json(index: BrowseIndex, kind: str, number: int) -> str:
 # ---- pages written by hand that call these ------------------------------------------------
 
 
-def first_page(kb: KnowledgeBase, kind: str, from_page: str) -> str:
+def first_page(kb: KnowledgeBase, kind: str, from_page: str, read: Reader | None = None) -> str:
     """Page 1 of a kind's listing, on the kind's hand-kept index page."""
-    return listing(index_for(kb), kind, None, None, 1, from_page)
+    return listing(index_for(kb, read), kind, {}, 1, from_page)
 
 
 def legacy_anchors(kb: KnowledgeBase, kind: str, published: Iterable[str], from_page: str) -> str:
@@ -530,7 +643,7 @@ def source_directory(kb: KnowledgeBase, from_page: str) -> str:
                 more = f"……[全部 {len(ids)} 个]({target})"
             rows.append(f"- {esc(sitemap.label(kind))}（{len(ids)}）：{links(kb, kind, ids[:SOURCE_SHOWN], from_page)}{more}")
         body = "\n".join(rows) or "尚无记录引用这篇文章。"
-        blocks.append(f"## {esc(source.title)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
+        blocks.append(f"## {source_name(source)} {{#{source.id}}}\n\n{source_line(source)}\n\n{body}\n")
     return "\n".join(blocks)
 
 

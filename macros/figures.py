@@ -30,6 +30,12 @@ class Bar:
     href: str | None = None
 
 
+# Links inside an SVG use xlink:href: Material's instant navigation makes every [href] absolute by
+# assigning el.href, which an SVG link's read-only href refuses with a script error on the page.
+SVG_HREF = "xlink:href"
+XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
 def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     """A horizontal bar chart; each bar names its label and value, and links where ``href`` is given."""
     if not bars:
@@ -38,7 +44,7 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
     largest = max(bar.value for bar in bars) or 1
     height = top * 2 + row * len(bars)
     parts = [
-        f'<svg class="kb-chart" viewBox="0 0 {label_width + bar_width + 60} {height}" width="{label_width + bar_width + 60}" '
+        f'<svg class="kb-chart" {XLINK} viewBox="0 0 {label_width + bar_width + 60} {height}" width="{label_width + bar_width + 60}" '
         f'height="{height}" role="group" aria-label="{esc(title)}">',
         f"<title>{esc(title)}</title>",
         f'<line class="kb-axis" x1="{label_width}" y1="{top - 2}" x2="{label_width}" y2="{height - top + 2}" />',
@@ -53,7 +59,7 @@ def bar_chart(bars: list[Bar], title: str, unit: str = "") -> str:
             f'<text x="{label_width + length + 6}" y="{y + 17}">{bar.value}</text>'
         )
         if bar.href:
-            parts.append(f'<a href="{esc(bar.href)}" aria-label="{esc(text)}"><title>{esc(text)}</title>{shapes}</a>')
+            parts.append(f'<a {SVG_HREF}="{esc(bar.href)}" aria-label="{esc(text)}"><title>{esc(text)}</title>{shapes}</a>')
         else:
             parts.append(f'<g role="img" aria-label="{esc(text)}"><title>{esc(text)}</title>{shapes}</g>')
     parts.append("</svg>")
@@ -152,7 +158,7 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
     base = 20 + tallest * 22
     width, height = left * 2 + step * (len(years) - 1), base + 40
     parts = [
-        f'<svg class="kb-chart kb-timeline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="kb-chart kb-timeline" {XLINK} viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="group" aria-label="时间线：{first}年至{last}年，共 {len(events)} 件事">',
         f"<title>时间线：{first}年至{last}年</title>",
         f'<line class="kb-axis" x1="{left - 20}" y1="{base}" x2="{width - left + 20}" y2="{base}" />',
@@ -167,11 +173,11 @@ def timeline_svg(events: list[Event], from_page: str) -> str:
             y = base - 16 - level * 22
             label = f"{event.year}年：{event.name}（{event.what}）"
             href = url(sitemap.record_path(event.kind, event.record_id), from_page)
-            parts.append(f'<a href="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{_shape(event.kind, x, y)}</a>')
+            parts.append(f'<a {SVG_HREF}="{esc(href)}" aria-label="{esc(label)}"><title>{esc(label)}</title>{_shape(event.kind, x, y)}</a>')
         if len(shown) > TIMELINE_STACK:
             y = base - 12 - TIMELINE_STACK * 22
             more = f"{year}年另有 {len(shown) - TIMELINE_STACK} 件"
-            parts.append(f'<a href="#y{year}" aria-label="{esc(more)}"><title>{esc(more)}</title>'
+            parts.append(f'<a {SVG_HREF}="#y{year}" aria-label="{esc(more)}"><title>{esc(more)}</title>'
                          f'<text x="{x}" y="{y}" text-anchor="middle">+{len(shown) - TIMELINE_STACK}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
@@ -296,24 +302,47 @@ def region_tree(kb: KnowledgeBase, from_page: str) -> str:
     return str(html_of('<ul class="kb-region-tree">{}</ul>\n', Markup("").join(items)))
 
 
+def tile_label(name: str, count: int) -> Markup:
+    """A square's words: the short name shown (黑龙江), the rest of the name (省) and the unit
+    (条) for screen readers, so that what is read out contains what is seen."""
+    short = regions.short_name(name)
+    rest = name[len(short):] if name.startswith(short) else ""
+    shown = html_of('{}<span class="kb-visually-hidden">{}</span>', short, rest) if rest else esc(short)
+    return html_of('<span class="kb-tile-name">{}</span><span class="kb-tile-count">{}<span class="kb-visually-hidden"> 条</span></span>',
+                   shown, count)
+
+
 def tile_map(kb: KnowledgeBase, from_page: str) -> str:
     """The 34 provincial-level divisions as one square each on a grid (no boundaries), each a link with its count.
 
-    An HTML grid, not a picture: every square is a real link with its full name as label,
-    and the list of provinces below (region_tree) says the same in text.
+    An HTML grid, not a picture: every square is a real link whose words are its name and
+    count, and the list of provinces below (region_tree) says the same in text. On a phone the
+    grid is wider than the screen (a square is a 44-px target): it pans in its own frame.
     """
     _, members = _members(kb)
     std = regions.standard()
     squares = []
     for code, (column, row) in sorted(regions.TILE_GRID.items(), key=lambda item: (item[1][1], item[1][0])):
-        name = std.divisions[code].name
         count = members.total(code)
-        squares.append(Markup(
-            '<li class="kb-col-{} kb-row-{}"><a class="kb-tile{}" href="{}" aria-label="{}：{} 条"><span class="kb-tile-name">{}</span>'
-            '<span class="kb-tile-count">{}</span></a></li>'
-        ).format(column, row + 1, " kb-tile-empty" if not count else "", url(region_path(code), from_page),
-                 name, count, regions.short_name(name), count))
-    return str(html_of('<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul>\n', Markup("").join(squares)))
+        squares.append(html_of('<li class="kb-col-{} kb-row-{}"><a class="kb-tile{}" href="{}">{}</a></li>',
+            column, row + 1, " kb-tile-empty" if not count else "", url(region_path(code), from_page),
+            tile_label(std.divisions[code].name, count)))
+    # A frame that scrolls must be reachable by keyboard (tabindex) and say what it holds.
+    return str(html_of('<div class="kb-tilemap-frame" role="region" tabindex="0" aria-label="方块图">'
+                       '<ul class="kb-tilemap" aria-label="各省级行政区的条目数量（方块示意，不表示边界）">{}</ul></div>\n',
+                       Markup("").join(squares)))
+
+
+NEIGHBOURS_SHOWN = 3
+
+
+def nearest_with_records(code: str, members: RegionMembers) -> list[str]:
+    """The provinces with records nearest on the tile grid to province ``code`` (a reader of an empty
+    province is sent next door), nearest first, ties by code."""
+    column, row = regions.TILE_GRID[code]
+    found = [other for other in regions.TILE_GRID if other != code and members.total(other)]
+    found.sort(key=lambda other: (abs(regions.TILE_GRID[other][0] - column) + abs(regions.TILE_GRID[other][1] - row), other))
+    return found[:NEIGHBOURS_SHOWN]
 
 
 def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
@@ -329,7 +358,14 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
     lines.append(html_of('<nav class="kb-breadcrumb" aria-label="位置">{}</nav>\n\n', Markup(" › ").join(trail)))
     total = members.total(code)
     if not total:
-        lines.append(html_of("本知识库还没有{}的条目。\n", division.name))
+        lines.append(html_of("本知识库还没有{}的条目。\n\n", division.name))
+        nearby = nearest_with_records(province.code, members)
+        if nearby:
+            near = Markup("").join(html_of("<li>{}</li>", _link(region_path(c), from_page, std.divisions[c].name, members.total(c)))
+                                   for c in nearby)
+            lines.append(html_of('<h2 id="nearby">附近有条目的地区</h2>\n<ul class="kb-facet-values">{}</ul>\n\n', near))
+        lines.append(html_of("<p>{}、{}，或{}。</p>\n", _link("regions.md", from_page, "全部地区"),
+            _link(listing_path("methods"), from_page, "全部工作法"), _link("editing/index.md", from_page, f"补充{division.name}的工作法")))
         return str(Markup("").join(lines))
     if division.level == "province" and code[:2] not in regions.MUNICIPALITIES and members.cities[code]:
         cities = Markup("").join(html_of("<li>{}</li>", _link(region_path(c), from_page, std.divisions[c].name, n))
@@ -339,6 +375,8 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
         counties = Markup("").join(html_of('<li>{} <span class="kb-count">{}</span></li>', name, n)
                                    for name, n in members.counties[code].most_common())
         lines.append(html_of('<h2 id="districts">区县</h2>\n<ul class="kb-region-counties">{}</ul>\n\n', counties))
+    counted = "、".join(f"{sitemap.label(kind)} {len(ids)} 个" for kind, ids in members.by_code[code].items())
+    lines.append(html_of("<p>本知识库里{}的条目共 {} 条：{}。</p>\n\n", division.name, total, counted))
     facet = "province" if division.level == "province" else "city"
     for kind, ids in members.by_code[code].items():
         shown = Markup("").join(html_of("<li>{}</li>",
@@ -350,7 +388,7 @@ def region_page(kb: KnowledgeBase, code: str, from_page: str) -> str:
 
 
 def region_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: a page per province (all 34) and per city with records."""
+    """Producer for kb_build/generated_pages.py: a page per province (all 34) and per city with records."""
     _, members = _members(kb)
     codes = [d.code for d in regions.standard().provinces()]
     codes += [code for cities in members.cities.values() for code in cities]

@@ -8,7 +8,7 @@ file an editor changes to change it (its "view source" and edit links point ther
 
 A hand-written page at the same path wins over a generated one: that is how an optional
 ``docs/mentors/<id>.md`` adds prose to a mentor's page. Producers are registered in one
-place, ``REGISTRY`` in ``hooks/generated_pages.py``; the producers themselves live beside
+place, ``REGISTRY`` in ``kb_build/generated_pages.py``; the producers themselves live beside
 the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` in macros/training.py).
 """
 

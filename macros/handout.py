@@ -51,7 +51,7 @@ _HANDOUT_PAGE = re.compile(rf"^({_PRINTABLE_FOLDERS})/([a-z0-9]+(?:-[a-z0-9]+)*)
 
 def _built_from(folder: str, record_id: str) -> tuple[str, ...]:
     """The repository files a printable page is built from (a record page generated from the data
-    has no Markdown file: the hook keeps only the files that exist). A card and a visit sheet are
+    has no Markdown file: the stage handout keeps only the files that exist). A card and a visit sheet are
     drawn from the data alone; a training plan also from its method's page."""
     kind = sitemap.RECORDS_OF[folder]
     data = sitemap.data_file(kind, record_id)
@@ -144,10 +144,21 @@ def _qr_code(url: str, cache_dir: Path | None) -> str:
     return svg
 
 
+@dataclass(frozen=True)
+class HandoutBlock:
+    """What a printable page carries besides its text: ``screen``, for readers who edit, folded under
+    the page with the other editors' matter (overrides/partials/kb-page-meta.html); ``paper``, the
+    footer printed at the end of the handout (hidden on screen, kb-print.css)."""
+
+    screen: str
+    paper: str
+
+
 def handout_block(*, handout: Handout, site_url: str, short_host: str | None, repo_url: str | None,
-                  commit: str | None, qr_cache: Path | None = QR_CACHE) -> str:
-    """The end of a printable page: on screen a QR code and short link to open it on a phone, with
-    the files it was built from in small type; on paper a footer with its own address, short link and QR code."""
+                  commit: str | None, qr_cache: Path | None = QR_CACHE) -> HandoutBlock:
+    """On screen the short link and the files the page was built from; on paper a footer with the
+    page's own address, short link and QR code (a QR code is for a phone to read off paper, so it is
+    not shown on a screen, which often is that phone)."""
     canonical = absolute(site_url, handout.page)
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
@@ -161,15 +172,12 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
         version_print = f'<span class="kb-version-id">版本 {esc(commit[:7])}</span>'
     else:
         version, version_print = "", ""
-    return (
-        '\n\n<aside class="kb-qr" markdown="0" data-search-exclude>'
-        f'{svg}<div><p>用手机扫码，在手机上打开本页。</p>'
-        f'<p>短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short_text)}</a></p>'
-        f"{version}</div></aside>\n\n"
-        '<div class="kb-print-footer" aria-hidden="true" markdown="0" data-search-exclude>'
-        f"{svg}<p>本页网址：{esc(canonical)}<br>短链接：{esc(short_text)}<br>{version_print}</p>"
-        "</div>\n"
-    )
+    screen = (f'<div class="kb-qr"><p>短链接：<a class="kb-short-link" href="{esc(short)}">{esc(short_text)}</a></p>'
+              f"{version}</div>")
+    paper = ('\n\n<div class="kb-print-footer" aria-hidden="true" markdown="0" data-search-exclude>'
+             f"{svg}<p>本页网址：{esc(canonical)}<br>短链接：{esc(short_text)}<br>{version_print}</p>"
+             "</div>\n")
+    return HandoutBlock(screen, paper)
 
 
 _LINK = re.compile(r'<a\b([^>]*?)\shref="([^"#][^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
@@ -178,8 +186,10 @@ _TAG = re.compile(r"<[^>]+>")
 _SHORT_LINKED_PAGE = re.compile(rf"^({_PRINTABLE_FOLDERS})/([a-z0-9]+(?:-[a-z0-9]+)*)/(#.*)?$")
 # Links whose words already name where they go, so nothing is printed after them: into the list of
 # sources (the line names the article and its file), to a region's page, a facet's list of records
-# (browse/<kind>/<facet>/<value>/) or a theme's tag, each linked by its name.
-_NAMED_BY_ITS_WORDS = re.compile(r"^(?:sources/(#.*)?|regions/\d+/|browse/[a-z-]+/[a-z-]+/[a-z0-9-]+/|tags/#tag:.+)$")
+# (browse/<kind>/<facet>/<value>/, of one or two facets, perhaps a further page, at its results) or a
+# theme's tag, each linked by its name.
+_NAMED_BY_ITS_WORDS = re.compile(
+    r"^(?:sources/(#.*)?|regions/\d+/|browse/[a-z-]+/(?:[a-z-]+/[a-z0-9-]+/)+(?:page-\d+/)?(?:#kb-results)?|tags/#tag:.+)$")
 
 
 # A relative link made of a path and perhaps an anchor: no scheme, host, query, leading or double slash.

@@ -3,7 +3,7 @@
 :func:`load` reads every record file (macros/yaml_reader.py), checks it against the limits and
 the models (macros/models.py) and the references between records, and returns the base with
 every problem found (macros/messages.py), all at once; :func:`load_project` loads a project
-once per build and shares it between the macros and the hooks.
+(the kb plugin does, once per build, and shares it with the macros and its stages).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import hygiene, sitemap
+from . import evidence, hygiene, sitemap
 from .messages import FIX_HINT, DataError, Problem, chinese_message, format_loc
 from .models import (
     MAX_PAGE_BYTES,
@@ -121,6 +121,8 @@ class KnowledgeBase:
     mentors: dict[str, Mentor] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    # What the check could not do but a reviewer should know (quotes whose article is not on this machine).
+    warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.methods_of_studio: dict[str, list[str]] = defaultdict(list)
@@ -205,9 +207,11 @@ class KnowledgeBase:
 
 
 
-def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path) -> list[Problem]:
+def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[str]], docs_dir: Path,
+                   texts: evidence.ArticleTexts) -> list[Problem]:
     """Every page ``docs/<kind>/<id>.md`` has a record (a record needs no page: it is generated from
-    the data); every page under ``docs_dir`` is a readable file within MAX_PAGE_BYTES without personal data."""
+    the data); every page under ``docs_dir`` is a readable file within MAX_PAGE_BYTES without personal
+    data, whose citations quote their articles."""
     problems = []
     for kind in sitemap.PAGED_KINDS:
         for page in sorted((docs_dir / kind).glob("*.md")):
@@ -225,6 +229,11 @@ def _page_problems(parsed: dict[str, dict[str, _Parsed]], broken: dict[str, set[
             kinds = personal_data(prose)
             if kinds:
                 problems.append(Problem(page, number, page.stem, "", personal_data_message(kinds)))
+        relative = page.relative_to(docs_dir).as_posix()
+        kind = relative.split("/", 1)[0]
+        own = parsed.get(kind, {}).get(page.stem) if kind in sitemap.PAGED_KINDS and relative.count("/") == 1 else None
+        record = own.record if own is not None and isinstance(own.record, Record) else None
+        problems.extend(evidence.page_problems(page, relative, text, record, texts))
     return problems
 
 
@@ -256,6 +265,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
                 continue
             parsed[kind][record_id] = result
 
+    texts = evidence.ArticleTexts({i: r.record for i, r in parsed["sources"].items()}, sources_dir)  # type: ignore[misc]  # the sources folder holds Source records (MODEL_BY_KIND)
     for kind, results in parsed.items():
         for result in results.values():
             record = result.record
@@ -275,13 +285,19 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
             if isinstance(record, Source) and record.file and sources_dir is not None and not (sources_dir / record.file).is_file():
                 problems.append(Problem(result.path, line_of(result.lines, ("file",)), record.id, "file",
                                         f"来源文件“{record.file}”在 {sources_dir} 中找不到"))
+            elif isinstance(record, Source):
+                headline = evidence.headline_problem(record, result.path, result.lines, texts)
+                problems.extend([headline] if headline else [])
+            if isinstance(record, Record):
+                problems.extend(evidence.record_problems(record, result.path, result.lines, texts))
 
     if docs_dir is not None:
-        problems.extend(_page_problems(parsed, broken, docs_dir))
+        problems.extend(_page_problems(parsed, broken, docs_dir, texts))
         problems.extend(load_redirects(data_dir / REDIRECTS_FILE, docs_dir)[1])
     problems.extend(load_synonyms(data_dir / SYNONYMS_FILE)[1])
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]  # each kind read by its own model (MODEL_BY_KIND); mypy cannot follow that through the dict
+        warnings=texts.warnings(data_dir),
     )
     problems.sort(key=lambda p: (str(p.file), p.line))
     return kb, problems
@@ -300,28 +316,9 @@ def sources_dir_for(project_root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-_project_cache: dict[Path, tuple[tuple, tuple[KnowledgeBase, list[Problem]]]] = {}
-
-
-def _fingerprint(root: Path) -> tuple:
-    """What a load depends on: every record file, the renames and every page, by time and size."""
-    paths = sorted([*(root / "data").glob("*/*.y*ml"), root / "data" / REDIRECTS_FILE, *(root / "docs").rglob("*.md")])
-    # lstat: a dangling link or a device among them is the loader's to report, never a crash here.
-    stats = [(str(p), p.lstat().st_mtime_ns, p.lstat().st_size) for p in paths if p.is_symlink() or p.exists()]
-    return (tuple(stats), sources_dir_for(root))
-
-
 def load_project(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
-    """The project's records under ``root``, loaded once per build and shared by the macros and the hooks.
-
-    The result is reused until a record file or page changes, so `mkdocs serve` still reloads edits.
-    """
-    root = root.resolve()
-    fingerprint = _fingerprint(root)
-    cached = _project_cache.get(root)
-    if cached is None or cached[0] != fingerprint:
-        docs_dir = root / "docs"
-        cached = (fingerprint, load(root / "data", sources_dir_for(root), docs_dir if docs_dir.is_dir() else None))
-        _project_cache[root] = cached
-    return cached[1]
+    """The project's records under ``root`` (data/, its pages in docs/, the shared articles beside it).
+    The build's owner, the kb plugin (kb_build/plugin.py), calls it once per build and shares the result."""
+    docs_dir = root / "docs"
+    return load(root / "data", sources_dir_for(root), docs_dir if docs_dir.is_dir() else None)
 

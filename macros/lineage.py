@@ -54,7 +54,7 @@ def neighbours(kb: KnowledgeBase, kind: str, record_id: str) -> list[tuple[str, 
         founder = [record.origin.founder] if record.origin.founder else []
         teachers = [m for m in teachers_of_method(kb, record) if m not in founder]
         found += [("提出者", "mentors", founder), ("出自", "studios", kb.studios_of_method(record_id)),
-                  ("传授的书记与导师", "mentors", teachers), ("可以观摩的地方", "sites", sites_of_method(kb, record))]
+                  ("同一工作室或项目的书记与导师", "mentors", teachers), ("同一工作室或项目的示范点", "sites", sites_of_method(kb, record))]
     elif isinstance(record, Studio):
         leader = [record.leader] if record.leader else []
         people = [m for m in kb.mentors_of_studio.get(record_id, []) if m and m not in leader]
@@ -69,7 +69,7 @@ def neighbours(kb: KnowledgeBase, kind: str, record_id: str) -> list[tuple[str, 
     elif isinstance(record, Site):
         studios = kb.studios_of_site(record_id)
         found += [("所属工作室与项目", "studios", studios),
-                  ("在这里可以看到的工作法", "methods", [m for s in studios for m in kb.methods_of_studio.get(s, [])])]
+                  ("所属工作室或项目的工作法", "methods", [m for s in studios for m in kb.methods_of_studio.get(s, [])])]
     return [(relation, target, list(dict.fromkeys(ids))) for relation, target, ids in found if ids]
 
 
@@ -122,7 +122,7 @@ def network_page(kb: KnowledgeBase, number: int, from_page: str) -> str:
 
 
 def network_pages(kb: KnowledgeBase, read: Reader) -> Iterable[GeneratedPage]:
-    """Producer for hooks/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
+    """Producer for kb_build/generated_pages.py: the network's pages after the first (which is explore/lineage.md)."""
     count = len(facets.paginate(network_groups(kb), STUDIOS_PER_PAGE))
     for number in range(2, count + 1):
         path = network_path(number)

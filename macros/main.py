@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort
 
 from macros import (
     benchmark,
+    citations,
     completeness,
     editing,
     facets,
@@ -27,7 +28,7 @@ from macros import (
     template_check,
     training,
 )
-from macros.knowledge_base import load_project
+from macros.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.macros.kb")
 
@@ -35,13 +36,18 @@ log = logging.getLogger("mkdocs.plugins.macros.kb")
 REGISTERED: set[str] = set()
 
 
+def knowledge_base(config) -> KnowledgeBase:
+    """The build's knowledge base, loaded and checked by its owner, the kb plugin (kb_build/plugin.py),
+    whose on_config runs before this plugin's."""
+    build = getattr(config.plugins.get("kb"), "build", None)
+    if build is None:
+        raise Abort("mkdocs.yml 的 plugins 里没有 kb 插件（kb_build/）：宏显示的数据由它加载")
+    return build.kb
+
+
 def define_env(env) -> None:
     root = Path(env.project_dir)
-    kb, problems = load_project(root)
-    if problems:
-        for problem in problems:
-            log.error(problem.as_text(root))
-        raise Abort(f"数据校验未通过：{len(problems)} 个问题，见上。可运行 python -m scripts.validate 查看。")
+    kb = knowledge_base(env.conf)
 
     def page() -> str:
         return env.page.file.src_uri
@@ -53,29 +59,47 @@ def define_env(env) -> None:
         kind = render.kind_of_page(page())
         return completeness.mark(completeness.of_record(kb, kind, current(kind).id, env.page.file.content_string), page())
 
+    # The page's evidence notes, numbered as its macros run; on_post_page_macros appends them.
+    env.kb_notes = PageNotes(kb)
+
+    def notes() -> citations.Notes:
+        return env.kb_notes.of(page())
+
+    def overview(kind: str, card: str) -> str:
+        """A record's card, then how well its facts are supported (and, for prose kinds, how complete it is)."""
+        record = current(kind)
+        return card + citations.unsupported_mark(record) + (completeness_mark() if kind in ("methods", "studios") else "")
+
+    def read_page(path: str) -> str | None:
+        """A hand-written page's Markdown by docs path (None where the page is generated)."""
+        file = Path(env.conf["docs_dir"]) / path
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
     published_list = root / "data" / "published-paths.txt"
     published = published_list.read_text(encoding="utf-8").splitlines() if published_list.is_file() else []
 
     macros = {
         "title": lambda: render.title(current(render.kind_of_page(page()))),
-        "method_overview": lambda: render.method_overview(kb, current("methods"), page()) + completeness_mark(),
-        "method_steps": lambda: render.method_steps(current("methods")),
-        "method_roles": lambda: render.method_roles(current("methods")),
-        "method_results": lambda: render.method_results(kb, current("methods"), page()),
+        "method_overview": lambda: overview("methods", render.method_overview(kb, current("methods"), page(), notes())),
+        "method_steps": lambda: render.method_steps(current("methods"), notes()),
+        "method_roles": lambda: render.method_roles(current("methods"), notes()),
+        "method_results": lambda: render.method_results(kb, current("methods"), page(), notes()),
         # Who teaches a method and where to see it (its lineage) go before its related methods:
         # hand-written method pages call related_methods() already, so they gain the section without an edit.
         "related_methods": lambda: (pages.method_learning(kb, current("methods"), page())
                                     + render.related_methods(kb, current("methods"), page())),
-        "studio_overview": lambda: render.studio_overview(kb, current("studios"), page()) + completeness_mark(),
-        "studio_methods": lambda: render.studio_methods(kb, current("studios"), page()),
+        "studio_overview": lambda: overview("studios", render.studio_overview(kb, current("studios"), page(), notes())),
+        "studio_methods": lambda: render.studio_methods(kb, current("studios"), page(), notes()),
         "studio_people": lambda: render.studio_people(kb, current("studios"), page()),
-        "studio_sites": lambda: render.studio_sites(kb, current("studios"), page()) + lineage.neighbourhood(kb, "studios", current("studios").id, page()),
-        "studio_figures": lambda: render.studio_figures(kb, current("studios"), page()),
-        "mentor_overview": lambda: pages.mentor_overview(kb, current("mentors"), page()),
-        "mentor_studios": lambda: pages.mentor_studios(kb, current("mentors"), page()),
+        "studio_sites": lambda: render.studio_sites(kb, current("studios"), page(), notes()) + lineage.neighbourhood(kb, "studios", current("studios").id, page()),
+        "studio_figures": lambda: render.studio_figures(kb, current("studios"), page(), notes()),
+        "mentor_overview": lambda: overview("mentors", pages.mentor_overview(kb, current("mentors"), page(), notes())),
+        "mentor_studios": lambda: pages.mentor_studios(kb, current("mentors"), page(), notes()),
         "mentor_methods": lambda: pages.mentor_methods(kb, current("mentors"), page()),
-        "site_overview": lambda: pages.site_overview(kb, current("sites"), page()),
-        "site_shows": lambda: pages.site_shows(current("sites")),
+        "site_overview": lambda: overview("sites", pages.site_overview(kb, current("sites"), page(), notes())),
+        "site_shows": lambda: pages.site_shows(current("sites"), notes()),
+        # Prose cites its source right after the sentence or paragraph: {{ cite("hongyan-report", "原文摘句") }}.
+        "cite": lambda source_id, quote: notes().cite(source_id, quote),
         "site_studio": lambda: pages.site_studio(kb, current("sites"), page()),
         "cited_sources": lambda: render.cited_sources(kb, current(render.kind_of_page(page())).sources, page()),
         "source_directory": lambda: facets.source_directory(kb, page()),
@@ -90,13 +114,14 @@ def define_env(env) -> None:
         "timeline": lambda: figures.timeline(kb, page()),
         "lineage": lambda: lineage.network_page(kb, 1, page()),
         "neighbourhood": lambda kind=None, record_id=None: lineage.neighbourhood(kb, kind or render.kind_of_page(page()), record_id or current(render.kind_of_page(page())).id, page()),
-        "listing": lambda kind: facets.first_page(kb, kind, page()),
+        "listing": lambda kind: facets.first_page(kb, kind, page(), read_page),
         "legacy_anchors": lambda kind: facets.legacy_anchors(kb, kind, published, page()),
         "theme_index": lambda: facets.theme_index(kb, page()),
         "training_index": lambda: training.training_index(kb, page()),
         "todo": lambda: completeness.todo(page()),
         "editing_paths": lambda: editing.editing_paths(
-            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE")),
+            env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE"),
+            env.conf["extra"].get("feedback_email")),
         "completeness_table": lambda: completeness.table(kb, completeness.read_pages(Path(env.conf["docs_dir"]), kb), page()),
         "benchmark_table": lambda: benchmark.benchmark_section(root),
     }
@@ -106,9 +131,38 @@ def define_env(env) -> None:
     REGISTERED.update(macros)
 
 
+class PageNotes:
+    """The evidence notes of the page being rendered (held by the plugin, not by this module)."""
+
+    def __init__(self, kb) -> None:
+        self.kb = kb
+        self.current: citations.Notes | None = None
+
+    def of(self, page: str) -> citations.Notes:
+        if self.current is None or self.current.page != page:
+            self.current = citations.Notes(self.kb, page)
+        return self.current
+
+    def finish(self) -> str:
+        """The notes section of the page just rendered; the next page starts afresh."""
+        section = self.current.section() if self.current is not None else ""
+        self.current = None
+        return section
+
+
+def on_post_page_macros(env) -> None:
+    """After a page's macros ran: its evidence notes go at its end, and the page asks for their script (overrides/main.html)."""
+    section = env.kb_notes.finish() if hasattr(env, "kb_notes") else ""
+    if section:
+        env.markdown = env.markdown.rstrip("\n") + "\n\n" + str(section)  # str: Markup + text would escape the page
+        env.page.meta["kb_evidence"] = True
+
+
 def on_pre_page_macros(env) -> None:
     """Before a page is rendered: sandbox the engine, then refuse anything but calls of our macros."""
     _sandbox(env)
+    if hasattr(env, "kb_notes"):
+        env.kb_notes.finish()  # a page whose rendering failed leaves nothing behind
     page = env.page
     if page.meta.get("render_macros") is False:
         return  # not rendered: its text stays text

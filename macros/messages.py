@@ -12,7 +12,7 @@ import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
@@ -33,10 +33,13 @@ class Problem:
     record: str
     field: str
     message: str
+    # "warning": shown, never fails the check (e.g. a quote whose article is not on this machine).
+    severity: Literal["error", "warning"] = "error"
 
     def as_text(self, root: Path) -> str:
         """One line: a field name or value from the data cannot start a line of its own."""
-        text = f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {self.message}"
+        prefix = "提示：" if self.severity == "warning" else ""
+        text = f"{_relative(self.file, root)}:{self.line}  {self.record or '-'}  {self.field or '-'}  {prefix}{self.message}"
         return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", lambda match: repr(match.group())[1:-1], text)
 
     def as_github(self, root: Path) -> str:
@@ -44,7 +47,12 @@ class Problem:
         data, so they are escaped by GitHub's rules and can never end the command or start another."""
         title = f"{self.record or '-'} {self.field or '-'}"
         properties = f"file={_github_property(_relative(self.file, root))},line={self.line},title={_github_property(title)}"
-        return f"::error {properties}::{_github_data(self.message)}"
+        return f"::{self.severity} {properties}::{_github_data(self.message)}"
+
+
+def github_notice(file: str, line: int, title: str, message: str) -> str:
+    """A GitHub notice annotation (for a reviewer, never a failure), escaped like :meth:`Problem.as_github`."""
+    return f"::notice file={_github_property(file)},line={line},title={_github_property(title)}::{_github_data(message)}"
 
 
 def _github_data(text: str) -> str:

@@ -42,6 +42,8 @@ MAX_NUMBER = 10**9
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SOURCE_FILE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
+# A field of a record as evidence names it: ``summary``, ``origin.region``, ``steps.0`` (lists count from 0).
+FIELD_PATH_PATTERN = r"^[a-z_]+(\.([a-z_]+|[0-9]{1,2}))*$"
 
 # The closed list of themes keeps tags consistent across editors; add one here.
 THEMES: tuple[str, ...] = (
@@ -78,6 +80,7 @@ MAX_SHORT_TEXT = 100  # names, titles, labels and ids, in characters; the longes
 MAX_LONG_TEXT = 1000  # summaries, step details and descriptions; the longest today is 81
 MAX_URL = 2000  # a source's address
 MAX_NUMBER_CHARS = 20  # characters of a number as written; Python will not even read an int of 4,300 digits
+MAX_QUOTE = 60  # a quote in evidence: the article's words that support one statement, not a passage to copy
 
 
 class _TextMark:
@@ -105,6 +108,19 @@ class Address(_TextMark):
     limit = MAX_URL
 
 
+class Quote(_TextMark):
+    """An article's own words (a quote in evidence): up to MAX_QUOTE characters, checked against
+    the article's text (macros/articles.py) rather than for markup."""
+
+    limit = MAX_QUOTE
+
+
+class Fact:
+    """A mark on a field that states a fact (a place, a date, a figure, a role, a step): the
+    validator, the coverage counts (``--evidence``, macros/completeness.py) and the page markers
+    ask for a quote from the article behind it (``evidence``)."""
+
+
 def marks(annotation: object) -> Iterator[object]:
     """The metadata of ``annotation`` and of the types inside it (``Annotated[...] | None``, ``list[...]``)."""
     if typing.get_origin(annotation) is Annotated:
@@ -116,7 +132,7 @@ def marks(annotation: object) -> Iterator[object]:
             yield from marks(arg)
 
 
-def field_marked(info: FieldInfo, mark: type[_TextMark]) -> bool:
+def field_marked(info: FieldInfo, mark: type) -> bool:
     """Whether a field's type carries ``mark`` (e.g. :class:`LongText`)."""
     return any(isinstance(item, mark) for item in [*info.metadata, *marks(info.annotation)])
 
@@ -190,6 +206,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+class Evidence(Strict):
+    """The words of an article that support one field of a record: one entry, one field; a field may have several."""
+
+    field: Annotated[str, Field(pattern=FIELD_PATH_PATTERN)] = Field(
+        title="支持的字段", description="这句原文支持的字段，如 summary、origin.region、year、steps.0（第 1 步）、results.1、leader",
+        examples=["summary"])
+    quote: Annotated[Text, Quote()] = Field(
+        title="原文摘句", description=f"粘贴原文里说明这一点的那句话（原样照抄、连续的一段，至多 {MAX_QUOTE} 字；中间不要用省略号，分成两条）",
+        examples=["逐渐摸索出“共情倾听—政策解析—联动解决”的工作套路"])
+    source: Slug | None = Field(None, title="来源", description="sources 中的来源 id；记录只引用一篇来源时可以不填")
+
+
 class Region(Strict):
     province: str | None = Field(None, title="省（自治区、直辖市）")
     city: str | None = Field(None, title="市")
@@ -218,10 +246,10 @@ class Step(Strict):
 
 
 class Origin(Strict):
-    studio: Slug | None = Field(None, title="来源工作室", description="studios 中的 id")
-    founder: Slug | None = Field(None, title="提出者", description="mentors 中的 id")
-    community: str | None = Field(None, title="社区或单位")
-    region: Region = Field(default_factory=Region, title="地区")
+    studio: Annotated[Slug | None, Fact()] = Field(None, title="来源工作室", description="studios 中的 id")
+    founder: Annotated[Slug | None, Fact()] = Field(None, title="提出者", description="mentors 中的 id")
+    community: Annotated[str | None, Fact()] = Field(None, title="社区或单位")
+    region: Annotated[Region, Fact()] = Field(default_factory=Region, title="地区")
 
 
 class Entry(Strict):
@@ -237,12 +265,14 @@ class Record(Entry):
     """A record with a page of its own (every kind but sources)."""
 
     id: Slug = Field(title="编号", description="与文件名相同的英文短名，发布后不再改变")
-    name: Text = Field(title="名称", examples=["三步调解法"])
+    name: Annotated[Text, Fact()] = Field(title="名称", examples=["三步调解法"])
     aliases: list[Text] = Field(default_factory=list, title="别名", description="简称或其他写法，便于搜索")
-    summary: Annotated[Text, LongText()] = Field(title="一句话概括", description="显示在页面标题下方、列表卡片和搜索结果里，用自己的话写一句",
+    summary: Annotated[Text, LongText(), Fact()] = Field(title="一句话概括", description="显示在页面标题下方、列表卡片和搜索结果里，用自己的话写一句",
                           examples=["社区书记调解居民纠纷时先听、再讲政策、后联动解决的三个环节。"])
     sources: list[Slug] = Field(min_length=1, title="来源", description="sources 中的来源 id，至少一个",
                                 examples=[["hongyan-report"]])
+    evidence: list[Evidence] = Field(default_factory=list, title="依据",
+                                     description="每一项：一个字段和原文里说明它的那句话（摘句）；页面在这个字段旁显示出处")
 
 
 class Method(Record):
@@ -250,11 +280,11 @@ class Method(Record):
     label: ClassVar[str] = "工作法"
 
     origin: Origin = Field(default_factory=Origin, title="出处")
-    year: Year | None = Field(None, title="首次报道年份")
+    year: Annotated[Year | None, Fact()] = Field(None, title="首次报道年份")
     themes: list[Theme] = Field(default_factory=list, title="主题")
-    steps: list[Step] = Field(default_factory=list, title="步骤")
-    roles: list[Text] = Field(default_factory=list, title="参与角色")
-    results: list[Figure] = Field(default_factory=list, title="成效数字")
+    steps: Annotated[list[Step], Fact()] = Field(default_factory=list, title="步骤")
+    roles: Annotated[list[Text], Fact()] = Field(default_factory=list, title="参与角色")
+    results: Annotated[list[Figure], Fact()] = Field(default_factory=list, title="成效数字")
     related: list[Slug] = Field(default_factory=list, title="相关工作法", description="methods 中的 id")
 
 
@@ -263,26 +293,26 @@ class Studio(Record):
     label: ClassVar[str] = "工作室与项目"
 
     type: Literal["社区书记工作室", "培训项目", "党建联合体", "服务品牌", "帮带机制"] = Field(title="类型")
-    region: Region = Field(default_factory=Region, title="地区")
-    founded: PartialDate | None = Field(None, title="成立时间")
-    leader: Slug | None = Field(None, title="负责人", description="mentors 中的 id")
-    team: Long | None = Field(None, title="团队")
-    structure: Long | None = Field(None, title="组织结构")
-    methods: list[Slug] = Field(default_factory=list, title="工作法", description="methods 中的 id")
-    figures: list[Figure] = Field(default_factory=list, title="数字")
-    sites: list[Slug] = Field(default_factory=list, title="阵地", description="sites 中的 id")
+    region: Annotated[Region, Fact()] = Field(default_factory=Region, title="地区")
+    founded: Annotated[PartialDate | None, Fact()] = Field(None, title="成立时间")
+    leader: Annotated[Slug | None, Fact()] = Field(None, title="负责人", description="mentors 中的 id")
+    team: Annotated[Long | None, Fact()] = Field(None, title="团队")
+    structure: Annotated[Long | None, Fact()] = Field(None, title="组织结构")
+    methods: Annotated[list[Slug], Fact()] = Field(default_factory=list, title="工作法", description="methods 中的 id")
+    figures: Annotated[list[Figure], Fact()] = Field(default_factory=list, title="数字")
+    sites: Annotated[list[Slug], Fact()] = Field(default_factory=list, title="阵地", description="sites 中的 id")
 
 
 class Mentor(Record):
     kind: ClassVar[str] = "mentors"
     label: ClassVar[str] = "书记与导师"
 
-    role: Text = Field(title="职务", examples=["社区党委书记"])
-    community: str | None = Field(None, title="社区或单位")
-    region: Region = Field(default_factory=Region, title="地区")
-    years_of_service: int | None = Field(None, ge=0, le=70, title="从事社区工作年数")
-    studios: list[Slug] = Field(default_factory=list, title="所属工作室", description="studios 中的 id")
-    mentees: int | None = Field(None, ge=0, le=MAX_NUMBER, title="带教人数")
+    role: Annotated[Text, Fact()] = Field(title="职务", examples=["社区党委书记"])
+    community: Annotated[str | None, Fact()] = Field(None, title="社区或单位")
+    region: Annotated[Region, Fact()] = Field(default_factory=Region, title="地区")
+    years_of_service: Annotated[int | None, Fact()] = Field(None, ge=0, le=70, title="从事社区工作年数")
+    studios: Annotated[list[Slug], Fact()] = Field(default_factory=list, title="所属工作室", description="studios 中的 id")
+    mentees: Annotated[int | None, Fact()] = Field(None, ge=0, le=MAX_NUMBER, title="带教人数")
 
 
 class Site(Record):
@@ -290,11 +320,11 @@ class Site(Record):
     label: ClassVar[str] = "示范点与阵地"
 
     type: Literal["示范点", "教学点", "实训基地", "服务阵地", "驿站"] = Field(title="类型")
-    region: Region = Field(default_factory=Region, title="地区")
-    studio: Slug | None = Field(None, title="所属工作室", description="studios 中的 id", examples=["hongyan-jiayouzhan"])
-    shows: Long | None = Field(None, title="可以看到什么")
-    opened: PartialDate | None = Field(None, title="启用时间")
-    designation: str | None = Field(None, title="命名", description="例如某机构命名的教学示范点")
+    region: Annotated[Region, Fact()] = Field(default_factory=Region, title="地区")
+    studio: Annotated[Slug | None, Fact()] = Field(None, title="所属工作室", description="studios 中的 id", examples=["hongyan-jiayouzhan"])
+    shows: Annotated[Long | None, Fact()] = Field(None, title="可以看到什么")
+    opened: Annotated[PartialDate | None, Fact()] = Field(None, title="启用时间")
+    designation: Annotated[str | None, Fact()] = Field(None, title="命名", description="例如某机构命名的教学示范点")
 
 
 class Source(Entry):
@@ -308,7 +338,13 @@ class Source(Entry):
     label: ClassVar[str] = "来源"
 
     id: Slug = Field(title="编号")
-    title: Text = Field(title="标题", examples=["北京市朝阳区“社区书记工作室”破解社区治理“五难”"])
+    # A headline is what the article prints; the validator finds it in the text like a quote.
+    # Most articles here print none, so what editors write about an article is a separate, labelled field.
+    title: Annotated[Text, Quote()] | None = Field(
+        None, title="原文标题", description="文章自己印出的标题，原样照抄；原文没有标题时不填（不要自拟）",
+        examples=["绯霞映南天，赤心基层现"])
+    topic: Text = Field(title="内容说明", description="编者写的一句说明：这篇文章报道了什么（页面上标明“编者说明”）",
+                        examples=["北京市朝阳区社区书记工作室的报道"])
     publication: str | None = Field(None, title="刊载媒体", examples=["中国社会报"])
     author: str | None = Field(None, title="作者或记者")
     date: PartialDate | None = Field(None, title="日期", description="可以只写年或年月", examples=["2021-07-22"])
@@ -317,6 +353,11 @@ class Source(Entry):
     file: Annotated[str, Field(pattern=SOURCE_FILE_PATTERN)] | None = Field(
         None, title="来源文件", description="项目来源目录中的原文文件名（可选）")
     script: Literal["简体", "繁体"] | None = Field(None, title="原文字体")
+
+    @property
+    def heading(self) -> str:
+        """What readers call the article: its printed headline, or else the editors' description."""
+        return self.title or self.topic
 
     @model_validator(mode="after")
     def _findable(self) -> Source:
@@ -334,14 +375,15 @@ MODEL_BY_KIND: dict[str, type[Entry]] = {model.kind: model for model in RECORD_T
 
 # Which field refers to which kind: checked by the loader, used for back-links.
 REFERENCES: dict[type[Entry], dict[str, str]] = {
-    Method: {"origin.studio": "studios", "origin.founder": "mentors", "related": "methods", "results.source": "sources"},
-    Studio: {"leader": "mentors", "methods": "methods", "sites": "sites", "figures.source": "sources"},
-    Mentor: {"studios": "studios"},
-    Site: {"studio": "studios"},
+    Method: {"origin.studio": "studios", "origin.founder": "mentors", "related": "methods", "results.source": "sources",
+             "evidence.source": "sources"},
+    Studio: {"leader": "mentors", "methods": "methods", "sites": "sites", "figures.source": "sources", "evidence.source": "sources"},
+    Mentor: {"studios": "studios", "evidence.source": "sources"},
+    Site: {"studio": "studios", "evidence.source": "sources"},
 }
 
 
-def _fields_marked(mark: type[_TextMark]) -> frozenset[str]:
+def _fields_marked(mark: type) -> frozenset[str]:
     """The names of the fields, in any model, whose type carries ``mark``."""
     models = {model for entry in RECORD_TYPES for model in (entry, *_nested_models(entry))}
     return frozenset(name for model in models for name, info in model.model_fields.items() if field_marked(info, mark))
@@ -365,6 +407,7 @@ def _types_in(annotation: object) -> Iterator[object]:
 # The limits are checked on the file's data, before the models read it, by field name.
 LONG_TEXT_FIELDS = _fields_marked(LongText)
 URL_FIELDS = _fields_marked(Address)
+QUOTE_FIELDS = _fields_marked(Quote)
 
 
 # Markup in fields that never hold any (everything but the long texts and the address):
@@ -412,7 +455,8 @@ def input_problems(value: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, f"数值 {value:g} 超出范围（0 到 {MAX_NUMBER:,}）：更大的数请用“万”“亿”等单位"
     elif isinstance(value, str):
         name = next((part for part in reversed(loc) if isinstance(part, str)), "")
-        limit = MAX_LONG_TEXT if name in LONG_TEXT_FIELDS else MAX_URL if name in URL_FIELDS else MAX_SHORT_TEXT
+        limit = (MAX_LONG_TEXT if name in LONG_TEXT_FIELDS else MAX_URL if name in URL_FIELDS
+                 else MAX_QUOTE if name in QUOTE_FIELDS else MAX_SHORT_TEXT)
         if len(value) > limit:
             yield loc, f"文字有 {len(value):,} 个字符，超过这个字段的上限 {limit} 个：请精简"
         if name not in LONG_TEXT_FIELDS and name not in URL_FIELDS:

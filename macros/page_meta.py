@@ -1,7 +1,7 @@
 """Page facts for editors: when a page last changed (from git) and where to edit it.
 
 Pure functions; the git call itself is :func:`git_log_command`, run by
-``hooks/page_meta.py``, whose output :func:`parse_git_log` reads.
+``kb_build/page_meta.py``, whose output :func:`parse_git_log` reads.
 """
 
 from __future__ import annotations

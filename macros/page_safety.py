@@ -1,6 +1,6 @@
 """A page that cannot be made to call home: what page content may hold, outbound links, and the CSP.
 
-Pure functions over HTML; hooks/page_html.py and hooks/csp.py call them.
+Pure functions over HTML; kb_build/page_html.py and kb_build/csp.py call them.
 
 - :func:`content_problems` lists what a page's content (its Markdown, rendered)
   may not hold: script, event handlers, ``javascript:``/``data:`` addresses,

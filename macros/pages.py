@@ -2,7 +2,7 @@
 
 Pure functions, records in and Markdown (escaped through ``render.esc``/``render.link``) out.
 A record whose kind has no hand-written page at ``docs/<kind>/<id>.md`` gets one generated
-from :data:`PAGE_TEMPLATES` (see :func:`record_pages`, registered in hooks/generated_pages.py):
+from :data:`PAGE_TEMPLATES` (see :func:`record_pages`, registered in kb_build/generated_pages.py):
 the template only calls macros, so a generated page and a hand-written one show the data
 the same way, and a hand-written page only adds prose.
 
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 
 from . import lineage, render, sitemap
 from .anchors import ALIAS_CLASS
+from .citations import Notes, marks
 from .generated import GeneratedPage, Reader
 from .knowledge_base import KnowledgeBase
 from .models import Mentor, Method, Site
@@ -99,7 +100,7 @@ def _capped_links(kb: KnowledgeBase, kind: str, ids: list[str], page: str, more:
 # neighbourhood had on its own (#lineage) stays an alias inside the heading.
 LEARN_ALIASES = ("lineage",)
 # Under the heading 向谁学、去哪看 the shorter names say it, and leave the links room at 390 px.
-LEARN_LABELS = {"传授的书记与导师": "书记与导师", "可以观摩的地方": "示范点与阵地"}
+LEARN_LABELS = {"同一工作室或项目的书记与导师": "书记与导师", "同一工作室或项目的示范点": "示范点与阵地"}
 
 
 def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
@@ -119,19 +120,19 @@ def method_learning(kb: KnowledgeBase, method: Method, page: str) -> str:
 # ---- mentors ----------------------------------------------------------------------
 
 
-def mentor_overview(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
-    facts = [
-        ("职务", esc(mentor.role)),
-        ("社区或单位", esc(mentor.community) if mentor.community else ""),
-        ("地区", render.region_link(mentor.region, page)),
-        ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else ""),
-        ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else ""),
-        ("又称", render.aliases_text(mentor.aliases)),
-    ]
-    return render._card("kb-mentor", mentor.summary, render._facts(facts))
+def mentor_overview(kb: KnowledgeBase, mentor: Mentor, page: str, notes: Notes | None = None) -> str:
+    summary = render.summary_text(mentor, notes)  # first: markers are numbered in the order the reader meets them
+    facts = render.card_facts(mentor, notes, [
+        ("职务", esc(mentor.role), ("role",)),
+        ("社区或单位", esc(mentor.community) if mentor.community else "", ("community",)),
+        ("地区", render.region_link(mentor.region, page), ("region",)),
+        ("从事社区工作", f"{mentor.years_of_service}年" if mentor.years_of_service is not None else "", ("years_of_service",)),
+        ("带教人数", f"{mentor.mentees}人" if mentor.mentees is not None else "", ("mentees",)),
+    ])
+    return render._card("kb-mentor", summary, facts)
 
 
-def mentor_studios(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
+def mentor_studios(kb: KnowledgeBase, mentor: Mentor, page: str, notes: Notes | None = None) -> str:
     """``#studios``: each studio or programme the mentor belongs to, with its kind and place."""
     items = []
     for studio_id in kb.studios_of_mentor.get(mentor.id, [])[:LIST_LIMIT]:
@@ -139,7 +140,8 @@ def mentor_studios(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
         role = "，负责人" if studio.leader == mentor.id else ""
         place = render.region_text(studio.region)
         items.append(f"- {link(kb, 'studios', studio_id, page)}（{esc(studio.type)}{role}）" + (f"：{place}" if place else ""))
-    return render._section("工作室与项目", "\n".join(items), "studios")
+    body = "\n".join(items)
+    return render._section("工作室与项目", body + (render._whole_list(notes, mentor, "studios") if body else ""), "studios")
 
 
 def mentor_methods(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
@@ -149,31 +151,32 @@ def mentor_methods(kb: KnowledgeBase, mentor: Mentor, page: str) -> str:
     items = _capped(ids, lambda i: link(kb, "methods", i, page) + ("（提出者）" if i in founded else ""), "所在工作室的页面")
     body = "\n".join(items)
     if body:
-        body = "本人提出的，以及所在工作室传播的工作法：\n\n" + body
+        body = "所属工作室与项目的工作法（标“提出者”的由本人提出）：\n\n" + body
     return render._section("工作法", body, "methods")
 
 
 # ---- sites ------------------------------------------------------------------------
 
 
-def site_overview(kb: KnowledgeBase, site: Site, page: str) -> str:
-    facts = [
-        ("类型", esc(site.type)),
-        ("地区", render.region_link(site.region, page)),
-        ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page)),
-        ("启用", render.date_text(site.opened) if site.opened else ""),
-        ("命名", esc(site.designation) if site.designation else ""),
-        ("又称", render.aliases_text(site.aliases)),
-    ]
-    return render._card("kb-site", site.summary, render._facts(facts))
+def site_overview(kb: KnowledgeBase, site: Site, page: str, notes: Notes | None = None) -> str:
+    summary = render.summary_text(site, notes)  # first: markers are numbered in the order the reader meets them
+    facts = render.card_facts(site, notes, [
+        ("类型", esc(site.type), ("type",)),
+        ("地区", render.region_link(site.region, page), ("region",)),
+        ("所属工作室或项目", links(kb, "studios", kb.studios_of_site(site.id), page), ("studio",)),
+        ("启用", render.date_text(site.opened) if site.opened else "", ("opened",)),
+        ("命名", esc(site.designation) if site.designation else "", ("designation",)),
+    ])
+    return render._card("kb-site", summary, facts)
 
 
-def site_shows(site: Site) -> str:
+def site_shows(site: Site, notes: Notes | None = None) -> str:
     """``#shows``: what a visitor can see there, as the source describes it, and the visit sheet
     a trainer takes along (training/visits/<id>/)."""
     page = sitemap.record_path("sites", site.id)
     sheet = f"带队观摩前，可以打印这里的[观摩单]({sitemap.link(sitemap.visit_path(site.id), page)})：看什么、问什么。"
-    return render._section("可以看到什么", (f"{esc(site.shows)}\n\n" if site.shows else "") + sheet, "shows")
+    shows = f"{esc(site.shows)}{marks(notes, site, 'shows')}\n\n" if site.shows else ""
+    return render._section("可以看到什么", shows + sheet, "shows")
 
 
 def site_studio(kb: KnowledgeBase, site: Site, page: str) -> str:

@@ -1,6 +1,6 @@
 """Renamed pages: ``data/redirects.yml`` maps an old page to a page of this site.
 
-The validator and the build (hooks/short_links.py) both read it through :func:`load_redirects`,
+The validator and the build (kb_build/short_links.py) both read it through :func:`load_redirects`,
 so a redirect can only ever lead to a page that exists here.
 """
 

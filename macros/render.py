@@ -12,68 +12,14 @@ import itertools
 import posixpath
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import regions, sitemap
+from .citations import Notes, marked, marks, source_name
 from .knowledge_base import KnowledgeBase
+from .markup import UNKNOWN, date_text, esc, html_of, join, url_attr
 from .models import Figure, Method, Record, Region, Source, Studio
-
-UNKNOWN = "来源未载明"
-
-# Characters HTML and Markdown (with its extensions: attr_list, abbr, tables, tildes) give a
-# meaning to, written as character references. References read the same in Markdown text,
-# in raw HTML blocks, in inline SVG and in quoted attribute values, so ``esc`` is right in all of them.
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
-_ENTITIES.update({char: f"&#{ord(char)};" for char in "\\`*_[]{}|#~!"})
-_SPECIALS = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
-
-
-def esc(text: object) -> Markup:
-    """Text from data, safe as Markdown text, as HTML text and as a quoted attribute value.
-
-    Returns :class:`markupsafe.Markup`, the type of text that is already safe:
-    a ``Markup`` is passed through unchanged, so escaping twice is harmless, and
-    anything else is escaped. Line breaks become spaces: data fields are inline
-    text and must not start a block (a list, a raw HTML block, a definition).
-    """
-    if isinstance(text, Markup):
-        return text
-    flat = _LINE_BREAKS.sub(" ", str(text))
-    return Markup(_SPECIALS.sub(lambda m: _ENTITIES[m.group()], flat))
-
-
-def html_of(template: str, *args: object, **kwargs: object) -> Markup:
-    """HTML (or Markdown) from a trusted template and untrusted values: ``html_of("<b>{}</b>", name)``.
-
-    Every value goes through :func:`esc` unless it is already ``Markup``, before it is put in:
-    the values are then safe text, so plain ``str.format`` fills the template (markupsafe's own
-    formatter, which escapes as it goes, costs ten times as much on pages of many links).
-    """
-    return Markup(template.format(*(esc(a) for a in args), **{k: esc(v) for k, v in kwargs.items()}))
-
-
-def join(separator: str, parts: Iterable[object]) -> Markup:
-    """``separator.join(parts)`` with each part escaped unless it is already ``Markup``."""
-    return Markup(separator).join(esc(part) for part in parts)
-
-
-_SAFE_SCHEMES = ("", "http", "https", "mailto")
-
-
-def url_attr(url: str) -> Markup:
-    """A URL for an ``href``/``src`` attribute of raw HTML: relative or http(s) only, escaped.
-
-    ``javascript:``, ``data:`` and every other scheme raise ``ValueError``.
-    """
-    text = str(url).strip()
-    scheme = urlsplit(text).scheme.lower()
-    if scheme not in _SAFE_SCHEMES:
-        raise ValueError(f"不允许的链接地址：{text[:80]}")
-    return Markup(escape(text))
-
 
 _NOT_IN_ANCHOR = re.compile(r"[^\w-]+")
 
@@ -88,7 +34,7 @@ def link(kb: KnowledgeBase, kind: str, record_id: str, from_page: str) -> str:
     """A Markdown link from ``from_page`` (docs-relative) to a record, named by the record."""
     record = kb.of_kind(kind)[record_id]
     href = sitemap.link(sitemap.record_path(kind, record_id), from_page)
-    return html_of("[{}](" + href + ")", getattr(record, "name", getattr(record, "title", record_id)))
+    return html_of("[{}](" + href + ")", source_name(record) if isinstance(record, Source) else getattr(record, "name", record_id))
 
 
 def links(kb: KnowledgeBase, kind: str, ids: Iterable[str], from_page: str) -> str:
@@ -115,14 +61,6 @@ def theme_links(themes: Iterable[str], from_page: str) -> str:
     plugin has run, too late for MkDocs' check of Markdown links, so the URL is written as served."""
     return join("、", (html_of('<a href="{}">{}</a>', url_attr(sitemap.url(sitemap.theme_path(theme), from_page)), theme)
                        for theme in themes))
-
-
-def date_text(value: str | None) -> str:
-    """``2021-07-22`` → ``2021年7月22日``; partial dates keep their precision."""
-    if not value:
-        return UNKNOWN
-    parts = [int(p) for p in value.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
 
 
 def number_text(figure: Figure) -> str:
@@ -157,65 +95,90 @@ def aliases_text(aliases: list[str]) -> str:
 # ---- methods ---------------------------------------------------------------
 
 
-def earliest_report(kb: KnowledgeBase, method: Method) -> str:
-    """Where a method's year is unknown: the earliest dated article among its sources,
-    e.g. ``最早见于 2021-07-22《中国社会报》`` (its title where the publication is not named);
-    empty when none of them is dated."""
+def first_report(kb: KnowledgeBase, method: Method) -> str:
+    """When a method was first reported, said once: the year the record gives, or else the date of the
+    earliest dated article among its sources (``2021年7月22日，中国社会报``); empty when neither is known."""
+    if method.year:
+        return f"{method.year}年"
     cited = (kb.sources.get(source_id) for source_id in method.sources)
     dated = [source for source in cited if source and source.date]
     if not dated:
         return ""
     first = min(dated, key=lambda source: (source.date, source.id))
-    return f"最早见于 {esc(first.date)}《{esc(first.publication or first.title)}》"
+    return f"{date_text(first.date)}，{esc(first.publication) if first.publication else source_name(first)}（所引来源中最早的报道）"
 
 
-def method_overview(kb: KnowledgeBase, method: Method, page: str) -> str:
+def card_facts(record: Record, notes: Notes | None, rows: list[tuple[str, str, tuple[str, ...]]]) -> str:
+    """A card's facts, each followed by the markers of the fields it shows; the name's own row only
+    where the name carries evidence, and the aliases last."""
+    name = marks(notes, record, "name")
+    named = [("名称", esc(record.name) + name, ())] if name else []
+    aliases = [("又称", aliases_text(record.aliases), ("aliases",))] if record.aliases else []
+    return _facts((label, marked(notes, record, value, *fields)) for label, value, fields in [*named, *rows, *aliases])
+
+
+def summary_text(record: Record, notes: Notes | None) -> str:
+    return esc(record.summary) + marks(notes, record, "summary")
+
+
+def method_overview(kb: KnowledgeBase, method: Method, page: str, notes: Notes | None = None) -> str:
+    summary = summary_text(method, notes)  # first: markers are numbered in the order the reader meets them
     origin = method.origin
     source_parts = [
         links(kb, "studios", kb.studios_of_method(method.id), page),
         link(kb, "mentors", origin.founder, page) if origin.founder else "",
         esc(origin.community) if origin.community else "",
     ]
-    facts = [
-        ("出处", "，".join(p for p in source_parts if p)),
-        ("地区", region_link(origin.region, page)),
-        ("首次报道", f"{method.year}年" if method.year else earliest_report(kb, method)),
-        ("主题", theme_links(method.themes, page)),
-    ]
-    if method.aliases:
-        facts.append(("又称", aliases_text(method.aliases)))
-    return _card("kb-method", method.summary, _facts(facts))
+    facts = card_facts(method, notes, [
+        ("出处", "，".join(p for p in source_parts if p), ("origin.studio", "origin.founder", "origin.community")),
+        ("地区", region_link(origin.region, page), ("origin.region",)),
+        ("首次报道", first_report(kb, method), ("year",)),
+        ("主题", theme_links(method.themes, page), ()),
+    ])
+    return _card("kb-method", summary, facts)
 
 
-def method_steps(method: Method) -> str:
+def method_steps(method: Method, notes: Notes | None = None) -> str:
     """Numbered steps; ``#step-N`` anchors are part of the published URLs."""
     items = []
     for number, step in enumerate(method.steps, start=1):
         detail = f"：{esc(step.detail)}" if step.detail else ""
         items.append(
             f'<li id="step-{number}" class="kb-step"><a class="kb-step-anchor" href="#step-{number}">第{number}步</a> '
-            f"<strong>{esc(step.name)}</strong>{detail}</li>"
+            f"<strong>{esc(step.name)}</strong>{detail}{marks(notes, method, f'steps.{number - 1}')}</li>"
         )
-    body = f'<ol class="kb-steps">\n{chr(10).join(items)}\n</ol>' if items else ""
+    body = f'<ol class="kb-steps">\n{chr(10).join(items)}\n</ol>{_whole_list(notes, method, "steps")}' if items else ""
     return _section("怎么做", body, "how")
 
 
-def method_roles(method: Method) -> str:
-    return _section("谁来做", "\n".join(f"- {esc(role)}" for role in method.roles), "who")
+def _whole_list(notes: Notes | None, record: Record, name: str) -> str:
+    """The markers of evidence for a whole list (``steps``, not ``steps.0``), after it."""
+    found = marks(notes, record, name, exact=True)
+    return f'\n\n<p class="kb-ev-all">依据{found}</p>' if found else ""
 
 
-def figures_table(kb: KnowledgeBase, figures: list[Figure], page: str) -> str:
+def method_roles(method: Method, notes: Notes | None = None) -> str:
+    roles = [f"- {esc(role)}" for role in method.roles]
+    if roles:
+        roles[-1] = f"{roles[-1]}{marks(notes, method, 'roles')}"  # str + Markup would escape the str again
+    return _section("谁来做", "\n".join(roles), "who")
+
+
+def figures_table(kb: KnowledgeBase, figures: list[Figure], page: str,
+                  notes: Notes | None = None, record: Record | None = None, name: str = "") -> str:
+    """The figures as a table; on a record's page (``record``, ``name`` its list) each row with its markers."""
     if not figures:
         return ""
     rows = ["| 统计内容 | 数字 | 统计时间 | 来源 |", "| --- | --- | --- | --- |"]
-    for figure in figures:
+    for index, figure in enumerate(figures):
         when = date_text(figure.as_of) if figure.as_of else ""
-        rows.append(f"| {esc(figure.label)} | {number_text(figure)} | {when} | {link(kb, 'sources', figure.source, page)} |")
-    return "\n".join(rows)
+        found = marks(notes, record, f"{name}.{index}") if record is not None else ""
+        rows.append(f"| {esc(figure.label)} | {number_text(figure)}{found} | {when} | {link(kb, 'sources', figure.source, page)} |")
+    return "\n".join(rows) + (_whole_list(notes, record, name) if record is not None else "")
 
 
-def method_results(kb: KnowledgeBase, method: Method, page: str) -> str:
-    return _section("成效", figures_table(kb, method.results, page), "results")
+def method_results(kb: KnowledgeBase, method: Method, page: str, notes: Notes | None = None) -> str:
+    return _section("成效", figures_table(kb, method.results, page, notes, method, "results"), "results")
 
 
 RELATED_LIMIT = 6
@@ -243,18 +206,17 @@ def related_methods(kb: KnowledgeBase, method: Method, page: str) -> str:
 # ---- studios ---------------------------------------------------------------
 
 
-def studio_overview(kb: KnowledgeBase, studio: Studio, page: str) -> str:
-    facts = [
-        ("类型", esc(studio.type)),
-        ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else leader_unknown(kb, studio)),
-        ("地区", region_link(studio.region, page)),
-        ("成立", date_text(studio.founded) if studio.founded else ""),
-        ("团队", esc(studio.team) if studio.team else ""),
-        ("组织结构", esc(studio.structure) if studio.structure else ""),
-    ]
-    if studio.aliases:
-        facts.append(("又称", aliases_text(studio.aliases)))
-    return _card("kb-studio", studio.summary, _facts(facts))
+def studio_overview(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes | None = None) -> str:
+    summary = summary_text(studio, notes)
+    facts = card_facts(studio, notes, [
+        ("类型", esc(studio.type), ("type",)),
+        ("负责人", link(kb, "mentors", studio.leader, page) if studio.leader else leader_unknown(kb, studio), ("leader",)),
+        ("地区", region_link(studio.region, page), ("region",)),
+        ("成立", date_text(studio.founded) if studio.founded else "", ("founded",)),
+        ("团队", esc(studio.team) if studio.team else "", ("team",)),
+        ("组织结构", esc(studio.structure) if studio.structure else "", ("structure",)),
+    ])
+    return _card("kb-studio", summary, facts)
 
 
 def leader_unknown(kb: KnowledgeBase, studio: Studio) -> str:
@@ -262,10 +224,10 @@ def leader_unknown(kb: KnowledgeBase, studio: Studio) -> str:
     return UNKNOWN if studio.type == "社区书记工作室" and not kb.mentors_of_studio.get(studio.id) else ""
 
 
-def studio_methods(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+def studio_methods(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes | None = None) -> str:
     ids = kb.methods_of_studio.get(studio.id, [])
     body = "\n".join(f"- {link(kb, 'methods', i, page)}：{esc(kb.methods[i].summary or '')}".rstrip("：") for i in ids)
-    return _section("工作法", body, "methods")
+    return _section("工作法", body + (_whole_list(notes, studio, "methods") if body else ""), "methods")
 
 
 def studio_people(kb: KnowledgeBase, studio: Studio, page: str) -> str:
@@ -274,14 +236,14 @@ def studio_people(kb: KnowledgeBase, studio: Studio, page: str) -> str:
     return _section("书记与导师", body, "people")
 
 
-def studio_sites(kb: KnowledgeBase, studio: Studio, page: str) -> str:
+def studio_sites(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes | None = None) -> str:
     ids = kb.sites_of_studio.get(studio.id, [])
     body = "\n".join(f"- {link(kb, 'sites', i, page)}（{esc(kb.sites[i].type)}）" for i in ids)
-    return _section("示范点与阵地", body, "sites")
+    return _section("示范点与阵地", body + (_whole_list(notes, studio, "sites") if body else ""), "sites")
 
 
-def studio_figures(kb: KnowledgeBase, studio: Studio, page: str) -> str:
-    return _section("数字", figures_table(kb, studio.figures, page), "figures")
+def studio_figures(kb: KnowledgeBase, studio: Studio, page: str, notes: Notes | None = None) -> str:
+    return _section("数字", figures_table(kb, studio.figures, page, notes, studio, "figures"), "figures")
 
 
 # ---- sources ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The site's Chinese search index: rendered pages in, static shard files out.
 
-Pure functions, no MkDocs state: ``hooks/search_index.py`` feeds them the
+Pure functions, no MkDocs state: ``kb_build/search_index.py`` feeds them the
 pages of a build and writes what :func:`build_index` returns. The browser
 side is ``overrides/assets/javascripts/kb-search-worker.js``, which speaks
 Material's search-worker protocol and loads only the shards a query needs.
@@ -340,9 +340,12 @@ def page_card(page: Page, section_titles: Mapping[str, str]) -> Card:
 # Elements whose text is not the page's: scripts, drawings, the navigation.
 _SKIPPED_TAGS = {"script", "style", "template", "svg", "nav"}
 # Page furniture, not content: the completeness line, the QR block and print footer, the
-# last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons.
+# last-change and edit links, the tags row (the themes are in the page's own 主题 row), buttons;
+# the evidence markers, notes and 未附依据 line (the articles' words are citations, not the page's text),
+# a listing card's completeness badge.
 _LAYOUT_CLASSES = {"headerlink", "kb-completeness", "kb-qr", "kb-print-footer", "kb-page-meta", "md-tags",
-                   "md-content__button", "md-source-file"}
+                   "md-content__button", "md-source-file", "kb-ev", "kb-evidence", "kb-ev-all", "kb-unsupported",
+                   "kb-item-level"}
 # Sections that only repeat other records' summaries (a method page's 相关工作法): each of those
 # records has its own page, so the text stays out here, from the heading to the next one.
 _ELSEWHERE_IDS = {"related"}

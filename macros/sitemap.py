@@ -84,9 +84,15 @@ def visit_path(site_id: str) -> str:
 
 def listing_path(kind: str, facet: str | None = None, value: str | None = None, page: int = 1) -> str:
     """A page of a kind's listing, of all records or of one facet value (see macros/facets.py)."""
-    if facet is None:
+    return combined_path(kind, [(facet, value or "")] if facet is not None else [], page)
+
+
+def combined_path(kind: str, chosen: list[tuple[str, str]], page: int = 1) -> str:
+    """A page of a kind's listing of the records carrying every chosen (facet, value), in the
+    order given: ``browse/methods/theme/wuyeguanli/province/210000/page-2.md``."""
+    if not chosen:
         return index_path(kind) if page == 1 else f"browse/{kind}/page-{page}.md"
-    folder = f"browse/{kind}/{facet}/{value}"
+    folder = "/".join([f"browse/{kind}", *(f"{facet}/{value}" for facet, value in chosen)])
     return f"{folder}/index.md" if page == 1 else f"{folder}/page-{page}.md"
 
 

@@ -4,7 +4,7 @@ MkDocs copies every such file into the site unchanged, where it is served from t
 site's own origin: an SVG or HTML file with a script would run there (and GitHub
 shows an SVG diff as a picture, so a reviewer does not see the script). Pure:
 a file's path and bytes in, its problems (in Chinese) out; ``python -m
-scripts.validate`` and hooks/static_files.py call it.
+scripts.validate`` and kb_build/static_files.py call it.
 
 - Images, PDF and plain text are allowed anywhere, when their bytes are what their
   name says: PNG, JPEG, GIF, WebP and PDF by their signature, text as UTF-8.

@@ -5,7 +5,7 @@ page read variables (``{{ config }}``, ``{{ environment }}``), walk Python objec
 (``{{ ''.__class__.__mro__ }}``), include files (``{% include %}``) and call
 filters and mkdocs-macros' own built-ins. A page is parsed with Jinja's parser
 before it is rendered and refused unless every expression in it is
-``{{ registered_macro(literal, …) }}``; hooks/macros (macros/main.py) stop the
+``{{ registered_macro(literal, …) }}``; the macros (macros/main.py) stop the
 build with these messages.
 """
 
@@ -114,3 +114,15 @@ def _describe(node: nodes.Node) -> str:
     if isinstance(node, nodes.Call):
         return f"调用 {_describe(node.node)}"
     return type(node).__name__
+
+
+def macro_calls(source: str, name: str) -> list[tuple[int, tuple[object, ...]]]:
+    """Every ``{{ name(…) }}`` in ``source`` with its line and its literal arguments (others read as ``None``);
+    a page that does not parse has none here (the build reports it)."""
+    try:
+        tree = _PARSER.parse(source)
+    except TemplateSyntaxError:
+        return []
+    return [(call.lineno, tuple(arg.value if isinstance(arg, nodes.Const) else None for arg in call.args))
+            for call in tree.find_all(nodes.Call)
+            if isinstance(call.node, nodes.Name) and call.node.name == name]

@@ -3,7 +3,7 @@
     python -m scripts.bench --methods 1000 [--json data/benchmark.json] [--keep DIR]
     python -m scripts.bench --methods 1000 --generate-only DIR    # write the project, build nothing
 
-The generated project is a copy of this one (mkdocs.yml, overrides/, hooks/,
+The generated project is a copy of this one (mkdocs.yml, overrides/, kb_build/,
 macros/, docs/, data/) whose records are multiplied: N methods with studios,
 mentors and sites in today's proportion (39 : 21 : 20 : 16). Copy 0 is the real
 data set; copy k gives every real record a twin ``<id>-k`` placed in another
@@ -52,7 +52,7 @@ from scripts.bench_editions import simplified_only_config
 
 # Today's data: 39 methods, 21 studios, 20 mentors, 16 sites.
 RATIO = {"methods": 39, "studios": 21, "mentors": 20, "sites": 16}
-COPIED = ("mkdocs.yml", "overrides", "hooks", "macros", "docs", "data", "licenses")
+COPIED = ("mkdocs.yml", "overrides", "kb_build", "macros", "docs", "data", "licenses")
 
 # Real provinces with real prefecture-level cities and districts; municipalities have no city level.
 PLACES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
@@ -201,6 +201,8 @@ def _record(kind: str, template: dict, copy: int, copies: _Copies, corpus: Corpu
         return dict(template)
     record = dict(template)
     record["id"] = copies.id_of(template["id"], copy)
+    # The twin's fields are recombined from other records: its original's quotes would name fields it no longer has.
+    record.pop("evidence", None)
     place_round = (copy - 1) // len(PLACES) + 1  # names repeat their place after len(PLACES) copies
     round_suffix = f"（{ordinal(place_round)}）" if place_round > 1 else ""
     prefix = _short_place(place)
@@ -351,9 +353,9 @@ def generate_project(methods: int, dest: Path, *, seed: int = 0, page_fraction: 
 # --------------------------------------------------------------------------
 # Measuring: builds of the generated project and of its Markdown by plain Material.
 # --------------------------------------------------------------------------
-# hooks/editions.py's line on the converted edition (its time), read from the build's log.
+# kb_build/editions.py's line on the converted edition (its time), read from the build's log.
 CONVERSION_LOG = re.compile(r"版本 (?P<lang>[\w-]+)：由构建结果转换.*用时 (?P<seconds>[\d.]+) 秒")
-DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every hook) to $KB_BENCH_DUMP.\"\"\"
+DUMP_HOOK = """\"\"\"Bench only: writes each page's final Markdown (after the macros and every stage) to $KB_BENCH_DUMP.\"\"\"
 
 import os
 from pathlib import Path
@@ -407,13 +409,13 @@ def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = N
 
 def build_both_editions(project: Path, dest: Path) -> tuple[Run, float]:
     """The one build that makes both editions, as `make build` runs it: (the build, seconds of the
-    Traditional edition's conversion within it, from hooks/editions.py's log)."""
+    Traditional edition's conversion within it, from kb_build/editions.py's log)."""
     started = time.perf_counter()
     output: list[str] = []
     run = _finish(_start(project, "mkdocs.yml", dest, {}, quiet=False), started, "mkdocs.yml", output)
     found = CONVERSION_LOG.search(output[0])
     if not found:
-        raise RuntimeError("构建日志里没有繁体版的转换记录（hooks/editions.py）")
+        raise RuntimeError("构建日志里没有繁体版的转换记录（kb_build/editions.py）")
     return run, float(found.group("seconds"))
 
 
@@ -480,12 +482,11 @@ def machine() -> dict:
 
 
 def prepare(project: Path) -> None:
-    """Add the Markdown dump hook, and a git history of one commit so that page dates and
-    cite-version links cost what they cost in a checkout."""
-    (project / "hooks" / "bench_dump.py").write_text(DUMP_HOOK, encoding="utf-8")
+    """Add the Markdown dump hook (a MkDocs hook: it runs after every plugin), and a git history of
+    one commit so that page dates and cite-version links cost what they cost in a checkout."""
+    (project / "bench_dump.py").write_text(DUMP_HOOK, encoding="utf-8")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("\nhooks:\n", "\nhooks:\n  - hooks/bench_dump.py\n", 1),
-                      encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - bench_dump.py\n", encoding="utf-8")
     git = ["git", "-C", str(project), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
         subprocess.run([*git, *args], check=True)
@@ -585,7 +586,7 @@ def serve_rebuild(project: Path, page: str, *, dirty: bool = False, limit: float
     url = f"http://127.0.0.1:{port}{base}{page.removesuffix('.md')}/"
     command = [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     output = (project.parent / f"serve-{port}.log").open("w", encoding="utf-8")
-    live_edit = {"KB_LIVE_EDIT": "1"} if dirty else {}  # as `make serve` runs it (hooks/live_edit.py)
+    live_edit = {"KB_LIVE_EDIT": "true"} if dirty else {}  # as `make serve` runs it (kb_build/live_edit.py)
     server = subprocess.Popen(command, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **live_edit},
                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -629,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-fraction", type=float, default=1.0, help="有 Markdown 页面的工作法与工作室比例（默认全部）")
     parser.add_argument("--both-only", action="store_true", help="只测两版的一次构建（不单独构建简体版，不比较原样 Material）")
     parser.add_argument("--serve-edit", metavar="PAGE", help="改为测量 mkdocs serve：修改 docs/PAGE 后多久看到新页面")
-    parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：像 make serve 那样 mkdocs serve --dirty 加 KB_LIVE_EDIT=1")
+    parser.add_argument("--dirty", action="store_true", help="与 --serve-edit 同用：像 make serve 那样 mkdocs serve --dirty 加 KB_LIVE_EDIT=true")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     try:

@@ -4,8 +4,8 @@
 
 Each run is a fresh `mkdocs build --strict` process: the build of mkdocs.yml as
 `make build` runs it (the Simplified edition, then the Traditional one converted
-from its output by hooks/editions.py), and the same build without
-hooks/editions.py (the Simplified edition alone). Prints wall and CPU seconds of
+from its output by the kb plugin's stage editions), and the same build with that
+stage switched off (the Simplified edition alone). Prints wall and CPU seconds of
 each run and the medians; never part of the tests.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -24,22 +23,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS_HOOK = "hooks/editions.py"
+KB_PLUGIN = "  - kb:\n"  # its entry under plugins: in mkdocs.yml
 
 
 @contextlib.contextmanager
 def simplified_only_config(project: Path) -> Iterator[str]:
-    """A config beside mkdocs.yml (paths in it are relative to its folder) without the editions hook."""
+    """A config beside mkdocs.yml (paths in it are relative to its folder) with the stage editions off."""
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    hooks = re.search(r"^hooks:\n((?:  - .*\n)+)", text, re.MULTILINE)
-    if not hooks or EDITIONS_HOOK not in hooks.group(1):
-        raise SystemExit(f"mkdocs.yml 的 hooks: 里没有 {EDITIONS_HOOK}")
-    kept = [line.removeprefix("  - ") for line in hooks.group(1).splitlines() if EDITIONS_HOOK not in line]
+    if KB_PLUGIN not in text:
+        raise SystemExit("mkdocs.yml 的 plugins: 里没有 kb 插件")
     config = project / ".bench-simplified-only.yml"
-    config.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "hooks": kept}), encoding="utf-8")
+    config.write_text(text.replace(KB_PLUGIN, KB_PLUGIN + "      editions: false\n", 1), encoding="utf-8")
     try:
         yield config.name
     finally:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # playwright is loaded only when a benchmark runs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kb_build.plugin import STAGES
 from macros import sitemap
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
@@ -113,7 +114,8 @@ def clauses_of(site: Path) -> list[str]:
 
 
 def generate(pages: int, clauses: list[str], names: list[str], where: Path) -> Path:
-    """A MkDocs project of ``pages`` synthetic Chinese pages using this project's theme, hooks and CSS."""
+    """A MkDocs project of ``pages`` synthetic Chinese pages using this project's theme, search stage and CSS
+    (the kb plugin with its other stages off; the records of its search lexicon are this repository's)."""
     rng = random.Random(pages)
     docs = where / "docs"
     (docs / "stylesheets").mkdir(parents=True)
@@ -135,12 +137,14 @@ def generate(pages: int, clauses: list[str], names: list[str], where: Path) -> P
         "theme": {"name": "material", "language": "zh", "custom_dir": str(ROOT / "overrides"), "font": False,
                   "features": ["search.suggest", "search.highlight"]},
         "extra_css": ["stylesheets/kb.css"],
-        "plugins": [{"search": {"lang": "zh"}}],
-        "hooks": [str(ROOT / "hooks" / "search_index.py")],
+        "plugins": [{"search": {"lang": "zh"}}, {"kb": {stage.name: stage.name == "search_index" for stage in STAGES}}],
         "nav": [{"首页": "index.md"}, {"按主题浏览": "themes.md"}],
         "validation": {"nav": {"omitted_files": "ignore"}},
     }
-    (where / "mkdocs.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    (where / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    # JSON is YAML: the search stage follows KB_SEARCH (mkdocs_build) as in the project's mkdocs.yml.
+    text = json.dumps(config, ensure_ascii=False, indent=1).replace('"search_index": true', '"search_index": !ENV [KB_SEARCH, true]', 1)
+    (where / "mkdocs.yml").write_text(text, encoding="utf-8")
     return where / "mkdocs.yml"
 
 

@@ -30,9 +30,10 @@ def _parse(page: Path) -> lxml.html.HtmlElement:
 
 
 def _links(tree: lxml.html.HtmlElement) -> list[tuple[str, str]]:
-    """(href, link text: its strings stripped, spaced and cut to 40 characters) of every ``<a href>``."""
-    return [(str(a.get("href")), " ".join(" ".join(text.strip() for text in a.itertext()).split())[:40])
-            for a in tree.iter("a") if a.get("href") is not None]
+    """(href, link text: its strings stripped, spaced and cut to 40 characters) of every ``<a href>``
+    (in a drawing, ``<a xlink:href>``: see macros/figures.py)."""
+    return [(str(a.get("href", a.get("xlink:href"))), " ".join(" ".join(text.strip() for text in a.itertext()).split())[:40])
+            for a in tree.iter("a") if a.get("href", a.get("xlink:href")) is not None]
 
 
 def _anchors(tree: lxml.html.HtmlElement) -> set[str]:

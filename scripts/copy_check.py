@@ -14,12 +14,15 @@ between them are ignored, so changing a comma does not hide a copy):
   the article's sentence with a few words swapped.
 
 Articles are folded to Simplified (OpenCC t2s) with the inline pinyin of 002
-removed. Names, programme titles and quoted slogans that must stay as the
+removed (macros/articles.py, the validator's fold). Quotes in evidence, the cite()
+calls of pages and the printed headlines of sources are citations, checked by the
+validator to be the article's words: they are left out here. Names, programme titles and quoted slogans that must stay as the
 articles give them are listed, each with a reason, in data/copy-exemptions.yml;
 they are cut out of both sides before comparing.
 
     python -m scripts.copy_check            # figures, and every copied run
     python -m scripts.copy_check --paraphrases   # the close paraphrases too
+    python -m scripts.copy_check --close         # every shared run of 12–19 characters too
 
 Exit status 1 when a run of 20 or more remains. tests/test_copying.py runs
 the same check.
@@ -42,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from macros.articles import fold_source
+from macros.evidence import CITE_CALL
 from macros.knowledge_base import sources_dir_for
 
 FAIL_RUN = 20
@@ -54,8 +59,6 @@ EXEMPTIONS_FILE = "data/copy-exemptions.yml"
 SOURCES_VARIABLE = "KB_SOURCES_DIR"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# 002 writes pinyin after characters, e.g. 社區(qū); a damaged one reads 張?bào)@制.
-_PINYIN = re.compile(r"[(?][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*\)|\?")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
 
@@ -73,13 +76,6 @@ class Passage:
     file: str
     line: int
     text: str
-
-
-def fold_source(text: str) -> str:
-    """An article as comparable Simplified text: pinyin annotations removed, t2s applied."""
-    import opencc
-
-    return opencc.OpenCC("t2s.json").convert(_PINYIN.sub("", text))
 
 
 def cjk(text: str) -> str:
@@ -120,17 +116,27 @@ def parse_exemptions(text: str, source: str = EXEMPTIONS_FILE) -> list[str]:
     return phrases
 
 
+# Citations, not our prose: a quote in evidence, a source's printed headline (both checked to be
+# the article's own words by the validator) and the quote of a cite() call in a page.
+_CITATION_LINE = re.compile(r"^\s*(?:-\s+)?quote\s*:")
+_HEADLINE_LINE = re.compile(r"^title\s*:")
+
+
 def project_passages(root: Path) -> Iterator[Passage]:
-    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/."""
+    """Every line of data/ (records, glossary, vocabulary) and of the pages in docs/, citations left out."""
     skip = {root / EXEMPTIONS_FILE, root / "data" / "published-paths.txt"}
     files = [*sorted((root / "data").rglob("*.yml")), *sorted((root / "docs").rglob("*.md"))]
     for path in files:
         if path in skip or (root / "data" / "schema") in path.parents:
             continue
         relative = path.relative_to(root).as_posix()
+        is_source = (root / "data" / "sources") in path.parents
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _CJK.search(line):
-                yield Passage(relative, number, line)
+            if _CITATION_LINE.match(line) or (is_source and _HEADLINE_LINE.match(line)):
+                continue
+            prose = CITE_CALL.sub("\n", line) if path.suffix == ".md" else line  # no run reaches across a citation
+            if _CJK.search(prose):
+                yield Passage(relative, number, prose)
 
 
 # --------------------------------------------------------------------------
@@ -286,6 +292,7 @@ class SentenceIndex:
 @dataclass
 class Report:
     copied: list[Run]                     # runs of FAIL_RUN or more
+    close: list[Run]                      # runs of REPORT_RUN up to FAIL_RUN - 1: close paraphrase
     characters_in_runs: int               # characters in runs of REPORT_RUN or more
     characters: int                       # all CJK characters of our text
     paraphrases: list[tuple[Passage, str, str, float]]  # ours, source sentence, source file, share
@@ -293,6 +300,7 @@ class Report:
     def summary(self) -> str:
         share = self.characters_in_runs / self.characters if self.characters else 0.0
         return (f"与来源文章共享 ≥{FAIL_RUN} 字的片段：{len(self.copied)} 处；"
+                f"{REPORT_RUN}–{FAIL_RUN - 1} 字的片段：{len(self.close)} 处；"
                 f"位于 ≥{REPORT_RUN} 字共享片段中的字：{self.characters_in_runs} / {self.characters}（{share:.1%}）；"
                 f"近似改写句（≥{PARAPHRASE_SHARE:.0%} 字按序相同）：{len(self.paraphrases)} 句")
 
@@ -305,6 +313,7 @@ def check(passages: Iterable[Passage], articles: dict[str, str], exemptions: lis
     line_origin = [number for number, text in enumerate(masked_articles) for _ in text.split("\n")]
     index = SentenceIndex([(s, number) for number, text in enumerate(masked_articles) for s in sentences(text)])
     copied: list[Run] = []
+    close: list[Run] = []
     paraphrases = []
     in_runs = total = 0
     for passage in passages:
@@ -313,14 +322,15 @@ def check(passages: Iterable[Passage], articles: dict[str, str], exemptions: lis
             runs, covered = shared_runs(part, automaton, REPORT_RUN)
             in_runs += covered
             total += len(cjk(part))
-            copied.extend(Run(passage, run, line_origin[source]) for run, source in runs if len(run) >= FAIL_RUN)
+            for run, article in runs:
+                (copied if len(run) >= FAIL_RUN else close).append(Run(passage, run, line_origin[article]))
         seen = set()
         for sentence in sentences(text):
             for source, origin, share in index.close(sentence):
                 if (sentence, source) not in seen:
                     seen.add((sentence, source))
                     paraphrases.append((passage, source, names[origin], share))
-    return Report(copied, in_runs, total, paraphrases)
+    return Report(copied, close, in_runs, total, paraphrases)
 
 
 def load_articles(sources: Path) -> dict[str, str]:
@@ -348,6 +358,7 @@ def check_project(root: Path = ROOT) -> Report:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="data/ 与 docs/ 中抄自来源文章的文字")
     parser.add_argument("--paraphrases", action="store_true", help="同时列出近似改写句")
+    parser.add_argument("--close", action="store_true", help=f"同时列出 {REPORT_RUN}–{FAIL_RUN - 1} 字的共享片段")
     args = parser.parse_args(argv)
     try:
         report = check_project()
@@ -357,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     names = sorted(path.name for path in (sources_dir() or Path()).glob("*.txt"))
     for run in report.copied:
         print(f"{run.passage.file}:{run.passage.line}  抄自 {names[run.source]}：{run.text}")
+    if args.close:
+        for run in report.close:
+            print(f"{run.passage.file}:{run.passage.line}  近似 {names[run.source]}：{run.text}")
     if args.paraphrases:
         for passage, source, name, share in report.paraphrases:
             print(f"{passage.file}:{passage.line}  近似 {name}（{share:.0%}）：{source}")

@@ -2,7 +2,7 @@
 // Started by scripts/editor.py, which makes the command (settings below) in one place.
 //
 // decap-server's own entry (dist/index.js) listens on every interface, answers any Host and
-// writes anywhere in the repository, mkdocs.yml and hooks/ included, which `mkdocs serve` then
+// writes anywhere in the repository, mkdocs.yml and kb_build/ included, which `mkdocs serve` then
 // runs. Here its API (dist/middlewares, the part meant for embedding) is mounted after a guard:
 //   - the server listens on 127.0.0.1 only;
 //   - Host must name this machine on this port (a DNS-rebound page sends its own host name);

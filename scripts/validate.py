@@ -2,13 +2,16 @@
 
     python -m scripts.validate [--data data] [--docs docs] [--format text|github] [--fix]
 
+``--evidence`` then lists each new or changed statement of fact beside its quote, and how many
+statements of each kind carry evidence (scripts/evidence_review.py).
+
 ``--fix`` first applies the text-hygiene fixes (look-alike characters, stray
 pinyin, half-width punctuation in Chinese sentences) to the data files and the
 method and studio pages in place, changing only those characters, then
 reports what is left.
 
 Files under docs/ other than pages are checked by content (macros/static_files.py):
-the build refuses the same files (hooks/static_files.py).
+the build refuses the same files (kb_build/static_files.py).
 
 Exits 0 when the data is clean and 1 otherwise; bad input never ends in a traceback.
 """
@@ -26,6 +29,7 @@ from macros.messages import Problem
 from macros.models import MODEL_BY_KIND
 from macros.sitemap import PAGED_KINDS
 from macros.static_files import static_file_problems
+from scripts import evidence_review
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="页面目录（默认 docs/）")
     parser.add_argument("--format", choices=("text", "github"), default="text", help="github：输出 GitHub Actions 注释")
     parser.add_argument("--fix", action="store_true", help="先自动修正形近字、夹杂拼音和半角标点，再校验")
+    parser.add_argument("--evidence", action="store_true",
+                        help="校验后列出新增或改动的每条陈述及其原文摘句，以及各类记录的依据覆盖情况（供审阅）")
     args = parser.parse_args(argv)
 
     if not args.data.is_dir():
@@ -45,15 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         fix_files(args.data, args.docs)
     kb, problems = load(args.data, sources_dir_for(ROOT), args.docs if args.docs.is_dir() else None)
     problems += static_files_problems(args.docs) if args.docs.is_dir() else []
-    for problem in problems:
+    for problem in [*problems, *kb.warnings]:
         print(problem.as_github(ROOT) if args.format == "github" else problem.as_text(ROOT))
     if problems:
         print(f"数据校验未通过：共 {len(problems)} 个问题。", file=sys.stderr)
-        return 1
-    counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
-    print(f"数据校验通过：{counts}。")
-    report_pending_names(kb, args.format)
-    return 0
+    else:
+        counts = "，".join(f"{MODEL_BY_KIND[kind].label} {len(kb.of_kind(kind))} 条" for kind in MODEL_BY_KIND)
+        print(f"数据校验通过：{counts}。")
+        report_pending_names(kb, args.format)
+    if args.evidence:
+        evidence_review.report(kb, args.data, args.docs, ROOT, args.format)
+    return 1 if problems else 0
 
 
 def static_files_problems(docs_dir: Path) -> list[Problem]:

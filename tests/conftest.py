@@ -140,11 +140,11 @@ def data_copy(tmp_path: Path) -> Path:
 
 def copy_project(root: Path) -> Path:
     """A buildable copy of the project at ``root``: data/ and docs/ copied (to change), the
-    configs, templates, macros and hooks linked (to test as they are)."""
+    configs, templates, macros and the build's stages (kb_build/) linked (to test as they are; MkDocs runs the installed plugin)."""
     root.mkdir(parents=True, exist_ok=True)
     for name in ("data", "docs"):
         shutil.copytree(ROOT / name, root / name)
-    for name in ("mkdocs.yml", "overrides", "macros", "hooks"):
+    for name in ("mkdocs.yml", "overrides", "macros", "kb_build"):
         (root / name).symlink_to(ROOT / name, target_is_directory=(ROOT / name).is_dir())
     return root
 

@@ -8,7 +8,7 @@ import yaml
 
 VALID = {
     "sources/article.yml": {
-        "id": "article", "title": "测试来源", "publication": "测试报", "date": "2021-07-22",
+        "id": "article", "topic": "测试来源", "publication": "测试报", "date": "2021-07-22",
         "file": "000_276c0d5b3e7a7cff.txt", "script": "简体",
     },
     "studios/demo-studio.yml": {

@@ -3,7 +3,7 @@ scrolling at 390 px and no serious axe-core finding on listing, region and explo
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -35,14 +35,14 @@ def listed(page) -> list[str]:
         if not following.count():
             return names
         following.click()
-        page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+        page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
 
 
 def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> None:
     assert len(EXPECTED) > facets.PAGE_SIZE // 4  # enough records for the check to mean something
     page = browser.new_page()
     open_settled(page, site_url + "methods/")
-    page.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
+    page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
     page.locator('.kb-facet[data-facet=theme] summary').click()
     page.locator('.kb-facet[data-facet=theme] a', has_text=THEME).click()
     page.locator('.kb-facet[data-facet=province] summary').click()
@@ -50,18 +50,49 @@ def test_two_facets_combine_count_and_share_by_url(browser, site_url: str) -> No
     # The count beside the value is that of the records matching both facets.
     assert province.locator(".kb-count").inner_text() == str(len(EXPECTED))
     province.click()
+    page.wait_for_url("**/#kb-results")
+    page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
     assert page.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
-    query = parse_qs(urlsplit(page.url).query)
-    assert query == {"theme": [facets.slug(THEME)], "province": ["210000"]}
+    # A theme and a province make a page of their own: the address reads without JavaScript too.
+    assert urlsplit(page.url).path.endswith(f"/browse/methods/theme/{facets.slug(THEME)}/province/210000/")
+    # The results are in view after the tap, not a screen below the facets.
+    assert page.locator(".kb-listing-count").evaluate("e => e.getBoundingClientRect().top < innerHeight")
     names = page.locator(".kb-listing ol.kb-items a.kb-item-name").all_inner_texts()
     assert names == EXPECTED[: facets.PAGE_SIZE]
-    shared = browser.new_page()
-    open_settled(shared, page.url)
-    shared.wait_for_function("document.querySelector('.kb-listing').dataset.ready === 'true'")
-    assert shared.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
-    assert listed(shared) == EXPECTED
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        shared = context.new_page()
+        shared.goto(page.url, wait_until="load")
+        if javascript:
+            shared.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
+        assert shared.locator(".kb-listing-count strong").inner_text() == str(len(EXPECTED))
+        assert listed(shared) == EXPECTED
+        context.close()
     page.close()
-    shared.close()
+
+
+def test_a_value_counts_what_a_tap_on_it_shows(browser, site_url: str) -> None:
+    """With a theme chosen, another theme's number is that of the list a tap on it shows (it replaces the first)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    open_settled(page, site_url + "methods/?city=210100")  # a selection that has no page: combined in place
+    page.locator('.kb-facet[data-facet=theme] summary').click()
+    links = page.locator('.kb-facet[data-facet=theme] a[data-kb-facet]')
+    for number in range(min(3, links.count())):
+        link = page.locator('.kb-facet[data-facet=theme] a[data-kb-facet]').nth(number)
+        said = link.locator(".kb-count").inner_text() if link.locator(".kb-count").count() else None
+        before = page.url
+        link.click()
+        page.wait_for_url(lambda address, before=before: address != before)
+        if said is not None:  # (a chosen value says what dropping it shows in words instead)
+            page.wait_for_function("said => document.querySelector('.kb-listing[data-ready=true] .kb-listing-count strong')"
+                                   "?.textContent === said", arg=said, timeout=10_000)
+        page.wait_for_function("() => document.querySelector('.kb-listing').dataset.ready === 'true'")
+        assert "city=210100" in page.url  # the other facet's choice stays
+        if not page.locator('.kb-facet[data-facet=theme] summary').evaluate("e => e.parentElement.open"):
+            page.locator('.kb-facet[data-facet=theme] summary').click()
+    height = page.locator(".kb-facets a").first.evaluate("e => e.getBoundingClientRect().height")
+    assert height >= 44  # a finger's target
+    page.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

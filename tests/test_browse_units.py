@@ -12,7 +12,7 @@ from macros import facets, figures, lineage, regions, sitemap
 from macros.knowledge_base import KnowledgeBase
 from macros.models import Method, Region, Site, Source, Studio
 
-SOURCE = {"x": Source(id="x", title="t", file="000_276c0d5b3e7a7cff.txt", script="简体")}
+SOURCE = {"x": Source(id="x", topic="t", file="000_276c0d5b3e7a7cff.txt", script="简体")}
 
 
 def method(mid: str, themes: list[str], studio: str | None = None, **region: str) -> Method:
@@ -70,10 +70,22 @@ def test_standard_has_34_provincial_divisions_each_on_one_tile() -> None:
 def test_tile_map_links_every_province_with_its_count(kb: KnowledgeBase) -> None:
     tiles = BeautifulSoup(figures.tile_map(kb, "regions.md"), "lxml").select("a.kb-tile")
     assert len(tiles) == 34
-    by_label = {a["aria-label"]: a["href"] for a in tiles}
-    assert by_label["辽宁省：47 条"] == "210000/"  # method a, 45 methods in 大连 and the studio
-    assert by_label["浙江省：1 条"] == "330000/" and by_label["北京市：1 条"] == "110000/"
-    assert "kb-tile-empty" in str(next(a for a in tiles if a["aria-label"] == "西藏自治区：0 条"))
+    # What a screen reader says (the full name, the count and its unit) contains what is seen (辽宁 47).
+    by_label = {a.get_text(" ", strip=True): a for a in tiles}
+    assert by_label["辽宁 省 47 条"]["href"] == "210000/"  # method a, 45 methods in 大连 and the studio
+    assert by_label["浙江 省 1 条"]["href"] == "330000/" and by_label["北京 市 1 条"]["href"] == "110000/"
+    assert "kb-tile-empty" in by_label["西藏 自治区 0 条"]["class"]
+    for hidden in tiles[0].select(".kb-visually-hidden"):
+        hidden.decompose()
+    assert tiles[0].get_text(" ", strip=True) == "黑龙江 0"  # what the square shows
+
+
+def test_an_empty_province_points_to_its_nearest_provinces_with_records(kb: KnowledgeBase) -> None:
+    page = BeautifulSoup(figures.region_page(kb, "230000", "regions/230000.md"), "lxml")  # 黑龙江: nothing yet
+    assert "本知识库还没有黑龙江省的条目" in page.get_text()
+    nearby = [a.get_text(" ", strip=True) for a in page.select("#nearby + ul a")]
+    assert nearby[0] == "辽宁省 47"  # the nearest square with records; 吉林 between them has none
+    assert {a["href"] for a in page.select("p a")} == {"../", "../../methods/", "../../editing/"}
 
 
 def test_region_pages_list_cities_districts_and_cut_records(kb: KnowledgeBase) -> None:
@@ -116,7 +128,7 @@ def test_listing_pages_and_addresses(kb: KnowledgeBase) -> None:
     assert [li.a.get_text() for li in html.select("ol.kb-items > li")][:1] == ["工作法m16"]
     assert len(html.select("ol.kb-items > li")) == facets.PAGE_SIZE
     assert html.select_one(".kb-pager [aria-current=page]").get_text() == "2"
-    assert html.select_one(".kb-pager a[rel=prev]")["href"] == "../../../methods/"
+    assert html.select_one(".kb-pager a[rel=prev]")["href"] == "../../../methods/#kb-results"  # lands on the results
 
 
 def test_card_links_theme_and_region_and_escapes_names(kb: KnowledgeBase) -> None:
@@ -134,7 +146,7 @@ def test_facet_panel_stays_small_however_many_values() -> None:
     studios = {f"s{n}": Studio(id=f"s{n}", name=f"工作室{n}", summary="一句话。", type="服务品牌", sources=["x"]) for n in range(60)}
     methods = {f"m{n}": method(f"m{n}", ["物业管理"], f"s{n}") for n in range(60)}
     index = facets.build_index(KnowledgeBase(methods=methods, studios=studios, sources=SOURCE))
-    panel = BeautifulSoup(str(facets.facet_panel(index, "methods", None, None, "methods/index.md")), "lxml")
+    panel = BeautifulSoup(str(facets.facet_panel(index, "methods", {}, "methods/index.md")), "lxml")
     studio_links = panel.select('[data-facet=studio] a')
     assert len(studio_links) == facets.FACET_SHOWN + 1 and studio_links[-1].get_text() == "全部 60 个"
 
@@ -165,7 +177,7 @@ def test_legacy_anchors_only_those_published(kb: KnowledgeBase) -> None:
 
 def test_neighbourhood_of_a_method_and_a_studio(kb: KnowledgeBase) -> None:
     around = lineage.neighbours(kb, "methods", "a")
-    assert ("出自", "studios", ["s1"]) in around and ("可以观摩的地方", "sites", ["z"]) in around
+    assert ("出自", "studios", ["s1"]) in around and ("同一工作室或项目的示范点", "sites", ["z"]) in around
     studio = BeautifulSoup(lineage.neighbourhood(kb, "studios", "s1", "studios/s1.md"), "lxml")
     assert [dt.get_text() for dt in studio.select("dt")] == ["传授的工作法", "示范点与阵地"]
     assert lineage.neighbourhood(kb, "methods", "b", "methods/b.md") == ""  # no relation, no section
@@ -209,7 +221,7 @@ def test_a_hostile_studio_name_stays_text_in_headings_and_cards() -> None:
     name = "*工作室*<script>alert(1)</script>{{ x }}"
     studios = {"s": Studio(id="s", name=name, summary="一句话。", type="服务品牌", sources=["x"])}
     index = facets.build_index(KnowledgeBase(methods={"m": method("m", [], "s")}, studios=studios, sources=SOURCE))
-    out = facets.listing(index, "methods", "studio", "s", 1, "browse/methods/studio/s/index.md")
+    out = facets.listing(index, "methods", {"studio": "s"}, 1, "browse/methods/studio/s/index.md")
     assert "<script>" not in out and out.startswith("# 工作法：工作室与项目 &#42;工作室&#42;&lt;script&gt;")
     assert "{{" not in out and "*工作室*" not in out  # neither the macros nor Markdown see them as syntax
 

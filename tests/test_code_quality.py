@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CHECKED = ("macros", "hooks", "scripts", "tests")
+CHECKED = ("kb_build", "macros", "scripts", "tests")
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
@@ -83,6 +83,15 @@ def test_macros_import_in_one_direction() -> None:
     assert graph["sitemap"] == {"models"}, "the site map asks only the models"
     found = cycle(graph)
     assert found is None, "import cycle: " + " → ".join(found or [])
+
+
+def test_the_build_imports_in_one_direction() -> None:
+    """The plugin imports its stages and no stage the plugin; the pure modules in macros/ never import the build."""
+    graph = import_graph(ROOT / "kb_build")
+    found = cycle(graph)
+    assert found is None, "import cycle: " + " → ".join(found or [])
+    assert not [module for module, imported in graph.items() if "plugin" in imported]
+    assert not [path.name for path in (ROOT / "macros").glob("*.py") if re.search(r"^\s*(from|import) kb_build", path.read_text(encoding="utf-8"), re.M)]
 
 
 def test_a_cycle_is_found_also_through_a_lazy_import(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from macros import completeness, page_meta
 from macros.knowledge_base import load_or_raise
+from macros.models import Evidence, Step
 from tests.conftest import ROOT
 from tests.pages import ParsedPages
 from tests.records import write_records
@@ -41,19 +42,28 @@ def test_sections_count_prose_not_macros_or_comments() -> None:
     assert completeness.sections(METHOD_PAGE) == {"适用场景": True, "案例": False, "培训使用": True}
 
 
-def test_method_completeness_names_what_is_missing(tmp_path: Path) -> None:
+def test_method_completeness_weighs_what_a_reader_can_use(tmp_path: Path) -> None:
     kb = demo_kb(tmp_path)
-    result = completeness.of_method(kb, kb.methods["demo-method"], METHOD_PAGE)
-    # The demo method has an origin, themes and steps; no region, year, roles, results or related methods.
-    assert result.missing == ("地区", "首次报道年份", "参与角色", "成效数字", "相关工作法", "“案例”一节")
-    assert (len(result.filled), result.total, result.level) == (5, 11, "待补充")
+    method = kb.methods["demo-method"]
+    result = completeness.of_method(kb, method, METHOD_PAGE)
+    # Steps with names only (先听。 says nothing one can do), no case, no quotes; the first report is
+    # the date of the cited article, so it is not missing.
+    assert result.missing == ("步骤（只有名称）", "“案例”一节", "依据（0/6 条附原文）", "地区", "参与角色", "成效数字")
+    assert (result.percent, result.level) == (33, "待补充")
+    detailed = method.model_copy(update={"steps": [Step(name="倾听", detail="先让双方把话说完，不打断"), Step(name="解决", detail="约齐物业和居民当面商量办法")]})
+    assert completeness.of_method(kb, detailed, METHOD_PAGE).percent == 47  # steps: 1 of 3 → 3 of 3
+    unknown = detailed.model_copy(update={"steps": [Step(name="倾听", detail="寇庆阳套路的第一环；原文未载明怎么做")]})
+    assert "步骤（只有名称）" in completeness.of_method(kb, unknown, METHOD_PAGE).missing  # saying the article is silent is no detail
+    quoted = detailed.model_copy(update={"evidence": [Evidence(field="steps", quote="先听")]})
+    better = completeness.of_method(kb, quoted, METHOD_PAGE)
+    assert "依据（2/6 条附原文）" in better.missing and better.percent == 53
 
 
 def test_studio_completeness_counts_back_links(tmp_path: Path) -> None:
     kb = demo_kb(tmp_path)
     result = completeness.of_studio(kb, kb.studios["demo-studio"], "## 概况\n\n一段介绍。\n")
     assert "工作法" in result.filled and "示范点与阵地" in result.filled and "负责人" in result.filled
-    assert result.missing == ("团队", "组织结构")
+    assert result.missing == ("依据（0/9 条附原文）", "团队", "组织结构")
 
 
 def test_completeness_table_lists_least_complete_first(tmp_path: Path) -> None:
@@ -61,18 +71,18 @@ def test_completeness_table_lists_least_complete_first(tmp_path: Path) -> None:
     pages = {("methods", "demo-method"): METHOD_PAGE, ("studios", "demo-studio"): ""}
     ranking = completeness.ranking(kb, pages)
     assert [(kind, record_id, result.percent) for kind, record_id, result in ranking] == [
-        ("methods", "demo-method", 45), ("studios", "demo-studio", 67)]
+        ("methods", "demo-method", 33), ("studios", "demo-studio", 46)]
     table = completeness.table(kb, pages, "editing/completeness.md")
-    assert table.index("[示例工作法](../methods/demo-method.md) | 工作法 | 5/11 |") < table.index(
-        "[示例工作室](../studios/demo-studio.md) | 工作室与项目 | 6/9 | 团队、组织结构、“概况”一节 |")
+    assert table.index("[示例工作法](../methods/demo-method.md) | 工作法 | 33% |") < table.index(
+        "[示例工作室](../studios/demo-studio.md) | 工作室与项目 | 46% | “概况”一节、依据（0/8 条附原文）、团队、组织结构 |")
     assert "共 2 条工作法与工作室记录，其中 0 条资料完整" in table
 
 
 def test_mark_escapes_and_links_to_the_editing_page() -> None:
-    result = completeness.Completeness(("一句话概括",), ("<b>",))
+    result = completeness.Completeness((completeness.Check("一句话概括", 1, 1), completeness.Check("<b>", 3, 0)))
     text = completeness.mark(result, "methods/x.md")
     assert "&lt;b&gt;" in text and "<b>" not in text
-    assert "[参与补充](../editing/index.md)" in text and "1/2" in text
+    assert "[参与补充](../editing/index.md)" in text and "25%" in text
 
 
 LOG = """@@2026-11-20T10:00:00+08:00
@@ -146,7 +156,7 @@ def test_completeness_page_lists_records_in_the_editors_section(built_site: Path
     assert "参与编辑" in tabs
 
 
-# ---- the hook in a real checkout, a shallow clone and a plain folder ----------------
+# ---- the stage page_meta in a real checkout, a shallow clone and a plain folder ----------------
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -156,15 +166,18 @@ def _git(*args: str, cwd: Path) -> None:
 
 
 def _run_hook(root: Path, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
-    from types import SimpleNamespace
+    from mkdocs.config.defaults import MkDocsConfig
 
-    from hooks import page_meta as hook
+    from kb_build.page_meta import PageMeta
+    from kb_build.stage import Build
+    from macros.knowledge_base import KnowledgeBase
 
+    stage = PageMeta(Build(root, KnowledgeBase(), live_edit=False))
     caplog.clear()
-    with caplog.at_level("INFO", logger="mkdocs.hooks.page_meta"):
-        hook.on_config(SimpleNamespace(config_file_path=str(root / "mkdocs.yml")))
+    with caplog.at_level("INFO", logger="mkdocs.plugins.kb.page_meta"):
+        stage.on_config(MkDocsConfig())
     assert not [r for r in caplog.records if r.levelname not in ("INFO", "DEBUG")], "strict builds fail on warnings"
-    return dict(hook._dates)
+    return dict(stage.dates)
 
 
 def test_hook_dates_pages_in_a_checkout_and_stays_quiet_in_a_shallow_clone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -1,7 +1,7 @@
 """`make editor`'s local backend: reachable from this machine's own site only, writing only under data/ and docs/.
 
 The backend runs as `make editor` runs it (scripts/editor.py's command) in a copy of the
-project whose mkdocs.yml and hooks/ are real files, so a write that got through would show.
+project whose mkdocs.yml and kb_build/ (the build's code) are real files, so a write that got through would show.
 Every request goes to 127.0.0.1; a forged Host header stands in for another machine or a
 DNS-rebound page.
 """
@@ -78,7 +78,7 @@ class Backend:
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     root = tmp_path_factory.mktemp("editor")  # the project and a folder beside it
     project = root / "project"
-    for name in ("data", "docs", "hooks"):
+    for name in ("data", "docs", "kb_build"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     (root / "outside").mkdir()
@@ -126,27 +126,27 @@ def a_method(project: Path) -> str:
 # Requests that name a path outside data/ and docs/, each made (symbolic links first) in the project.
 REFUSED: dict[str, Callable[[Path], dict]] = {
     "write mkdocs.yml": lambda project: entry("mkdocs.yml", "site_name: x\nhooks: [hooks/pwn.py]\n"),
-    "write a hook": lambda project: media("hooks/pwn.py"),
-    "a hook as an entry's asset": lambda project: entry("data/methods/ok.yml", assets=("hooks/pwn.py",)),
-    "move a record into hooks/": lambda project: entry(f"data/methods/{a_method(project)}", newPath="hooks/pwn.py"),
+    "write build code": lambda project: media("kb_build/pwn.py"),
+    "build code as an entry's asset": lambda project: entry("data/methods/ok.yml", assets=("kb_build/pwn.py",)),
+    "move a record into kb_build/": lambda project: entry(f"data/methods/{a_method(project)}", newPath="kb_build/pwn.py"),
     "delete mkdocs.yml": lambda project: delete("mkdocs.yml"),
-    "delete a hook among records": lambda project: delete("data/methods/none.yml", "hooks/web_editor.py"),
+    "delete build code among records": lambda project: delete("data/methods/none.yml", "kb_build/web_editor.py"),
     "../ out of data/": lambda project: entry("data/../mkdocs.yml"),
     "../ out of the project": lambda project: media("data/../../outside/pwn.py"),
     "absolute path into the project": lambda project: entry(str(project / "mkdocs.yml")),
     "absolute path elsewhere": lambda project: media(str(project.parent / "outside/pwn.py")),
     "backslashes": lambda project: entry("data\\..\\mkdocs.yml"),
     "URL-encoded ../": lambda project: entry("data/%2e%2e/mkdocs.yml"),
-    "symlinked folder in data/ to hooks/": lambda project: (
-        (project / "data/methods/linked-hooks").symlink_to(project / "hooks"), media("data/methods/linked-hooks/pwn.py"))[1],
+    "symlinked folder in data/ to kb_build/": lambda project: (
+        (project / "data/methods/linked-code").symlink_to(project / "kb_build"), media("data/methods/linked-code/pwn.py"))[1],
     "symlinked file in data/ to mkdocs.yml": lambda project: (
         (project / "data/methods/linked.yml").symlink_to(project / "mkdocs.yml"), entry("data/methods/linked.yml"))[1],
     "delete through a symlink in docs/": lambda project: (
         (project / "docs/linked.md").symlink_to(project / "mkdocs.yml"), delete("docs/linked.md"))[1],
     "symlinked folder in docs/ out of the project": lambda project: (
         (project / "docs/linked-out").symlink_to(project.parent / "outside"), media("docs/linked-out/pwn.py"))[1],
-    "dangling symlink in data/ to a new hook": lambda project: (
-        (project / "data/methods/dangling.yml").symlink_to(project / "hooks/new.py"), entry("data/methods/dangling.yml"))[1],
+    "dangling symlink in data/ to new build code": lambda project: (
+        (project / "data/methods/dangling.yml").symlink_to(project / "kb_build/new.py"), entry("data/methods/dangling.yml"))[1],
     "read mkdocs.yml": lambda project: {"action": "getEntry", "params": {"branch": "main", "path": "mkdocs.yml"}},
     "an action of decap's git mode": lambda project: {"action": "publishUnpublishedEntry", "params": {
         "branch": "main", "collection": "methods", "slug": "x"}},
@@ -165,10 +165,10 @@ def test_a_path_outside_data_and_docs_is_refused_and_nothing_there_changes(backe
 
 
 def test_a_refusal_names_the_path_and_the_folders_allowed(backend: Backend) -> None:
-    status, answer = backend.post(media("hooks/pwn.py"))
+    status, answer = backend.post(media("kb_build/pwn.py"))
     assert status == 403
     folders = "、".join(f"{folder}/" for folder in editable_folders())
-    assert answer["error"] == f"本机编辑器拒绝了这个请求：persistMedia：路径“hooks/pwn.py”不在可编辑的文件夹（{folders}）之下"
+    assert answer["error"] == f"本机编辑器拒绝了这个请求：persistMedia：路径“kb_build/pwn.py”不在可编辑的文件夹（{folders}）之下"
 
 
 def test_a_refusal_is_logged_without_the_control_characters_of_the_request(backend: Backend) -> None:

@@ -66,7 +66,7 @@ def test_a_missing_role_gives_an_example(tmp_path: Path, capsys: pytest.CaptureF
 def test_a_source_is_an_article_found_by_its_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = {k: dict(v) for k, v in VALID.items()}
     records["sources/article.yml"] = {
-        "id": "article", "title": "某市社区书记工作室见闻", "publication": "某某日报", "author": "记者甲",
+        "id": "article", "topic": "某市社区书记工作室见闻", "publication": "某某日报", "author": "记者甲",
         "date": "2024年5月", "url": "https://example.org/news/1.html",
         "archive_url": "https://example.org/archive/news/1.html",
     }
@@ -79,7 +79,7 @@ def test_a_source_is_an_article_found_by_its_address(tmp_path: Path, capsys: pyt
 
 def test_a_source_nobody_could_find_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = {k: dict(v) for k, v in VALID.items()}
-    records["sources/article.yml"] = {"id": "article", "title": "一篇报道", "publication": "某某日报"}
+    records["sources/article.yml"] = {"id": "article", "topic": "一篇报道", "publication": "某某日报"}
     code, lines = run(write_records(tmp_path, records), capsys)
     line = only_line(lines)
     assert code == 1 and "article" in line

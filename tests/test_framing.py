@@ -12,9 +12,11 @@ import yaml
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
+from kb_build.stage import Build
+from kb_build.web_editor import WebEditor
 from macros.cms import LOCAL_BACKEND
 from macros.figures import tile_map
-from macros.knowledge_base import load_or_raise
+from macros.knowledge_base import KnowledgeBase, load_or_raise
 from tests.conftest import ROOT, _serve
 
 KB = load_or_raise(ROOT / "data")
@@ -68,7 +70,7 @@ def test_only_mkdocs_serve_lets_the_editor_reach_decap_server(command: str, tmp_
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path))
     if command == "serve":
         config.site_url = "http://127.0.0.1:8000/kb/"  # what `mkdocs serve` sets before every build
-    config.plugins["hooks/web_editor.py"].on_post_build(config)
+    WebEditor(Build(ROOT, KnowledgeBase(), live_edit=False)).on_post_build(config=config)
     policy = _policy((tmp_path / "admin" / "index.html").read_text(encoding="utf-8"))
     settings = yaml.safe_load((tmp_path / "admin" / "config.yml").read_text(encoding="utf-8"))
     if command == "serve":

@@ -156,7 +156,7 @@ def test_only_safe_yaml_loading_in_the_repository() -> None:
     """Every YAML load in the project's code uses a safe loader."""
     unsafe = re.compile(r"yaml\.(?:load|load_all|full_load|unsafe_load|unsafe_load_all)\(|Loader=yaml\.(?:Loader|FullLoader|UnsafeLoader)|yaml\.Loader\b")
     offenders = []
-    for folder in ("macros", "hooks", "scripts", "tests"):
+    for folder in ("kb_build", "macros", "scripts", "tests"):
         for path in (ROOT / folder).rglob("*.py"):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
                 if unsafe.search(line) and "unsafe = re.compile" not in line:
@@ -297,10 +297,12 @@ def test_the_validator_reports_bad_redirects(tmp_path: Path, capsys: pytest.Capt
     assert "redirects.yml:1  redirects  index.md  新页面路径“https://evil.example/”带有网址协议" in out
 
 
-def test_the_build_hook_refuses_bad_redirects_through_the_same_check(tmp_path: Path) -> None:
+def test_the_build_refuses_bad_redirects_through_the_same_check(tmp_path: Path) -> None:
     from mkdocs.exceptions import Abort
 
-    from hooks import short_links
+    from kb_build.short_links import ShortLinks
+    from kb_build.stage import Build
+    from macros.knowledge_base import KnowledgeBase
 
     root = write_records(tmp_path)
     (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
@@ -314,6 +316,7 @@ def test_the_build_hook_refuses_bad_redirects_through_the_same_check(tmp_path: P
         config_file_path = str(root / "mkdocs.yml")
         docs_dir = str(root / "docs")
 
+    short_links = ShortLinks(Build(root, KnowledgeBase(), live_edit=False))
     with pytest.raises(Abort, match="redirects.yml:1  redirects  old.md  新页面路径.*带有网址协议"):
         short_links.on_config(Config())
     (root / "data/redirects.yml").write_text("old.md: methods/demo-method.md\n", encoding="utf-8")

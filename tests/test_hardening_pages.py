@@ -114,7 +114,7 @@ def test_nothing_is_lost_every_record_and_page_is_in_the_site(built_site: Path, 
             # Every record but a source has a page of its own; sources share the 来源 page.
             where = "sources/index.html" if kind == "sources" else f"{kind}/{record_id}/index.html"
             tree = site_pages(built_site / where)
-            name = getattr(record, "name", None) or record.title
+            name = getattr(record, "name", None) or record.heading
             holder = tree.find(id=record_id) if kind == "sources" else tree.find("h1")
             if holder is None or name not in holder.get_text():
                 missing.append(f"data/{kind}/{record_id}.yml → {where}")

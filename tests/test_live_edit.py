@@ -1,4 +1,4 @@
-"""`make serve` renders again only an edited page, and everything after a change of data (hooks/live_edit.py)."""
+"""`make serve` renders again only an edited page, and everything after a change of data (kb_build/live_edit.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tests.conftest import copy_project
 
 
 def dirty_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """What `make serve` runs after each change: a strict dirty build with KB_LIVE_EDIT=1."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_LIVE_EDIT": "1"}
+    """What `make serve` runs after each change: a strict dirty build with KB_LIVE_EDIT=true."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_LIVE_EDIT": "true"}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--dirty", "-d", str(site)],
                           cwd=project, capture_output=True, text=True, env=env, check=False)
 

@@ -151,7 +151,7 @@ def test_sources_are_named_by_publication_title_and_date_never_by_file(kb: Knowl
     silent = source.model_copy(update={"publication": None, "date": None, "author": "某记者"})
     assert render.source_line(silent) == "作者 某记者，刊载媒体、日期未载明"
     listing = facets.source_directory(kb, "sources.md")
-    assert "## 测试来源 {#article}" in listing and ".txt" not in listing and source.file not in listing
+    assert "## 测试来源（编者说明） {#article}" in listing and ".txt" not in listing and source.file not in listing
 
 
 # ---- anchors, links, view source ---------------------------------------------------------

@@ -111,7 +111,7 @@ def test_view_source_and_edit_links_lead_to_files_that_exist(built_site: Path, s
     missing, pages_checked = [], 0
     for html in built_site.rglob("index.html"):
         page = site_pages(html)
-        links = [a["href"] for a in page.select("a.md-content__button, .kb-page-meta a[href^='http']")]
+        links = [a["href"] for a in page.select("a.md-content__button, .kb-page-meta__links a[href^='http']")]
         if not links:
             continue
         pages_checked += 1
@@ -136,7 +136,7 @@ def test_record_pages_are_quiet_about_what_the_sources_do_not_say(built_site: Pa
 def test_sources_page_names_articles_never_files(built_site: Path, site_pages: ParsedPages) -> None:
     text = site_pages(built_site / "sources/index.html").select_one("article").get_text()
     for source in KB.sources.values():
-        assert source.title in text and source.file not in text
+        assert source.heading in text and source.file not in text
         if source.publication:
             assert source.publication in text
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)

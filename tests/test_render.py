@@ -58,7 +58,7 @@ def test_empty_facts_are_left_out_and_unknown_is_said_where_it_matters(kb: Knowl
     out = html_of(render.method_overview(kb, method, "methods/demo-method.md"))
     assert "<dt>地区</dt>" not in out and "来源未载明" not in out
     # the year is unknown; the earliest dated article citing the method stands in for it
-    assert "<dt>首次报道</dt>\n<dd>最早见于 2021-07-22《测试报》</dd>" in out
+    assert "<dt>首次报道</dt>\n<dd>2021年7月22日，测试报（所引来源中最早的报道）</dd>" in out
     leaderless = kb.studios["demo-studio"].model_copy(update={"id": "other", "leader": None})
     for kind, shown in (("社区书记工作室", True), ("培训项目", False)):
         card = html_of(render.studio_overview(kb, leaderless.model_copy(update={"type": kind}), "studios/other.md"))
@@ -66,18 +66,22 @@ def test_empty_facts_are_left_out_and_unknown_is_said_where_it_matters(kb: Knowl
         assert card.count("来源未载明") == shown
 
 
-def test_earliest_report_is_the_first_dated_article_cited(kb: KnowledgeBase) -> None:
+def test_first_report_is_the_year_or_else_the_first_dated_article_cited(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
-    later = Source(id="later", title="后来的报道", publication="晚报", date="2023-06-30", file="003_f725f6f0c08c7b0a.txt", script="简体")
-    undated = Source(id="undated", title="无日期<报道>", file="001_130949ea3cbd8891.txt", script="简体")
+    later = Source(id="later", topic="后来的报道", publication="晚报", date="2023-06-30", file="003_f725f6f0c08c7b0a.txt", script="简体")
+    undated = Source(id="undated", topic="无日期<报道>", file="001_130949ea3cbd8891.txt", script="简体")
     sources = {"later": later, "undated": undated, "article": kb.sources["article"]}
     dated_twice = KnowledgeBase(methods=kb.methods, sources=sources)
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["later", "undated", "article"]})) == "最早见于 2021-07-22《测试报》"
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated", "later"]})) == "最早见于 2023-06-30《晚报》"
-    assert render.earliest_report(dated_twice, method.model_copy(update={"sources": ["undated"]})) == ""
-    titled = Source(id="t", title="无刊名<报道>", date="2020", file="001_130949ea3cbd8891.txt", script="简体")
-    by_title = KnowledgeBase(methods=kb.methods, sources={"t": titled})
-    assert render.earliest_report(by_title, method.model_copy(update={"sources": ["t"]})) == "最早见于 2020《无刊名&lt;报道&gt;》"
+    earliest = "（所引来源中最早的报道）"
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["later", "undated", "article"]})) == "2021年7月22日，测试报" + earliest
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated", "later"]})) == "2023年6月30日，晚报" + earliest
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated"]})) == ""
+    assert render.first_report(dated_twice, method.model_copy(update={"sources": ["undated"], "year": 2019})) == "2019年"
+    described = Source(id="t", topic="无刊名<报道>", date="2020", file="001_130949ea3cbd8891.txt", script="简体")
+    headlined = described.model_copy(update={"title": "某某<标题>"})
+    for source, shown in ((described, "无刊名&lt;报道&gt;（编者说明）"), (headlined, "《某某&lt;标题&gt;》")):
+        unnamed = KnowledgeBase(methods=kb.methods, sources={"t": source})
+        assert render.first_report(unnamed, method.model_copy(update={"sources": ["t"]})) == f"2020年，{shown}{earliest}"
 
 
 def test_links_are_relative_to_the_page(kb: KnowledgeBase) -> None:
@@ -137,18 +141,18 @@ def test_featured_methods_show_summary_and_steps(kb: KnowledgeBase) -> None:
         render.featured_methods(kb, ["nothing"], "index.md")
 
 
-def test_project_load_is_shared_until_a_record_changes(tmp_path: Path) -> None:
-    from macros.knowledge_base import load_project
-
-    write_records(tmp_path)
-    first, _ = load_project(tmp_path)
-    assert load_project(tmp_path)[0] is first  # the macros and every hook share one load per build
-    record = tmp_path / "data/methods/demo-method.yml"
-    record.write_text(record.read_text(encoding="utf-8").replace("示例工作法", "改过的工作法"), encoding="utf-8")
-    assert load_project(tmp_path)[0].methods["demo-method"].name == "改过的工作法"  # `mkdocs serve` sees edits
-
-
 def test_every_kind_with_pages_finds_its_pages_record(kb: KnowledgeBase) -> None:
     for kind in sitemap.PAGED_KINDS:
         record_id = next(iter(kb.records(kind)))
         assert render.page_record(kb, kind, sitemap.record_path(kind, record_id)) is kb.records(kind)[record_id]
+
+
+def test_a_published_anchor_the_data_no_longer_fill_stays_as_an_empty_alias() -> None:
+    from macros.anchors import ALIAS_CLASS, keep_published_anchors, published_anchors
+
+    published = published_anchors(["# header", "sites/x/", "sites/x/#people", "sites/x/#shows", "sites/y/#methods"])
+    assert published == {"sites/x/": {"people", "shows"}, "sites/y/": {"methods"}}
+    page = '<h2 id="shows">可以看到什么</h2>'
+    kept = keep_published_anchors(page, published["sites/x/"])
+    assert kept == page + f'<span class="{ALIAS_CLASS}" id="people"></span>'
+    assert keep_published_anchors(kept, published["sites/x/"]) == kept  # present anchors are left alone

@@ -66,9 +66,11 @@ def dry_run(target: str, tmp_path: Path) -> list[str]:
 def test_make_installs_its_lock_file_hash_checked_and_npm_packages_without_scripts(target: str, lock_file: str,
                                                                                     tmp_path: Path) -> None:
     commands = dry_run(target, tmp_path)
-    pip = [command for command in commands if " pip install" in command]
+    *pip, project = [command for command in commands if " pip install" in command]
     assert [re.search(r"-r (\S+)", command)[1] for command in pip] == ["requirements/sdist.txt", f"requirements/{lock_file}"]
     assert all("--require-hashes" in command for command in pip), pip
+    # Last, the project itself (MkDocs finds its plugin by entry point): from this folder, nothing fetched or resolved.
+    assert project.endswith(" -e .") and "--no-index" in project and "--no-deps" in project, project
     npm = [command for command in commands if command.startswith("npm ")]
     assert npm and all(command.startswith("npm ci ") and "--ignore-scripts" in command for command in npm), npm
 

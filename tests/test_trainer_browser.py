@@ -53,9 +53,12 @@ def test_qr_codes_decode_to_the_page_address(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 800})
     for kind, record_id in (("methods", METHOD.id), ("studios", STUDIO.id)):
         open_settled(page, f"{site_url}{kind}/{record_id}/")
-        assert page.locator(".kb-qr svg").is_visible()  # in plain sight, not folded away
+        # A QR code is for a phone to read off paper: on screen there is none, on paper it is in the footer.
+        assert not page.locator(".kb-print-footer svg").is_visible() and not page.locator(".kb-qr svg").count()
         assert "引用此版本" not in page.locator("article").inner_text()
-        assert decode_qr(page, ".kb-qr svg") == f"{SITE_URL}{kind}/{record_id}/"
+        page.emulate_media(media="print")
+        assert decode_qr(page, ".kb-print-footer svg") == f"{SITE_URL}{kind}/{record_id}/"
+        page.emulate_media(media="screen")
     page.close()
 
 

@@ -55,15 +55,17 @@ def test_handout_block_carries_address_short_link_and_version() -> None:
     studio = handout.handout_target("studios/hongyan.md")
     block = handout.handout_block(handout=studio, site_url=SITE, short_host="ex.org/kb",
                                   repo_url="https://github.com/o/r", commit="0123456789abcdef")
-    # On screen the QR code is in plain sight, not folded; the commit only in small type.
-    assert '<aside class="kb-qr"' in block and "<details" not in block and "引用此版本" not in block
-    assert 'href="https://example.org/kb/s/hongyan/">ex.org/kb/s/hongyan/</a>' in block
-    assert "本页网址：https://example.org/kb/studios/hongyan/<br>短链接：ex.org/kb/s/hongyan/" in block
-    assert 'href="https://github.com/o/r/blob/0123456789abcdef/data/studios/hongyan.yml"' in block
-    assert '<span class="kb-version-id">（版本 0123456）</span>' in block
+    # On screen (folded with the editors' matter) the short link and the files, no QR code; the commit in small type.
+    assert "<svg" not in block.screen and "用手机扫码" not in block.screen and "引用此版本" not in block.screen
+    assert 'href="https://example.org/kb/s/hongyan/">ex.org/kb/s/hongyan/</a>' in block.screen
+    assert 'href="https://github.com/o/r/blob/0123456789abcdef/data/studios/hongyan.yml"' in block.screen
+    assert '<span class="kb-version-id">（版本 0123456）</span>' in block.screen
+    # On paper the address, the short link and the QR code.
+    assert "本页网址：https://example.org/kb/studios/hongyan/<br>短链接：ex.org/kb/s/hongyan/" in block.paper
+    assert 'aria-label="本页网址的二维码：https://example.org/kb/studios/hongyan/"' in block.paper
     without_git = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
                                         repo_url="https://github.com/o/r", commit=None)
-    assert "/blob/" not in without_git and "版本" not in without_git
+    assert "/blob/" not in without_git.screen + without_git.paper and "版本" not in without_git.screen + without_git.paper
 
 
 def test_a_plan_card_or_visit_sheet_prints_its_own_address_and_short_link() -> None:
@@ -72,7 +74,7 @@ def test_a_plan_card_or_visit_sheet_prints_its_own_address_and_short_link() -> N
                                 ("training/visits/c.md", "training/visits/c/", "v/c/")):
         target = handout.handout_target(source)
         block = handout.handout_block(handout=target, site_url=SITE, short_host="ex.org", repo_url=None, commit=None)
-        footer = block[block.index('class="kb-print-footer"'):]
+        footer = block.paper
         assert f"本页网址：{SITE}{page}<br>短链接：ex.org/{short}<br>" in footer and "methods/a-b/" not in footer
         assert f'aria-label="本页网址的二维码：{SITE}{page}"' in footer
 
@@ -184,6 +186,14 @@ def headings_with_nothing_under_them(page_html: str) -> list[str]:
     return empty
 
 
+def plan_of(method: Method, page: str, total: int, chosen: str = training.LECTURE) -> tuple[list[training.Part], training.Plan]:
+    case, exercises = training.method_sections(page)
+    parts = [training.opening([method.name]), *training.method_parts(method, case, exercises), training.CLOSING]
+    plan = training.fit(parts, total, chosen)
+    assert plan is not None
+    return parts, plan
+
+
 def test_session_plan_reuses_the_case_and_exercises_and_adds_no_facts(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
     plan = training.session_plan(kb, method, PAGE)
@@ -191,14 +201,14 @@ def test_session_plan_reuses_the_case_and_exercises_and_adds_no_facts(kb: Knowle
     assert "# 示例工作法：培训方案" in plan
     assert "某社区的事例" in plan and "讨论题：为什么先听？" in plan
     assert "{{" not in plan  # the page's macro calls are not copied
-    case, exercises = training.method_sections(PAGE)
-    parts = training.agenda(method, case, exercises)
-    assert [part.key for part, _ in parts] == ["intro", "steps", "case", "exercise", "closing"]
-    total = sum(minutes for _, minutes in parts)
-    assert total in training.LENGTHS and f"时间\n:   {total} 分钟" in plan
-    assert all(minutes % training.BLOCK == 0 and minutes > 0 for _, minutes in parts)
+    _, fitted = plan_of(method, PAGE, 60)
+    # One step has its detail, one only its name: the steps are taught, the rest is named as unknown.
+    assert [part.key for part, _ in fitted.rows] == ["intro", "steps", "known", "case", "closing"]
+    assert sum(minutes for _, minutes in fitted.rows) == 60 and "时间\n:   60 分钟" in plan
+    assert all(minutes % training.BLOCK == 0 and minutes > 0 for _, minutes in fitted.rows)
     html = html_of(plan.split("---", 2)[2])
-    assert 'id="agenda"' in html and 'id="case"' in html and 'id="exercise"' in html
+    assert 'id="agenda"' in html and 'id="case"' in html and 'id="exercise"' in html and 'id="prepare"' in html
+    assert "“解决”具体怎么做" in plan and "## 已知与待问 {#unknown}" in plan
     assert "?methods=demo-method" in plan
     assert not headings_with_nothing_under_them(html)
 
@@ -207,17 +217,21 @@ def test_a_plan_uses_only_the_parts_the_method_has(kb: KnowledgeBase) -> None:
     method = kb.methods["demo-method"]
     plan = training.session_plan(kb, method, "# x\n")  # no case, no training section on the page
     assert "还没有" not in plan and "## 要复述的案例" not in plan
-    assert [part.key for part, _ in training.agenda(method, "", "")] == ["intro", "steps", "prompts", "closing"]
+    _, fitted = plan_of(method, "# x\n", 60)
+    assert [part.key for part, _ in fitted.rows] == ["intro", "steps", "known", "discussion", "closing"]
     assert "第1步“倾听”" in plan and "第2步“解决”" in plan  # the step prompts are the exercise
     assert not headings_with_nothing_under_them(html_of(plan.split("---", 2)[2]))
 
 
-def test_a_method_without_steps_or_case_is_planned_as_a_discussion_of_how_it_spread(kb: KnowledgeBase) -> None:
+def test_a_method_known_only_by_name_gets_no_time_for_steps_or_a_case(kb: KnowledgeBase) -> None:
     bare = kb.methods["demo-method"].model_copy(update={"steps": [], "roles": []})
     plan = training.session_plan(kb, bare, "# x\n")
-    assert [part.key for part, _ in training.agenda(bare, "", "")] == ["intro", "origin", "spread", "closing"]
-    assert "## 讨论：一个做法怎么传开 {#spread}" in plan and "## 怎么做" not in plan and "按步骤" not in plan
-    assert "还没有" not in plan and "没有" not in plan.split("## 流程", 1)[1].split("## 来源", 1)[0]
+    _, fitted = plan_of(bare, "# x\n", 60)
+    assert [part.key for part, _ in fitted.rows] == ["intro", "known", "closing"]
+    known = next(part for part, _ in fitted.rows if part.key == "known")
+    assert known.minutes == training.BLOCK and "步骤；案例" in known.what
+    assert "## 已知与待问 {#unknown}" in plan and "## 怎么做" not in plan and "讲解" not in plan
+    assert "它分哪几步" in plan and "[示例工作室]" in plan  # whom to ask: its studio
     assert not headings_with_nothing_under_them(html_of(plan.split("---", 2)[2]))
 
 
@@ -235,53 +249,173 @@ def test_a_length_too_short_for_the_parts_is_refused() -> None:
         training.allocate([10] * 13, 60)
 
 
+# ---- exercises, as the method pages state them -------------------------------------------
+
+ROLE_PLAY = ("角色扮演（三人一组，约20分钟）：由学员自拟一起常见的邻里纠纷，一人扮社区书记，两人扮争执双方。"
+             "书记必须依次走完三个环节，每个环节结束时由观察员举牌示意。演完后小组讨论。")
+GROUP_WORK = "小组练习（约60分钟，可分两次）：以培训所在地附近一处公共空间为对象（由培训者事先征得同意），每组完成四件事。"
+
+
+def test_an_exercise_states_its_kind_time_group_and_roles() -> None:
+    role_play, group_work = training.exercises(f"讨论题：\n\n1. 为什么？\n2. 怎么办？\n\n{ROLE_PLAY}\n\n{GROUP_WORK}")
+    assert (role_play.kind, role_play.minutes, role_play.group, role_play.size) == ("角色扮演", 20, "三人一组", (3, 3))
+    assert role_play.roles == ("一人扮社区书记", "两人扮争执双方")
+    assert (group_work.kind, group_work.minutes, group_work.size, group_work.remark) == ("小组练习", 60, None, "可分两次")
+    assert group_work.beforehand == ("以培训所在地附近一处公共空间为对象（由培训者事先征得同意），每组完成四件事。",)
+    assert training.discussion_questions("讨论题：\n\n1. 为什么？\n2. 怎么办？") == ["为什么？", "怎么办？"]
+    ranged = training.exercises("小组练习（五至六人一组，约40分钟）：各组写方案。")[0]
+    assert ranged.size == (5, 6) and ranged.minutes == 40
+
+
+def test_three_people_for_four_roles_is_found() -> None:
+    assert training.exercise_problems(ROLE_PLAY) == ["角色扮演要观察员做事，但“三人一组”的人都已分到别的角色"]
+    fixed = ROLE_PLAY.replace("三人一组", "四人一组").replace("两人扮争执双方。", "两人扮争执双方，一人当观察员。")
+    assert training.exercise_problems(fixed) == []
+    assert training.exercise_problems("角色扮演（两人一组，约15分钟）：一人扮甲，两人扮乙。") == ["角色扮演写“两人一组”，分到角色的却有 3 人"]
+    assert training.exercise_problems("角色扮演（三人一组）：一人扮甲。") == ["“角色扮演（三人一组）：一……”没有按“角色扮演（三人一组，约20分钟）：”的写法写明时长"]
+
+
+def test_every_method_page_states_its_exercises_so_a_plan_can_time_them() -> None:
+    from tests.conftest import ROOT
+
+    problems = {}
+    for page in sorted((ROOT / "docs/methods").glob("*.md")):
+        _, section = training.method_sections(page.read_text(encoding="utf-8"))
+        if found := training.exercise_problems(section):
+            problems[page.name] = found
+    assert not problems, problems
+
+
+# ---- fitting a session -----------------------------------------------------------------------
+
+
+def three_methods(kb: KnowledgeBase) -> list[training.Part]:
+    """Three methods with role plays of 30, 20 and 30 minutes, steps, a case and questions each."""
+    base = kb.methods["demo-method"]
+    parts = [training.opening(["甲", "乙、丙", "丁"])]
+    for name, minutes in (("甲", 30), ("乙、丙", 20), ("丁", 30)):
+        method = base.model_copy(update={"name": name, "steps": [s.model_copy(update={"detail": "说明。"}) for s in base.steps]})
+        page = (f"# x\n\n## 案例\n\n{'某社区的一件事。' * 20}\n\n## 培训使用\n\n讨论题：\n\n1. 甲？\n2. 乙？\n\n"
+                f"角色扮演（三人一组，约{minutes}分钟）：一人扮书记，两人扮居民。")
+        parts += training.method_parts(method, *training.method_sections(page))
+    return [*parts, training.CLOSING]
+
+
+def test_a_two_hour_session_of_three_methods_keeps_or_names_every_exercise_and_has_a_break(kb: KnowledgeBase) -> None:
+    parts = three_methods(kb)
+    plan = training.fit(parts, 120, training.LECTURE)
+    assert plan is not None
+    assert sum(minutes for _, minutes in plan.rows) == 120
+    assert [part.key for part, _ in plan.rows].count("break") == 1
+    given = {(part.owner, part.key): minutes for part, minutes in plan.rows}
+    cut = {part.owner: minutes for part, minutes in plan.cuts}
+    for part in parts:
+        if part.key == "exercise":
+            assert part in plan.dropped or given[(part.owner, "exercise")] == part.minutes or part.owner in cut, part.owner
+    lines = training.trade_offs(plan, parts)
+    for part, minutes in plan.cuts:
+        assert f"《{part.owner}》角色扮演：写明约 {part.minutes} 分钟，这里排 {minutes} 分钟（缩短 {part.minutes - minutes} 分钟）" in lines
+    assert lines[-1] == f"要全部按写明的时间排，请选 {training.length_for(parts)} 分钟的课"
+    # At three hours every exercise keeps its own time and nothing is left out.
+    roomy = training.fit(parts, 180, training.LECTURE)
+    assert roomy and not roomy.cuts and not roomy.dropped and [p.key for p, _ in roomy.rows].count("break") == 2
+    assert training.fit(parts, 120, training.LECTURE) == plan  # the same choices, the same plan
+
+
+def test_a_visit_is_one_block_with_its_travel_or_is_named_as_left_out(kb: KnowledgeBase) -> None:
+    visit = training.visit_part(kb.sites["demo-site"])
+    assert visit.minutes == training.VISIT_MINUTES + training.TRAVEL_MINUTES and "往返路程" in visit.what
+    parts = [training.opening([]), visit, training.CLOSING]
+    plan = training.fit(parts, 120)
+    assert plan and (visit, visit.minutes) in plan.rows and sum(m for _, m in plan.rows) == 120
+    crowded = three_methods(kb)
+    crowded.insert(1, visit)
+    short = training.fit(crowded, 60)
+    assert short and visit in short.dropped and "没排进：《示例驿站》实地观摩（75 分钟）" in training.trade_offs(short, crowded)
+    assert sum(m for _, m in short.rows) == 60 and not any(p.key == "break" for p, _ in short.rows)
+
+
+def test_preparation_comes_from_the_exercises_scheduled(kb: KnowledgeBase) -> None:
+    parts = three_methods(kb)
+    plan = training.fit(parts, 180)
+    assert plan
+    prepared = dict(training.preparation(plan.rows, training.method_copies(kb.methods["demo-method"], True)))
+    assert list(prepared) == ["印发", "场地", "分组", "角色", "计时"]
+    assert "《乙、丙》角色扮演：三人一组" in prepared["分组"]
+    assert "《甲》角色扮演：一人扮书记；两人扮居民（事先写在纸条上，每组一套）" in prepared["角色"]
+    assert prepared["印发"][0] == "工作法卡片《示例工作法》：每位学员一张"
+
+
 def test_session_data_is_plain_text_with_the_footers_of_the_print_pack(kb: KnowledgeBase) -> None:
     data = training.session_data(kb, {"demo-method": PAGE}, SITE, "ex.org")
     method = data["methods"]["demo-method"]
     assert method["card"] == "training/cards/demo-method/" and method["page"] == "methods/demo-method/"
     assert method["case"][0].startswith("某社区的事例，见示例工作室和另一法")  # links keep their words only
-    assert [p["key"] for p in method["parts"]] == ["steps", "case", "exercise"]
-    assert sum(data["closing"]["weight"] for _ in [0]) > 0 and data["opening"]["key"] == "intro"
+    assert [p["key"] for p in method["parts"]] == ["steps", "known", "case"]
+    assert method["unknown"] == ["步骤说明"] and method["level"] in ("完整", "较完整", "待补充")
+    assert data["opening"]["key"] == "intro" and data["break"]["minutes"] == training.BREAK
     # A printed card stands for the method's card; its handout for the plan holding case and exercises.
     assert method["footer"] == {"address": SITE + "training/cards/demo-method/", "short": "ex.org/c/demo-method/"}
     assert method["handout_footer"] == {"address": SITE + "training/demo-method/", "short": "ex.org/t/demo-method/"}
     site = data["sites"]["demo-site"]
-    assert site["page"] == "training/visits/demo-site/" and site["part"]["format"] == "实地观摩"
+    assert site["page"] == "training/visits/demo-site/" and site["part"]["format"] == "实地观摩" and site["part"]["fixed"]
     assert site["footer"] == {"address": SITE + "training/visits/demo-site/", "short": "ex.org/v/demo-site/"}
     assert data["session"] == SITE + "training/session/"
     assert [f["name"] for f in data["formats"]] == ["讲授", "案例复盘", "分组推演", "角色扮演", "实地观摩"]
     assert [length for length, _ in data["lengths"]] == [60, 90, 120, 180, 210]
 
 
-def test_method_links_lead_to_plan_card_session_and_a_prefilled_feedback_form(kb: KnowledgeBase) -> None:
-    method = kb.methods["demo-method"].model_copy(update={"name": '示例 & "<法>"'})
-    out = training.method_links(kb, method, "https://github.com/o/r")
+def test_feedback_by_mail_needs_no_account_and_is_escaped_by_construction(kb: KnowledgeBase) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    method = kb.methods["demo-method"].model_copy(update={"name": '示例 & "<法>"\n?x=1#y'})
+    out = training.method_links(kb, method, "https://github.com/o/r", "kb@example.org", SITE)
     assert "(../training/demo-method.md)" in out and "(../training/cards/demo-method.md)" in out
     assert "(../training/session.md?methods=demo-method)" in out
-    url = training.feedback_url("https://github.com/o/r", method)
-    assert url.startswith("https://github.com/o/r/issues/new?template=used-method.yml&")
-    from urllib.parse import parse_qs, urlsplit
-
-    query = parse_qs(urlsplit(url).query)
-    assert query["method"] == ['示例 & "<法>"（demo-method）'] and query["title"] == ['用过：示例 & "<法>"']
-    assert "<法>" not in out and "&quot;" not in url and 'href="https://github.com/o/r/issues/new?template=used-method.yml&amp;' in out
+    links = {a.get_text(): a["href"] for a in BeautifulSoup(html_of(out), "lxml").select("a")}
+    used = urlsplit(links["我用过这个方法（发邮件）"])
+    assert used.scheme == "mailto" and unquote(used.path) == "kb@example.org"
+    query = parse_qs(used.query)
+    assert query["subject"] == ['用过：示例 & "<法>"\n?x=1#y'] and "哪里不管用：" in query["body"][0]
+    assert not re.search(r"[\s<>\"#]", links["我用过这个方法（发邮件）"])  # nothing leaves the link
+    wrong = parse_qs(urlsplit(links["这页有错（发邮件）"]).query)
+    assert wrong["body"][0].startswith(f"哪一页：{SITE}methods/demo-method/")
+    github = parse_qs(urlsplit(links["我用过这个方法（GitHub 表格）"]).query)
+    assert github["template"] == ["used-method.yml"] and github["method"] == [f"{method.name}（demo-method）"]
+    assert "<法>" not in out
+    without_mail = training.method_links(kb, method, "https://github.com/o/r")
+    assert "mailto:" not in without_mail and "GitHub 表格" in without_mail
     assert training.feedback_url(None, method) is None
 
 
-def test_visit_sheet_says_what_to_look_at_and_what_to_ask(kb: KnowledgeBase) -> None:
+def test_visit_sheet_asks_from_the_site_record_and_leaves_room_for_notes(kb: KnowledgeBase) -> None:
     site = kb.sites["demo-site"]
     sheet = training.visit_plan(kb, site)
     assert f"# 观摩：{site.name}" in sheet and "## 在现场可以问的问题 {#ask}" in sheet
     assert ("## 看什么 {#look}" in sheet) == bool(site.shows)
-    assert "(../../methods/demo-method.md)" in sheet  # the studio's method, asked about on site
-    assert "电话" not in sheet
+    questions = training.visit_questions(kb, site)
+    assert "记录说它属于《示例工作室》：日常由谁来管，经费和人手从哪里来？" in questions
+    assert f"这个{site.type}每天做些什么？来的都是哪些人，他们怎么知道这里？" == questions[0]
+    assert not any("示例工作法" in q for q in questions)  # no template question per studio method
+    named = training.visit_questions(kb, site.model_copy(update={"designation": "教学示范点", "opened": "2019"}))
+    assert "被命名为“教学示范点”以后，来观摩的人多吗？别的社区学去了什么？" in named and any("2019年启用" in q for q in named)
+    assert 'class="kb-notes' in sheet and "电话" not in sheet
     assert not headings_with_nothing_under_them(html_of(sheet.split("---", 2)[2]))
 
 
-def test_card_holds_the_method_on_one_page(kb: KnowledgeBase) -> None:
-    card = training.method_card(kb, kb.methods["demo-method"])
+def test_card_holds_the_method_and_when_to_use_it(kb: KnowledgeBase) -> None:
+    page = "# x\n\n## 适用场景\n\n用于邻里纠纷。\n\n{{ method_steps() }}\n\n!!! note \"已知与未知\"\n    说明。\n\n## 案例\n\n事。\n"
+    card = training.method_card(kb, kb.methods["demo-method"], page)
     assert "# 工作法卡片：示例工作法" in card and 'id="step-2"' in card
+    assert "## 适用场景 {#when}\n\n用于邻里纠纷。\n" in card and "已知与未知" not in card
     assert "(../../methods/demo-method.md)" in card
+
+
+def test_names_are_listed_so_that_names_with_a_pause_mark_stay_whole() -> None:
+    assert training.names(["党建引领、百姓说事、法官讲法", "甲"]) == "《党建引领、百姓说事、法官讲法》《甲》"
+    assert "《党建引领、百姓说事》" in training.opening(["党建引领、百姓说事"]).what
 
 
 # ---- pictures --------------------------------------------------------------------------
@@ -328,7 +462,7 @@ def test_search_leaves_out_the_qr_block() -> None:
 
     block = handout.handout_block(handout=handout.handout_target("methods/x.md"), site_url=SITE, short_host=None,
                                   repo_url=None, commit=None)
-    text = page_text("<p>正文</p>" + block + "<p>结尾</p>")
+    text = page_text("<p>正文</p>" + block.paper + "<p>结尾</p>")
     assert text == "正文\n结尾"
 
 

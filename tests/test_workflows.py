@@ -59,7 +59,7 @@ def test_ci_checks_builds_once_and_tests_that_site_in_parallel_jobs() -> None:
     assert ci["permissions"] == {}
     jobs = ci["jobs"]
     assert [job.get("name") for job in (jobs[name] for name in TEST_JOBS)] == TEST_JOBS
-    assert runs(jobs["checks"]) == ["make validate FORMAT=github", "make lint"]
+    assert runs(jobs["checks"]) == ["make validate FORMAT=github EVIDENCE=1", "make lint"]
     assert runs(jobs["build"]) == ["make build", "make preview-bundle"]
     assert [job_name for job_name, job in jobs.items() if "make build" in runs(job)] == ["build"]  # one build
     assert uses(jobs["build"], "checkout")[0]["with"]["fetch-depth"] == 0  # page dates need the history

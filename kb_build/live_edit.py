@@ -1,24 +1,26 @@
-"""Makes `make serve` show an edited page within a second or two: MkDocs' dirty rebuilds, made safe here.
+"""Stage live_edit: makes `make serve` show an edited page within a second or two: MkDocs' dirty rebuilds, made safe.
 
-One job. `make serve` runs ``mkdocs serve --dirty`` with ``KB_LIVE_EDIT=1``. MkDocs then
-renders again only the pages whose source is newer than their output. This hook decides,
+One job. `make serve` runs ``mkdocs serve --dirty`` with ``KB_LIVE_EDIT=true``, which switches
+this stage on (mkdocs.yml). MkDocs then
+renders again only the pages whose source is newer than their output. This stage decides,
 before each build, whether that is enough:
 
 - anything but the Markdown of an existing page changed since the last build (data/, macros/,
-  hooks/, overrides/, a config, a page added or removed, a page named in the navigation):
+  kb_build/, overrides/, a config, a page added or removed, a page named in the navigation):
   the served folder is emptied, so every page is built again, because MkDocs cannot know
   which pages show a record or a template;
-- otherwise the build is *partial*: ``KB_PARTIAL_BUILD=1`` tells the stages that read the
+- otherwise the build is *partial* (``Build.partial``): the stages that read the
   whole site (the search index, the web editor's files, the Traditional edition converted
   from the whole build) to keep what the last full build wrote.
 
 MkDocs warns about every dirty build and ``--strict`` turns that warning into a failure;
-the warning is dropped here only while this hook has checked the build is safe. Generated
-pages are written to ``.cache/live-edit/`` by hooks/generated_pages.py while ``KB_LIVE_EDIT``
-is set, so that MkDocs can tell they did not change.
+the warning is dropped here only while this stage has checked the build is safe. Generated
+pages are written to ``.cache/live-edit/`` by the stage generated_pages while this stage is
+on, so that MkDocs can tell they did not change.
 
 ``make build`` never sets ``KB_LIVE_EDIT``: it stays one full, strict build.
-Switch off: ``make serve LIVE_EDIT=0`` (a full rebuild after every change).
+Switch off: ``make serve LIVE_EDIT=0`` (a full rebuild after every change); the option
+``live_edit`` of the kb plugin.
 """
 
 from __future__ import annotations
@@ -26,23 +28,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 
-log = logging.getLogger("mkdocs.hooks.live_edit")
+from kb_build.stage import Stage
+
+log = logging.getLogger("mkdocs.plugins.kb.live_edit")
 
 # What a page's own Markdown cannot change on its own: every page may show them.
-SHARED_INPUTS = ("data", "macros", "hooks", "overrides")
+SHARED_INPUTS = ("data", "macros", "kb_build", "overrides")
 STATE_FILE = ".kb-live-edit.json"  # in the served temporary folder, beside the pages it describes
 DIRTY_WARNING = "A 'dirty' build is being performed"
-
-
-def enabled() -> bool:
-    return os.environ.get("KB_LIVE_EDIT") == "1"
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
@@ -82,26 +81,26 @@ class _DropDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(DIRTY_WARNING)
 
 
-def on_pre_build(config: MkDocsConfig) -> None:
-    os.environ.pop("KB_PARTIAL_BUILD", None)
-    if not enabled():
-        return
-    build_logger = logging.getLogger("mkdocs.commands.build")
-    if not any(isinstance(existing, _DropDirtyWarning) for existing in build_logger.filters):
-        build_logger.addFilter(_DropDirtyWarning())
-    site = Path(config.site_dir)
-    state = site / STATE_FILE
-    current = fingerprint(config)
-    try:
-        previous = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
-    except (OSError, ValueError):
-        previous = None
-    if previous == current:
-        os.environ["KB_PARTIAL_BUILD"] = "1"
-        log.info("实时预览：只重建改过的页面")
-        return
-    if previous is not None:
-        log.info("实时预览：数据、模板、配置或页面清单变了，整站重建")
-    utils.clean_directory(str(site))
-    site.mkdir(parents=True, exist_ok=True)
-    state.write_text(json.dumps({"fingerprint": current}), encoding="utf-8")
+class LiveEdit(Stage):
+    name = "live_edit"
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        build_logger = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(existing, _DropDirtyWarning) for existing in build_logger.filters):
+            build_logger.addFilter(_DropDirtyWarning())
+        site = Path(config.site_dir)
+        state = site / STATE_FILE
+        current = fingerprint(config)
+        try:
+            previous = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+        except (OSError, ValueError):
+            previous = None
+        if previous == current:
+            self.build.partial = True
+            log.info("实时预览：只重建改过的页面")
+            return
+        if previous is not None:
+            log.info("实时预览：数据、模板、配置或页面清单变了，整站重建")
+        utils.clean_directory(str(site))
+        site.mkdir(parents=True, exist_ok=True)
+        state.write_text(json.dumps({"fingerprint": current}), encoding="utf-8")

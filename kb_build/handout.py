@@ -1,0 +1,61 @@
+"""Stage handout: makes pages print as handouts: appends the block with QR code, short link and the files the page
+is built from to record pages (methods, studios, mentors, sites), training plans, cards and visit
+sheets (each with its own address), and gives every internal link the address to print.
+
+Switch off: ``handout: false`` in the kb plugin's options. The commit is ``GITHUB_SHA`` when set, else
+``git rev-parse HEAD`` of the checkout; outside git no version link is shown. The short link is
+printed with ``extra.short_host`` (the published host, e.g. a short domain) when set.
+The markup comes from the pure module ``macros/handout.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import subprocess
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from kb_build.stage import Build, Stage
+from macros import handout
+
+log = logging.getLogger("mkdocs.plugins.kb.handout")
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+class Handout(Stage):
+    name = "handout"
+
+    def __init__(self, build: Build) -> None:
+        super().__init__(build)
+        self.commit = os.environ.get("GITHUB_SHA") or _git_commit(build.project)
+        log.debug("version for cite links: %s", self.commit)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        target = handout.handout_target(page.file.src_uri)
+        if target is None:
+            return markdown
+        # A record page generated from the data has no Markdown file: cite only the files that exist.
+        project = self.build.project
+        target = dataclasses.replace(target, files=tuple(name for name in target.files if (project / name).is_file()))
+        block = handout.handout_block(
+            handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
+            repo_url=config.repo_url, commit=self.commit,
+        )
+        page.meta["kb_handout"] = block.screen  # folded with the editors' matter: overrides/partials/kb-page-meta.html
+        return markdown + block.paper
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """On paper a link shows its address: internal links get it in ``data-print`` (see kb.css)."""
+        return handout.mark_print_addresses(html, config.site_url or "/", page.url, config.extra.get("short_host"))
