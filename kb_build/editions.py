@@ -95,10 +95,11 @@ class Editions(Stage):
         project = self.build.project
 
         def index(folder: Path, pages: list[Page]) -> None:
-            write_search_index(folder, pages, self.build.kb, project / ".cache" / "search", edition_lang)
+            write_search_index(folder, pages, self.build.kb, project / "data", project / ".cache" / "search",
+                               edition_lang, edition_convert)
 
         for edition, converter in self.converted:
-            edition_lang = edition.lang
+            edition_lang, edition_convert = edition.lang, converter.convert
             addresses = Addresses(str(config.extra.get("edition")), edition, config.site_url or "", SOURCE_ONLY)
             try:
                 report = convert_site(site, converter, addresses, self.text_files, index=index)

@@ -1,10 +1,12 @@
 """Stage search_index: writes the site's Chinese search index (see macros/search_index.py) at build time.
 
-Collects each page as written, then after the build writes the shard
-files to ``search/kb/`` and points Material's search box at our worker
-(``overrides/main.html`` reads ``config.extra.kb_search_worker``). Material's
-search plugin is kept from collecting pages for its own index, and its
-``search_index.json`` is cut down to its configuration.
+Collects each page as written, then after the build writes the index and
+its worker to ``search/kb/``; the search box (``overrides/partials/search.html``
+with ``docs/javascripts/kb-search.js``) starts the worker named by
+``config.extra.kb_search_worker`` when a reader opens search. Material's
+search plugin is kept for its header button and box, kept from collecting
+pages for its own index, and its ``search_index.json`` is cut down to its
+configuration (Material's own search script is never started).
 
 jieba's words of each page are kept in ``.cache/search/`` between builds (see
 ``WordCache``), so a rebuild segments only the pages whose text changed.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,7 +31,7 @@ from macros.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.kb.search_index")
 
-WORKER = "assets/javascripts/kb-search-worker.js"
+WORKER = "search/kb/worker.js"  # written with the index (macros/search_index.py worker_script)
 
 
 class SearchIndex(Stage):
@@ -58,7 +61,7 @@ class SearchIndex(Stage):
             log.info("搜索索引：沿用上次整站构建的索引（实时预览只重建了改过的页面）")
             return
         started = time.perf_counter()
-        index = write(Path(config.site_dir), list(self.pages.values()), self.build.kb,
+        index = write(Path(config.site_dir), list(self.pages.values()), self.build.kb, self.build.project / "data",
                       self.build.project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
         log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
                  index.docs, index.shards, index.terms, time.perf_counter() - started)
@@ -75,9 +78,11 @@ def _stop_materials_index(config: MkDocsConfig) -> None:
         log.debug("Material 的 lunr 索引不再收集页面（其文档不会被使用）")
 
 
-def write(site: Path, pages: list[search_index.Page], kb: KnowledgeBase,
-          cache_dir: Path | None = None, edition: str = "zh-Hans") -> search_index.Index:
-    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``."""
+def write(site: Path, pages: list[search_index.Page], kb: KnowledgeBase, data_dir: Path,
+          cache_dir: Path | None = None, edition: str = "zh-Hans",
+          convert: Callable[[str], str] = str) -> search_index.Index:
+    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``;
+    ``convert`` turns the data's words (kinds, summaries) into the edition's script."""
     out = site / "search" / "kb"
     folders: set[Path] = set()
 
@@ -88,7 +93,7 @@ def write(site: Path, pages: list[search_index.Page], kb: KnowledgeBase,
             folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
 
-    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file)
+    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file, data_dir, convert)
     material = site / "search" / "search_index.json"
     if material.exists():
         material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")

@@ -82,7 +82,8 @@ def conditions(runs: list[dict]) -> str:
 
 
 def read_runs(root: Path) -> list[dict]:
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((root / RUNS_FOLDER).glob("*.json"))]
+    # methods-<N>.json: the scale runs (search-phone.json beside them is the phone search benchmark's)
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((root / RUNS_FOLDER).glob("methods-*.json"))]
 
 
 def benchmark_section(root: Path) -> str:

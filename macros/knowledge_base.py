@@ -37,6 +37,7 @@ from .models import (
     personal_data_message,
 )
 from .redirects import REDIRECTS_FILE, load_redirects
+from .search_synonyms import SYNONYMS_FILE, load_synonyms
 from .yaml_reader import line_of, read_text, read_yaml
 
 
@@ -293,6 +294,7 @@ def load(data_dir: Path, sources_dir: Path | None = None, docs_dir: Path | None 
     if docs_dir is not None:
         problems.extend(_page_problems(parsed, broken, docs_dir, texts))
         problems.extend(load_redirects(data_dir / REDIRECTS_FILE, docs_dir)[1])
+    problems.extend(load_synonyms(data_dir / SYNONYMS_FILE)[1])
     kb = KnowledgeBase(
         **{kind: {rid: r.record for rid, r in results.items()} for kind, results in parsed.items()},  # type: ignore[arg-type]  # each kind read by its own model (MODEL_BY_KIND); mypy cannot follow that through the dict
         warnings=texts.warnings(data_dir),

@@ -23,6 +23,24 @@ How it finds what people type:
 * Pinyin (full and initials, every prefix from two letters) of record names
   and aliases are ``p:`` terms that expand to those names; aliases are ``a:``
   terms that expand to the record's name.
+
+What a query downloads (the first answer needs no page text):
+
+* ``worker.js``: the browser's engine (``macros/search_worker.js``) with this
+  index's small, bounded metadata in front (fold table of the characters the
+  site uses, themes and kinds to suggest, the reviewed synonyms of
+  ``data/search-synonyms.yml``); nothing is fetched until a reader opens search.
+* ``y:`` terms: for each word of a reviewed synonym group (``data/search-synonyms.yml``),
+  the pages holding any word of its group: 纠纷 finds 矛盾 without another download.
+* ``s/<n>.json``: shards. A term's shard is chosen by its first two units
+  (:func:`shard_key`): 物业, 物业管, ``w:物业管理`` and ``w:物业`` share one, so a
+  query downloads about one shard per pair of adjacent characters it holds,
+  whatever the number of terms it looks up. A term's postings are capped
+  (:data:`POSTINGS_CAP`), so no shard grows with the size of the site.
+* ``i/<n>.json``: cards of :data:`CARDS_PER_FILE` documents each (title, kind of
+  record, summary, substance level, themes): the first answer is shown from them.
+* ``d/<n>.json``: one page's text, fetched after the first answer to check the
+  whole phrase and to show the passage that matches.
 """
 
 from __future__ import annotations
@@ -46,15 +64,21 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import sitemap
+from .completeness import of_method
 from .knowledge_base import KnowledgeBase
+from .search_synonyms import SYNONYMS_FILE, load_synonyms
 
-FORMAT_VERSION = 2  # 2: terms hashed with CRC-32 instead of FNV-1a
+FORMAT_VERSION = 3  # 2: terms hashed with CRC-32 instead of FNV-1a; 3: shards by a term's first two units, cards
+WORKER_SOURCE = Path(__file__).with_name("search_worker.js")
 # A shard is the unit a query downloads; aim at this many raw bytes per shard.
 SHARD_TARGET_BYTES = 24_000
 MIN_SHARDS = 8
 TF_CAP = 50
 TITLE_FLAG = 64
 PINYIN_MIN_PREFIX = 2
+POSTINGS_CAP = 3000  # documents kept for one term (those it weighs most in): bounds a shard at any size of site
+CARDS_PER_FILE = 64  # documents per cards file: a first answer reads one or two of them
+SUMMARY_MAX = 70  # characters of a card's summary
 PARALLEL_FROM = 2000  # pages to segment; below this starting worker processes costs more than it saves
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -251,7 +275,8 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
     """Locations of the pages that are a record's own page or belong to one, from the data.
 
     A record's page is ``<kind>/<id>/`` (the page ``docs/<kind>/<id>.md`` or one generated
-    for it); a method's training plan and card are where macros/sitemap.py puts them.
+    for it); a method's training plan and card, and a site's visit sheet, are where
+    macros/sitemap.py puts them.
     Any kind whose records get pages is covered; pages that do not exist are never looked up.
     """
     roles: dict[str, Role] = {}
@@ -262,6 +287,8 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
     for method in kb.methods.values():
         for path in (sitemap.plan_path(method.id), sitemap.card_path(method.id)):
             roles[sitemap.served(path)] = Role(PART, f"methods/{method.id}")
+    for site in kb.sites.values():
+        roles[sitemap.served(sitemap.visit_path(site.id))] = Role(PART, f"sites/{site.id}")
     return roles
 
 
@@ -270,6 +297,44 @@ def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]
     document numbers, so the browser knows a page's role from its number alone (``meta.json``)."""
     order = {RECORD: 0, PART: 1, OTHER: 2}
     return sorted(pages, key=lambda page: order[roles.get(page.location, Role(OTHER, "")).role])
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a result shows before its page's text arrives."""
+
+    kind: str  # what the page is, for readers: 工作法, 示范点与阵地 … (a record's kind), or its section's name
+    summary: str = ""
+    level: str = ""  # a method's substance level (macros/completeness.py)
+    themes: tuple[str, ...] = ()
+
+
+def record_cards(kb: KnowledgeBase, docs_dir: Path | None, convert: Callable[[str], str] = str) -> dict[str, Card]:
+    """Cards of the records' own pages, from the data; ``convert`` turns the words into the edition's script."""
+    cards: dict[str, Card] = {}
+    for kind in sitemap.PAGED_KINDS:
+        for record in kb.records(kind).values():
+            level, themes = "", tuple[str, ...]()
+            if kind == "methods":
+                page = docs_dir / sitemap.record_path(kind, record.id) if docs_dir is not None else None
+                markdown = page.read_text(encoding="utf-8") if page is not None and page.is_file() else ""
+                level = convert(of_method(kb, kb.methods[record.id], markdown).level)
+                themes = tuple(convert(theme) for theme in kb.methods[record.id].themes)
+            summary = convert(record.summary)
+            cards[f"{kind}/{record.id}/"] = Card(convert(sitemap.label(kind)), _clip(summary), level, themes)
+    return cards
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_MAX else text[:SUMMARY_MAX - 1] + "…"
+
+
+def page_card(page: Page, section_titles: Mapping[str, str]) -> Card:
+    """The card of a page that is not a record's own: its section's name, and its first line of text."""
+    section = page.location.split("/", 1)[0] + "/"
+    first = next((line for line in page.text.splitlines() if line.strip() and line.strip() != page.title), "")
+    return Card(section_titles.get(section, ""), _clip(first))
 
 
 # Elements whose text is not the page's: scripts, drawings, the navigation.
@@ -371,6 +436,20 @@ def plain_title(title: str) -> str:
 def term_hash(term: str) -> int:
     """CRC-32 of the term's UTF-16 code units (little-endian); the worker computes the same."""
     return zlib.crc32(term.encode("utf-16-le"))
+
+
+_PREFIXED = re.compile(r"^[wapy]:")
+
+
+def shard_key(term: str) -> str:
+    """What chooses a term's shard: the first two units of its text (``w:物业管理`` → 物业, 物业管 →
+    物业, ``y:纠纷`` → 纠纷, 社 → 社, ``p:zdsg`` → zdsg), so the terms one typed phrase needs share few shards."""
+    body = _PREFIXED.sub("", term)
+    return "".join(_UNIT.findall(body)[:2]) or body
+
+
+def shard_of(term: str, shards: int) -> int:
+    return term_hash(shard_key(term)) % shards
 
 
 @dataclass
@@ -557,29 +636,37 @@ def build_index(
     suggestions: list[dict[str, object]] | None = None,
     write: Callable[[str, str], None] | None = None,
     pinyin: Callable[[str], list[str]] = pinyin_keys,
+    cards: Mapping[str, Card] | None = None,
+    synonyms: Iterable[tuple[str, ...]] = (),
 ) -> Index:
     """Build the sharded index of ``pages`` from their :func:`all_page_terms` (``terms``, in the same order,
     read once).
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
-    themes and kinds of records offered for the words that name them (:func:`suggestions`).
+    themes and kinds of records offered for the words that name them (:func:`suggestions`);
+    ``cards`` what the records' results show before their text (:func:`record_cards`; other
+    pages get :func:`page_card`); ``synonyms`` the reviewed groups the browser expands queries with.
     ``write(name, text)`` receives each file as soon as it is made, so a large site's index is
     never in memory whole; without it the files are collected in :attr:`Index.files`. ``pinyin``
     gives a word's pinyin keys (:func:`pinyin_keys`, or a cached version of it).
     """
     roles = roles or {}
+    cards = cards or {}
     index = Index()
     emit = write or index.files.__setitem__
     postings = _Postings()
     counts = Counter(roles[page.location].role for page in pages if page.location in roles)
+    sections = {page.location: page.title for page in pages if page.location.count("/") == 1}
+    card_file: list[dict[str, object]] = []
+    groups = [sorted({fold(word) for word in group}) for group in synonyms]
+    synonym_terms = _synonym_terms(groups)
     for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
-        postings.add(doc_id, weights)
-        doc: dict[str, object] = {"l": page.location, "t": page.title, "x": page.text}
-        if page.location in roles:
-            doc["r"] = roles[page.location].record
-            if roles[page.location].aliases:
-                doc["a"] = list(roles[page.location].aliases)
-        emit(f"d/{doc_id}.json", _dump(doc))
+        postings.add(doc_id, weights | synonym_terms(fold(page.title + "\n" + page.text)))
+        emit(f"d/{doc_id}.json", _dump({"l": page.location, "t": page.title, "x": page.text}))
+        card_file.append(_card_json(page, cards.get(page.location) or page_card(page, sections), roles.get(page.location)))
+        if len(card_file) == CARDS_PER_FILE or doc_id == len(pages) - 1:
+            emit(f"i/{doc_id // CARDS_PER_FILE}.json", _dump(card_file))
+            card_file = []
 
     expansions: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
@@ -593,7 +680,7 @@ def build_index(
     shard_count = _shard_count(postings, expansions)
     members: list[list[str]] = [[] for _ in range(shard_count)]
     for term in (*postings.of_term, *expansions):
-        members[term_hash(term) % shard_count].append(term)
+        members[shard_of(term, shard_count)].append(term)
     for number, shard_terms in enumerate(members):  # one shard in memory at a time
         shard: dict[str, object] = {}
         for term in shard_terms:
@@ -601,19 +688,76 @@ def build_index(
             if found is None:
                 shard[term] = sorted(expansions[term])
             else:
-                documents, term_weights = found
-                shard[term] = [[documents[0], *map(int.__sub__, documents[1:], documents)], list(term_weights)]
+                shard[term] = _postings_json(*found)
         emit(f"s/{number}.json", _dump(shard))
 
-    fold_pairs = "".join(k + v for k, v in sorted(char_map.items()))
-    meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs}
+    used = {term for term in postings.of_term if len(term) == 1}  # the characters the site's text has
+    fold_pairs = "".join(k + v for k, v in sorted(char_map.items()) if v in used)
+    meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs,
+                               "cards": CARDS_PER_FILE}
     if counts:  # documents [0, own) are records' pages, [own, part) belong to records (see ranked_pages)
         meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
     if suggestions:
         meta["sg"] = suggestions
+    if groups:
+        meta["syn"] = groups
     emit("meta.json", _dump(meta))
+    emit("worker.js", worker_script(meta))
     index.shards, index.docs, index.terms = shard_count, len(pages), len(postings) + len(expansions)
     return index
+
+
+# Comments of the engine's source: block comments and comment lines, and a comment after code
+# (" // " then words). The source writes no "/*" or " // " inside a string or a regular expression.
+_JS_COMMENTS = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n|^[ \t]*//[^\n]*\n| +// [^\n]*", re.MULTILINE | re.DOTALL)
+
+
+def _synonym_terms(groups: list[list[str]]) -> Callable[[str], dict[str, int]]:
+    """A folded text's ``y:`` terms: for every word of a synonym group, how often the text has any word
+    of its group, so the browser finds 纠纷 or 矛盾 in the shard 纠纷's query words load anyway."""
+    group_of = {word: number for number, group in enumerate(groups) for word in group}
+    if not group_of:
+        return lambda text: {}
+    pattern = re.compile("|".join(map(re.escape, sorted(group_of, key=len, reverse=True))))
+
+    def terms(text: str) -> dict[str, int]:
+        counts = Counter(group_of[match] for match in pattern.findall(text))
+        return {"y:" + word: min(count, TF_CAP) for number, count in counts.items() for word in groups[number]}
+
+    return terms
+
+
+def worker_script(meta: Mapping[str, object]) -> str:
+    """The browser's engine with this index's metadata in front: one file, one request, before any
+    shard; its comments left out (a third of its bytes, on a phone's slow connection)."""
+    # JSON is JavaScript; "<" and the line separators escaped so the text never ends a script element.
+    literal = _dump(meta).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    code = _JS_COMMENTS.sub("", WORKER_SOURCE.read_text(encoding="utf-8"))
+    return f"self.KB_META = {literal}\n" + code
+
+
+def _card_json(page: Page, card: Card, role: Role | None) -> dict[str, object]:
+    found: dict[str, object] = {"l": page.location, "t": page.title, "k": card.kind, "s": card.summary}
+    if card.level:
+        found["v"] = card.level
+    if card.themes:
+        found["h"] = list(card.themes)
+    if role is not None:
+        found["r"] = role.record
+        if role.aliases:
+            found["a"] = list(role.aliases)
+    return found
+
+
+def _postings_json(documents: tuple[int, ...], weights: tuple[int, ...]) -> list[object]:
+    """``[document deltas, weights]``; a term on more than :data:`POSTINGS_CAP` documents keeps those it
+    weighs most in (title first, then count) and says so with a third item, ``1``: the browser then
+    does not take a document's absence from it as the term's absence from the document."""
+    if len(documents) <= POSTINGS_CAP:
+        return [[documents[0], *map(int.__sub__, documents[1:], documents)], list(weights)]
+    kept = sorted(sorted(range(len(documents)), key=lambda n: -weights[n])[:POSTINGS_CAP])
+    chosen = [documents[n] for n in kept]
+    return [[chosen[0], *map(int.__sub__, chosen[1:], chosen)], [weights[n] for n in kept], 1]
 
 
 def _shard_count(postings: _Postings, expansions: Mapping[str, set[str]]) -> int:
@@ -735,18 +879,26 @@ def site_inputs(kb: KnowledgeBase) -> SiteInputs:
 
 
 def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | None = None, edition: str = "zh-Hans",
-                     write: Callable[[str, str], None] | None = None) -> Index:
+                     write: Callable[[str, str], None] | None = None, data_dir: Path | None = None,
+                     convert: Callable[[str], str] = str) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables (once for
     all editions: :func:`site_inputs`); jieba's words kept in a :class:`WordCache` under
-    ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes."""
+    ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes.
+    ``data_dir``: where the synonyms are and (beside it, ``docs/``) the pages the substance levels
+    read; ``convert`` turns the data's words into the edition's script (the pages already are)."""
     inputs = site_inputs(kb)
     entries, fold, roles, segment = inputs.entries, inputs.fold, inputs.roles, inputs.segment
     pages = ranked_pages(pages, roles)
     cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None, inputs.words)
-    offered = suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))
+    offered = [{**found, "t": convert(str(found["t"])), "x": convert(str(found["x"]))}  # what readers see, in the edition's script
+               for found in suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))]
     terms = all_page_terms(pages, entries, fold, segment, cache)
+    docs_dir = data_dir.parent / "docs" if data_dir is not None else None
+    synonyms = load_synonyms(data_dir / SYNONYMS_FILE)[0] if data_dir is not None else []
     index = build_index(pages, entries, fold, inputs.char_map, terms, roles, offered, write,
-                        lambda word: cache.memo("pinyin", word, pinyin_keys))
+                        lambda word: cache.memo("pinyin", word, pinyin_keys),
+                        record_cards(kb, docs_dir if docs_dir is not None and docs_dir.is_dir() else None, convert),
+                        synonyms)
     cache.save()
     inputs.words.update(cache.used)
     return index

@@ -3,6 +3,7 @@
     python -m scripts.bench_search                 # real site, 1,000 and 5,000 generated pages
     python -m scripts.bench_search --sizes 1000    # only these generated sizes (0 = real site only)
     python -m scripts.bench_search --relevance     # the judged query set on the real site
+    python -m scripts.bench_search --phone         # first answer per judged query on a slow phone
 
 For each site and engine it reports the search bytes a reader downloads
 before the first result (raw and gzipped), the time and renderer memory until
@@ -16,6 +17,14 @@ engine on the real site and reports MRR (first relevant result within the
 first ten), the share of queries with a relevant record in the first three,
 the zero-result rate of the queries that have an answer, how many no-answer
 queries return nothing, and the bytes and time to the first answer.
+
+``--phone`` measures what a reader on a phone waits for: the site served
+gzipped (as GitHub Pages serves it), each judged query in a fresh browser
+context (cold cache) under DevTools-protocol throttling (400 kbit/s both ways,
+400 ms latency, CPU 4x slower). The page loads unthrottled and settles; then the
+search box is opened and the query pasted at once, and the script counts the
+requests and bytes from that moment to the first result shown, and the time.
+Median and slowest go to ``data/benchmark/search-phone.json`` (``--out``).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import random
@@ -148,10 +158,35 @@ class KeepAliveHandler(QuietHandler):
     disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs, 40 ms a file
 
 
+class GzipHandler(KeepAliveHandler):
+    """Text files gzipped when the browser accepts it, as GitHub Pages serves them."""
+
+    COMPRESSED = (".html", ".js", ".json", ".css", ".svg", ".xml", ".txt")
+
+    def send_head(self):  # http.server's own signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in self.COMPRESSED and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a browser closed a connection mid-answer (a context ended): not the site's fault
+
+
 class Server:
-    def __init__(self, directory: Path) -> None:
-        handler = functools.partial(KeepAliveHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(self, directory: Path, gzipped: bool = False) -> None:
+        handler = functools.partial(GzipHandler if gzipped else KeepAliveHandler, directory=str(directory))
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
@@ -337,8 +372,8 @@ def load_judgements(path: Path = JUDGEMENTS) -> tuple[list[Judged], list[str]]:
     problems: list[str] = []
     judged: list[Judged] = []
     for number, entry in enumerate(data.get("queries") or [], 1):
-        query, want = str(entry.get("q") or "").strip(), [str(w) for w in entry.get("want") or []]
-        if not query or not want:
+        query, want = str(entry.get("q") or ""), [str(w) for w in entry.get("want") or []]  # pasted text keeps its spaces
+        if not query.strip() or not want:
             problems.append(f"{path.name} 第 {number} 个查询：q 和 want 都不能为空")
             continue
         for item in want:
@@ -475,12 +510,119 @@ def relevance(project: Path, work: Path, playwright) -> None:
             print(f"  {miss}")
 
 
+# --------------------------------------------------------------------------
+# A phone on a slow network: the first answer of every judged query, cold
+# --------------------------------------------------------------------------
+PHONE_OUT = ROOT / "data" / "benchmark" / "search-phone.json"
+PHONE = {"kbit_s": 400, "latency_ms": 400, "cpu_slowdown": 4}
+FIRST_ANSWER_JS = """q => new Promise(resolve => {
+  // Open search as a tap on the header's icon does, then paste the query at once: the time runs
+  // from the paste to the first result shown (or to a finished search's "no results").
+  const toggle = document.getElementById('__search')
+  if (toggle && !toggle.checked) toggle.click()
+  const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
+  const t0 = performance.now()
+  const o = new MutationObserver(() => {
+    if (list.children.length) { o.disconnect(); resolve([performance.now() - t0, list.children.length]) }
+  })
+  o.observe(list, {childList: true, subtree: true})
+  input.focus()
+  input.value = q
+  input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste', data: q}))
+  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'v', ctrlKey: true, bubbles: true}))
+  setTimeout(() => { o.disconnect(); resolve([performance.now() - t0, 0]) }, 60000)
+})"""
+
+
+@dataclass
+class FirstAnswer:
+    query: str
+    ms: float
+    requests: int
+    bytes: int  # as transferred (gzipped bodies and headers)
+    shown: int
+
+
+def phone_first_answer(browser, server: Server, query: str) -> FirstAnswer:
+    """One judged query in a fresh context: page loaded and settled, then throttled, then pasted."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(server.url, wait_until="networkidle")
+        cdp = context.new_cdp_session(page)
+        throughput = PHONE["kbit_s"] * 1000 / 8
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": PHONE["latency_ms"],
+                                                      "downloadThroughput": throughput, "uploadThroughput": throughput})
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE["cpu_slowdown"]})
+        # Playwright reports the requests of the page's workers on the page; the page's throttling covers them.
+        requested: list = []
+        page.on("request", lambda request: requested.append(request))
+        ms, shown = page.evaluate(FIRST_ANSWER_JS, query)
+        answered = list(requested)
+        if os.environ.get("BENCH_VERBOSE"):
+            print("   ", " ".join(urlsplit(r.url).path.rsplit("/", 3)[-1] if "/search/" not in r.url else urlsplit(r.url).path.split("/search/kb/")[-1] for r in answered))
+        size = 0
+        for request in answered:
+            with contextlib.suppress(Exception):  # a request cancelled by a newer query has no sizes
+                sizes_of = request.sizes()
+                size += max(sizes_of["responseBodySize"], 0) + max(sizes_of["responseHeadersSize"], 0)
+        count = len(answered)
+        return FirstAnswer(query, round(ms), count, size, shown)
+    finally:
+        context.close()
+
+
+def phone(site: Path, out: Path, playwright, limit: int | None = None) -> dict:
+    judged, _ = load_judgements()
+    queries = [j.query for j in judged][:limit]
+    server = Server(site, gzipped=True)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    answers: list[FirstAnswer] = []
+    try:
+        for query in queries:
+            answers.append(phone_first_answer(browser, server, query))
+            a = answers[-1]
+            print(f"{a.query}\t{a.ms} ms\t{a.requests} requests\t{a.bytes / 1024:.1f} KB\t{a.shown} shown", flush=True)
+    finally:
+        browser.close()
+        server.close()
+    slowest = max(answers, key=lambda a: a.ms)
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "conditions": {**PHONE, "gzip": True, "cache": "cold", "viewport": "390x844",
+                       "browser": "Chromium (Debian), DevTools protocol throttling"},
+        "queries": len(answers),
+        "median_ms": round(statistics.median(a.ms for a in answers)),
+        "slowest_ms": slowest.ms,
+        "slowest_query": slowest.query,
+        "median_requests": statistics.median(a.requests for a in answers),
+        "max_requests": max(a.requests for a in answers),
+        "median_kb": round(statistics.median(a.bytes for a in answers) / 1024, 1),
+        "max_kb": round(max(a.bytes for a in answers) / 1024, 1),
+        "unanswered": [a.query for a in answers if not a.shown],
+        "per_query": [vars(a) for a in answers],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\nmedian {report['median_ms']} ms, slowest {slowest.ms} ms ({slowest.query}), "
+          f"requests median {report['median_requests']} / max {report['max_requests']}, "
+          f"KB median {report['median_kb']} / max {report['max_kb']}; written to {out}")
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     parser.add_argument("--project", type=Path, default=ROOT, help="the real site's project folder")
     parser.add_argument("--relevance", action="store_true", help="judged query set on the real site instead of speed")
+    parser.add_argument("--phone", action="store_true", help="first answer per judged query on a throttled phone")
+    parser.add_argument("--site", type=Path, help="with --phone: an already built site instead of building one")
+    parser.add_argument("--limit", type=int, help="with --phone: only the first N judged queries")
+    parser.add_argument("--out", type=Path, default=PHONE_OUT, help="with --phone: where the result is written")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -488,6 +630,15 @@ def main() -> None:
     from macros.knowledge_base import load_or_raise
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    if args.phone:
+        site = args.site
+        if site is None:
+            site = work / "real-kb"
+            mkdocs_build(args.project / "mkdocs.yml", site, search=True)
+        with sync_playwright() as playwright:
+            phone(site, args.out, playwright, args.limit)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     if args.relevance:
         with sync_playwright() as playwright:
             relevance(args.project, work, playwright)

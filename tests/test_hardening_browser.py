@@ -86,9 +86,8 @@ def search(page, seen: Visit, url: str, query: str) -> int:
     box = page.locator("input.md-search__input")
     box.click()
     results = page.locator(".md-search-result__item")
-    for _ in range(8):  # the worker may still be loading its index: type again until it answers
+    for _ in range(8):  # the box searches on every input; the worker may still be loading: type again until it answers
         box.fill(query)
-        box.press("End")  # the theme searches on key-up
         try:
             results.first.wait_for(timeout=1000)
             break

@@ -108,7 +108,7 @@ def build(pages: list[si.Page], entries: list[si.Entry], char_map: dict[str, str
 
 def lookup(index: si.Index, term: str, folder: Path | None = None) -> object:
     """The entry of ``term`` in the index, from its files in memory or, when written, in ``folder``."""
-    name = f"s/{si.term_hash(term) % index.shards}.json"
+    name = f"s/{si.shard_of(term, index.shards)}.json"
     shard = json.loads(index.files[name] if folder is None else (folder / name).read_text(encoding="utf-8"))
     return shard.get(term)
 
@@ -140,9 +140,46 @@ def test_index_finds_phrases_aliases_and_pinyin(entries, char_map, cut) -> None:
     assert "走动式工作法" in lookup(index, "p:zoudongshi")
     meta = json.loads(index.files["meta.json"])
     assert meta["docs"] == 3 and meta["shards"] == index.shards
-    assert "鳳凤" in meta["fold"]
+    assert "動动" in meta["fold"] and "鳳凤" not in meta["fold"]  # only the characters the pages have
     doc = json.loads(index.files["d/0.json"])
     assert doc == {"l": "a/", "t": "走动式工作法", "x": pages[0].text}
+    assert index.files["worker.js"].startswith("self.KB_META = " + json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
+
+
+def test_a_phrases_terms_share_the_shards_of_its_character_pairs() -> None:
+    """A query downloads one shard per pair of adjacent characters, whatever the terms it looks up."""
+    assert {si.shard_key(t) for t in ("物业", "物业管", "w:物业管理", "w:物业", "a:物业公司")} == {"物业"}
+    assert si.shard_key("社") == "社" and si.shard_key("p:zdsgzf") == "zdsgzf" and si.shard_key("133工") == "133工"
+
+
+def test_a_very_common_terms_postings_are_capped_and_say_so(entries, char_map, cut, monkeypatch) -> None:
+    monkeypatch.setattr(si, "POSTINGS_CAP", 2)
+    pages = [si.Page("a/", "别的", "社区"), si.Page("b/", "社区", "社区社区"), si.Page("c/", "别的", "社区社区社区")]
+    entry = lookup(build(pages, entries, char_map, cut), "社区")
+    assert entry[2] == 1 and len(entry[1]) == 2
+    assert docs_of(build(pages, entries, char_map, cut), "社区") == {1, 2}  # the title, then the most mentions
+
+
+def test_result_cards_carry_kind_summary_level_and_themes(entries, char_map, cut) -> None:
+    roles = si.page_roles(KB)
+    method, site = KB.methods["sanbu-tiaojie"], next(iter(KB.sites.values()))
+    cards = si.record_cards(KB, ROOT / "docs")
+    pages = si.ranked_pages([si.Page(f"methods/{method.id}/", method.name, method.summary),
+                             si.Page(f"sites/{site.id}/", site.name, ""),
+                             si.Page(sitemap.served(sitemap.visit_path(site.id)), f"{site.name}：观摩单", f"{site.name}：观摩单\n第一行字"),
+                             si.Page("training/", "培训资源", "")], roles)
+    fold = si.make_fold(char_map)
+    index = si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)),
+                           roles, cards=cards)
+    found = {card["l"]: card for card in json.loads(index.files["i/0.json"])}
+    own = found[f"methods/{method.id}/"]
+    assert own["k"] == "工作法" and own["v"] in ("完整", "较完整", "待补充") and own["h"] == list(method.themes)
+    assert own["s"] == method.summary[:si.SUMMARY_MAX - 1] + "…" if len(method.summary) > si.SUMMARY_MAX else method.summary
+    assert found[f"sites/{site.id}/"]["k"] == "示范点与阵地"
+    sheet = found[sitemap.served(sitemap.visit_path(site.id))]
+    assert sheet["r"] == f"sites/{site.id}" and sheet["k"] == "培训资源" and sheet["s"] == "第一行字"  # one result with its site
+    traditional = si.record_cards(KB, ROOT / "docs", lambda text: text.replace("工作法", "工作法（繁）"))
+    assert traditional[f"methods/{method.id}/"].kind == "工作法（繁）"  # the edition's words, not the data's
 
 
 def test_title_words_are_flagged(entries, char_map, cut) -> None:
@@ -151,23 +188,24 @@ def test_title_words_are_flagged(entries, char_map, cut) -> None:
     assert entry[1][0] & si.TITLE_FLAG and not entry[1][1] & si.TITLE_FLAG
 
 
-def test_the_worker_hashes_terms_as_the_build_does(tmp_path) -> None:
-    """The worker finds a term's shard by the same hash; run its own code in Node on terms of every kind."""
+def test_the_worker_finds_a_terms_shard_as_the_build_does(tmp_path) -> None:
+    """The worker finds a term's shard by the same key and hash; run the built worker in Node on terms of every kind."""
     terms = ["", "a", "工作", "三步调解法", "w:社区书记", "p:sbtjf", "a:走动式", "133工", "𠀀字", "é", "社區"]
     assert si.term_hash("") == 0 and si.term_hash("a") == zlib.crc32("a".encode("utf-16-le"))
-    worker = (ROOT / "overrides/assets/javascripts/kb-search-worker.js").read_text(encoding="utf-8")
+    worker = si.worker_script({"v": si.FORMAT_VERSION, "shards": 97, "docs": 0, "fold": "區区", "cards": 64})
     script = tmp_path / "hash.js"
     script.write_text(
         "const vm = require('vm');\n"
-        "const context = {self: {location: {href: 'https://example.invalid/kb/assets/javascripts/w.js'}},"
+        "const context = {self: {location: {href: 'https://example.invalid/kb/search/kb/worker.js'}},"
         " addEventListener() {}, URL, fetch() {}, console};\n"
-        f"vm.runInNewContext({json.dumps(worker)} + '\\n;globalThis.hash = hash', context);\n"
-        f"console.log(JSON.stringify({json.dumps(terms, ensure_ascii=False)}.map(t => context.hash(t))));\n",
+        f"vm.runInNewContext({json.dumps(worker)} + '\\n;globalThis.hash = hash; globalThis.shardOf = shardOf', context);\n"
+        f"const terms = {json.dumps(terms, ensure_ascii=False)};\n"
+        "console.log(JSON.stringify([terms.map(t => context.hash(t)), terms.map(t => context.shardOf(t))]));\n",
         encoding="utf-8")
     node = shutil.which("node")
     assert node, "Node (installed with npm by make setup) runs the worker's code"
     result = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
-    assert json.loads(result.stdout) == [si.term_hash(t) for t in terms]
+    assert json.loads(result.stdout) == [[si.term_hash(t) for t in terms], [si.shard_of(t, 97) for t in terms]]
 
 
 def test_material_index_keeps_its_configuration_without_documents() -> None:
@@ -195,6 +233,8 @@ def test_record_pages_come_first_and_plans_and_cards_belong_to_their_method() ->
                                                             tuple(KB.records(kind)[record_id].aliases))
     assert roles["training/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
     assert roles["training/cards/sanbu-tiaojie/"] == si.Role(si.PART, "methods/sanbu-tiaojie")
+    site = next(iter(KB.sites))
+    assert roles[sitemap.served(sitemap.visit_path(site))] == si.Role(si.PART, f"sites/{site}")  # a site's visit sheet
     assert "methods/" not in roles and "explore/lineage/" not in roles
     pages = [si.Page(location, "", "") for location in
              ("explore/lineage/", "training/sanbu-tiaojie/", "sites/xingfu-tongnian-guan/", "methods/", "methods/sanbu-tiaojie/")]
@@ -211,10 +251,10 @@ def test_index_tells_the_worker_which_documents_are_records(entries, char_map, c
     index = si.build_index(pages, entries, fold, char_map, list(si.all_page_terms(pages, entries, fold, cut, workers=1)), roles)
     meta = json.loads(index.files["meta.json"])
     assert (meta["own"], meta["part"]) == (1, 2)
-    docs = [json.loads(index.files[f"d/{n}.json"]) for n in range(3)]
-    assert docs[0] == {"l": "methods/sanbu-tiaojie/", "t": method.name, "x": "", "r": "methods/sanbu-tiaojie", "a": list(method.aliases)}
-    assert docs[1]["r"] == "methods/sanbu-tiaojie" and "a" not in docs[1]
-    assert "r" not in docs[2]
+    cards = json.loads(index.files["i/0.json"])
+    assert cards[0]["r"] == "methods/sanbu-tiaojie" and cards[0].get("a", []) == list(method.aliases)
+    assert cards[1]["r"] == "methods/sanbu-tiaojie" and "a" not in cards[1]
+    assert "r" not in cards[2]
 
 
 def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:
