@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from scripts.copy_check import (
+    CLOSE_LIMIT,
     FAIL_RUN,
     ExemptionError,
     Passage,
@@ -100,6 +101,8 @@ def test_no_text_in_data_or_docs_is_copied_from_an_article(articles: dict[str, s
     names = sorted(articles)
     copied = [f"{run.passage.file}:{run.passage.line} 与 {names[run.source]} 共享：{run.text}" for run in report.copied]
     assert not copied, "抄自来源文章的片段（请改写，或名称、标题、口号列入 data/copy-exemptions.yml 并写明理由）：\n" + "\n".join(copied)
+    close = [f"{run.passage.file}:{run.passage.line} 与 {names[run.source]} 共享：{run.text}" for run in report.close]
+    assert len(close) <= CLOSE_LIMIT, f"{len(close)} 处 12–19 字的共享片段，上限 {CLOSE_LIMIT}：\n" + "\n".join(close)
 
 
 def test_the_project_check_fails_once_a_copied_sentence_is_planted(articles: dict[str, str]) -> None:
