@@ -117,7 +117,7 @@ def define_env(env) -> None:
         "listing": lambda kind: facets.first_page(kb, kind, page(), read_page),
         "legacy_anchors": lambda kind: facets.legacy_anchors(kb, kind, published, page()),
         "theme_index": lambda: facets.theme_index(kb, page()),
-        "training_index": lambda: training.training_index(kb, page()),
+        "training_index": lambda: training.training_index(kb, page(), read_page),
         "todo": lambda: completeness.todo(page()),
         "editing_paths": lambda: editing.editing_paths(
             env.conf["site_url"] or "", env.conf["repo_url"] or "", "main", editing.issue_forms(root / ".github/ISSUE_TEMPLATE"),

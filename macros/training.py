@@ -663,13 +663,15 @@ def method_card(kb: KnowledgeBase, method: Method, method_page_markdown: str = "
 INDEX_SHOWN = 40
 
 
-def training_index(kb: KnowledgeBase, page: str) -> str:
-    """``training/index.md``: the methods (up to ``INDEX_SHOWN``) with their plan and card."""
-    rows = ["| 工作法 | 培训方案 | 工作法卡片 | 步骤 |", "| --- | --- | --- | ---: |"]
+def training_index(kb: KnowledgeBase, page: str, read: Reader) -> str:
+    """``training/index.md``: the methods (up to ``INDEX_SHOWN``) with their plan, card and how much
+    of them a trainer can use (the completeness level, from the data and the method's page)."""
+    rows = ["| 工作法 | 培训方案 | 工作法卡片 | 资料 |", "| --- | --- | --- | --- |"]
     for method in list(kb.methods.values())[:INDEX_SHOWN]:
         plan = sitemap.link(plan_path(method.id), page)
         card = sitemap.link(card_path(method.id), page)
-        rows.append(f"| {render.link(kb, 'methods', method.id, page)} | [培训方案]({plan}) | [卡片]({card}) | {len(method.steps) or '—'} |")
+        level = completeness.of_method(kb, method, read(record_path("methods", method.id)) or "").level
+        rows.append(f"| {render.link(kb, 'methods', method.id, page)} | [培训方案]({plan}) | [卡片]({card}) | {render.esc(level)} |")
     rest = ""
     if len(kb.methods) > INDEX_SHOWN:
         listing = sitemap.link(sitemap.index_path("methods"), page)

@@ -284,3 +284,15 @@ def test_the_session_builder_draws_qr_codes_with_the_pinned_encoder(built_site: 
     assert copied.read_bytes() == (installed / "dist/qrcode.js").read_bytes()
     widget = site_pages(built_site / "training/session/index.html").select_one("#kb-session")
     assert urljoin("http://x/training/session/", widget["data-qr-encoder"]) == f"http://x/{training.QR_ENCODER_SCRIPT}"
+
+
+def test_the_training_index_shows_how_much_of_each_method_a_trainer_can_use(built_site: Path, site_pages: ParsedPages) -> None:
+    from macros import completeness
+
+    rows = site_pages(built_site / "training/index.html").select("article table tbody tr")
+    assert rows
+    for row in rows:
+        method_id = row.select_one("a")["href"].strip("/").rsplit("/", 1)[-1]
+        page = ROOT / "docs" / "methods" / f"{method_id}.md"
+        expected = completeness.of_method(KB, KB.methods[method_id], page.read_text(encoding="utf-8") if page.is_file() else "").level
+        assert row.select("td")[-1].get_text(strip=True) == expected, method_id
