@@ -93,9 +93,18 @@ def link_problems(editions_site: Path) -> list[LinkProblem]:
     return internal_problems(editions_site, site_path)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Says nothing when a browser drops a connection mid-answer (a page closed while a file was
+    still on its way): that is the test ending, not the site failing. Other errors still print."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _serve(directory: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -16,7 +16,7 @@ import pytest
 from mkdocs.config import load_config
 
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, SETTLED
+from tests.conftest import ROOT, SETTLED, QuietServer
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def published_url(editions_site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(editions_site)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(editions_site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
     server.shutdown()
