@@ -34,8 +34,10 @@ What a query downloads (the first answer needs no page text):
   the pages holding any word of its group: 纠纷 finds 矛盾 without another download.
 * ``s/<n>.json``: shards. A term's shard is chosen by its first two units
   (:func:`shard_key`): 物业, 物业管, ``w:物业管理`` and ``w:物业`` share one, so a
-  query downloads about one shard per pair of adjacent characters it holds,
-  whatever the number of terms it looks up. A term's postings are capped
+  phrase is looked up by trigrams that cover it, a shard per three characters.
+  The first answer reads at most six shards (the whole phrase's first, then
+  the covering trigrams', then the words') and at most three card files; the
+  complete answer reads the rest. A term's postings are capped
   (:data:`POSTINGS_CAP`), so no shard grows with the size of the site.
 * ``i/<n>.json``: cards of :data:`CARDS_PER_FILE` documents each (title, kind of
   record, summary, substance level, themes): the first answer is shown from them.

@@ -24,6 +24,11 @@
 const TITLE_FLAG = 64
 const FIRST = 6             // results of the first answer
 const FIRST_CARDS = 8       // candidates whose cards the first answer reads (records' own pages first)
+// Files the first answer may download besides worker.js: a phone pays 400 ms or more for each. The shards
+// of the most telling terms come first (the whole phrase's, then trigrams that cover it); a term whose
+// shard is left out says nothing, and the complete answer looks everything up again without the limit.
+const FIRST_SHARDS = 6
+const FIRST_CARD_FILES = 3
 const MAX_RESULTS = 50      // results of the complete answer
 const MAX_CHECKED = 150     // candidates checked at most
 const SNIPPET = 36          // characters of context either side of a match
@@ -125,16 +130,43 @@ function shard(number) {
   return shardCache.get(number)
 }
 
-async function lookup(term) {
-  return (await shard(shardOf(term)))[term]
+/* The first answer's allowance of shards (FIRST_SHARDS), or null while the complete answer is sought */
+let allowance = null
+
+/* Whether a shard may be read now; one left out marks the allowance, so the complete answer looks again */
+function admitted(number) {
+  if (!allowance || shardCache.has(number)) return true
+  if (allowance.left === 0) { allowance.skipped = true; return false }
+  allowance.left--
+  return true
 }
 
-/* Every shard a folded phrase's terms can be in, asked for at once: one per pair of adjacent units */
+const UNREAD = Symbol("term in a shard the first answer leaves out")
+
+async function lookup(term) {
+  const number = shardOf(term)
+  if (!admitted(number)) return UNREAD
+  return (await shard(number))[term]
+}
+
+/* The units where the terms to look up of a folded segment begin: its covering trigrams (phraseTerms),
+   so a long name needs a shard per three characters, not per two */
+function coveringStarts(count) {
+  if (count < 3) return [0]
+  const starts = []
+  for (let i = 0; i + 3 < count; i += 3) starts.push(i)
+  starts.push(count - 3)
+  return starts
+}
+
+/* The shards a folded phrase's terms are in, asked for at once, in the order the terms are looked up */
 function prefetch(phrase) {
   for (const segment of phrase.match(SEGMENT) || []) {
     const units = segment.match(UNIT)
-    if (units.length === 1) shard(hash(units[0]) % meta.shards)
-    for (let i = 0; i + 1 < units.length; i++) shard(hash(units[i] + units[i + 1]) % meta.shards)
+    for (const i of coveringStarts(units.length)) {
+      const number = hash(units.slice(i, i + 2).join("")) % meta.shards
+      if (admitted(number)) shard(number)
+    }
   }
 }
 
@@ -160,9 +192,11 @@ function doc(id) {
 }
 
 /* Postings [deltas, weights(, capped)] → Map(doc → weight), with .capped when the build kept only
-   the documents the term weighs most in (a document's absence then says nothing) */
+   the documents the term weighs most in (a document's absence then says nothing), and .unread for a
+   term the first answer did not read (it says nothing at all) */
 function decode(entry) {
   const map = new Map()
+  if (entry === UNREAD) { map.capped = map.unread = true; return map }
   if (!Array.isArray(entry) || !Array.isArray(entry[0])) return map
   let id = 0
   entry[0].forEach((delta, i) => { id += delta; map.set(id, entry[1][i]) })
@@ -170,13 +204,14 @@ function decode(entry) {
   return map
 }
 
-/* The index's terms of a folded phrase: its trigrams, bigrams, or its one unit */
+/* The index's terms of a folded phrase: trigrams that cover it (a page with them all nearly always has
+   the phrase; the page's text is checked anyway), its bigram, or its one unit */
 function phraseTerms(folded) {
   const terms = new Set()
   for (const segment of folded.match(SEGMENT) || []) {
     const units = segment.match(UNIT)
     const n = Math.min(units.length, 3)
-    for (let i = 0; i + n <= units.length; i++) terms.add(units.slice(i, i + n).join(""))
+    for (const i of coveringStarts(units.length)) terms.add(units.slice(i, i + n).join(""))
   }
   return [...terms]
 }
@@ -195,7 +230,10 @@ async function findCandidates(phrase) {
   const terms = phraseTerms(phrase)
   const result = new Map()
   if (!terms.length) return result
-  const [words, ...lists] = (await Promise.all(["w:" + phrase, ...terms].map(lookup))).map(decode)
+  const [words, ...read] = (await Promise.all(["w:" + phrase, ...terms].map(lookup))).map(decode)
+  const lists = read.filter(list => !list.unread)
+  result.unread = !lists.length && read.length > 0  // nothing read: says nothing of any page
+  if (!lists.length) return result
   const complete = lists.filter(list => !list.capped).sort((a, b) => a.size - b.size)
   const first = complete[0] || lists.slice().sort((a, b) => a.size - b.size)[0]
   for (const [id] of first) {
@@ -226,6 +264,7 @@ const groupCache = new Map()
 function groupCandidates(word) {
   if (!groupCache.has(word)) groupCache.set(word, lookup("y:" + word).then(entry => {
     const result = new Map()
+    result.unread = entry === UNREAD
     for (const [id, weight] of decode(entry)) result.set(id, { score: weight + PRIOR[role(id)], count: weight })
     return result
   }))
@@ -411,21 +450,25 @@ async function contentWords(typed) {
     for (const run of pieces) {
       if (!/[^a-z0-9]/.test(run)) { words.push(run); continue }
       const known = new Set()
+      const unread = new Set()  // where the words beginning are not known yet (the first answer's shards)
       const candidates = []
       for (let i = 0; i < run.length; i++)
-        for (let n = 2; n <= WORD_MAX && i + n <= run.length; n++) candidates.push(run.slice(i, i + n))
-      const found = await Promise.all(candidates.map(w => lookup("w:" + w)))
-      candidates.forEach((w, i) => { if (Array.isArray(found[i]) || synonymsOf.has(w)) known.add(w) })
+        for (let n = 2; n <= WORD_MAX && i + n <= run.length; n++) candidates.push([i, run.slice(i, i + n)])
+      const found = await Promise.all(candidates.map(([, w]) => lookup("w:" + w)))
+      candidates.forEach(([at, w], i) => {
+        if (Array.isArray(found[i]) || synonymsOf.has(w)) known.add(w)
+        else if (found[i] === UNREAD) unread.add(at)
+      })
       // One typed phrase that few pages hold: look for its parts. Several typed words stay whole.
       if (typed.length === 1 && run.length > 2) known.delete(fold(token))
       const cut = []
-      let unknown = ""
-      const flush = () => { if (unknown) cut.push(unknown); unknown = "" }
+      let unknown = "", unsure = false  // a stretch of no known word, and whether it may hold unread ones
+      const flush = () => { if (unknown && !unsure) cut.push(unknown); unknown = ""; unsure = false }
       for (let i = 0; i < run.length;) {
         let n = Math.min(WORD_MAX, run.length - i)
         while (n >= 2 && !known.has(run.slice(i, i + n))) n--
         if (n >= 2) { flush(); cut.push(run.slice(i, i + n)); i += n }
-        else unknown += run[i++]
+        else { unsure = unsure || unread.has(i); unknown += run[i++] }
       }
       flush()
       // A single character left over is no word to look for (机 would match any 机器 …)
@@ -474,11 +517,22 @@ function firstCandidates(ids, room) {
   return picked.slice(0, Math.max(0, room))
 }
 
+/* The ids, in order, whose cards are in the first FIRST_CARD_FILES files met (`files`, shared by calls) */
+function inFirstCardFiles(ids, files) {
+  return ids.filter(id => {
+    const file = Math.floor(id / meta.cards)
+    if (files.size < FIRST_CARD_FILES) files.add(file)
+    return files.has(file)
+  })
+}
+
 const STALE = new Error("a newer query is on its way")
 
-async function search(query, post, shown) {
+/* What the shards say of a query: the phrase candidates, best first, and the content words with the
+   pages holding them; null when nothing typed can be looked up */
+async function gather(query) {
   const { typed, phrases, question } = parse(query)
-  if (!typed.length) return { items: [], done: true }
+  if (!typed.length) return null
   for (const phrase of phrases) prefetch(fold(phrase))
   const found = await Promise.all(phrases.map(alternatives))
 
@@ -502,27 +556,32 @@ async function search(query, post, shown) {
       candidates = both
     }
   }
-  if (!tokens.length) return { items: [], done: true }
+  if (!tokens.length) return null
   const ranked = [...(candidates || [])].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id)
   let suggestions = suggestionsFor(typed.map(fold))
-  const sent = []
-  const answer = (hits, done, marks) => ({ items: grouped(hits, sent, suggestions, fold(query.trim()), marks), done })
 
   /* The content words, from the shards already here: they name the themes to suggest, and when few
      pages hold the phrase, the pages holding the words answer below them. For a question or one typed
-     run the first answer shows the pages holding them anywhere, "being checked"; words typed apart wait
-     for the passages to be checked (服务中心 象霞 is no answer when no passage has both). */
+     run the first answer shows the pages holding them anywhere, "being checked"; for words typed apart
+     only pages holding a word of each, and the passages decide (服务中心 象霞 is no answer when no passage
+     has both). */
   const words = { list: [], pages: new Map(), weight: new Map(), total: 0, question, relaxed: false }
   let more = []
   const wordsTier = async () => {
     words.list = await contentWords(typed)
     if (!words.list.length) return
     suggestions = suggestions.length ? suggestions : suggestionsFor(words.list)
-    const lists = await Promise.all(words.list.map(async w => {
+    const read = await Promise.all(words.list.map(async w => {
       const union = new Map()
-      for (const [id, { score }] of await wordCandidates(w)) union.set(id, score)
-      return union
+      const found = await wordCandidates(w)
+      for (const [id, { score }] of found) union.set(id, score)
+      return [w, union, found.unread]
     }))
+    // A word the first answer did not read says nothing yet: the complete answer has it
+    const known = read.filter(([, , unread]) => !unread)
+    words.list = known.map(([w]) => w)
+    const lists = known.map(([, union]) => union)
+    if (!words.list.length) return
     words.list.forEach((w, i) => {
       words.pages.set(w, lists[i])
       words.weight.set(w, Math.log((meta.docs + 1) / (lists[i].size + 1)) + 0.1)
@@ -545,11 +604,45 @@ async function search(query, post, shown) {
     }
   }
   await wordsTier()
+  return { typed, question, tokens, counts, ranked, suggestions, words, more }
+}
+
+/* gather() within the first answer's allowance of shards (also whether it left any out) */
+async function gatherFirst(query) {
+  const mine = allowance = { left: FIRST_SHARDS, skipped: false }
+  try {
+    return { found: await gather(query), skipped: mine.skipped }
+  } finally {
+    if (allowance === mine) allowance = null
+    // What was found without every term must not answer a later query from the caches
+    if (mine.skipped) forgetCandidates()
+  }
+}
+
+function forgetCandidates() {
+  candidateCache.clear()
+  groupCache.clear()
+}
+
+async function search(query, post, shown) {
+  const first = await gatherFirst(query)
+  let found = first.found
+  if (!found) return { items: [], done: true }
+  const { typed, question } = found
+  let { tokens, counts, ranked, words, more, suggestions } = found
+  const sent = []
+  const answer = (hits, done, marks) => ({ items: grouped(hits, sent, suggestions, fold(query.trim()), marks), done })
 
   /* The first answer: the best candidates' cards, no page text */
-  const earlyWords = question || typed.length === 1 ? more : []
-  const phraseIds = firstCandidates(ranked, FIRST_CARDS)
-  const firstIds = [...phraseIds, ...firstCandidates(earlyWords, FIRST_CARDS - phraseIds.length)]
+  // Words typed apart: the pages holding a word of each, until the passages are checked
+  const earlyWords = question || typed.length === 1 ? more
+    : more.filter(id => typed.every(t => {
+      const mine = words.list.filter(w => fold(t).includes(w))
+      return !mine.length || mine.some(w => words.pages.get(w).has(id))
+    }))
+  const files = new Set()
+  const phraseIds = inFirstCardFiles(firstCandidates(ranked, FIRST_CARDS), files)
+  const firstIds = [...phraseIds, ...inFirstCardFiles(firstCandidates(earlyWords, FIRST_CARDS - phraseIds.length), files)]
   const cards = await Promise.all(firstIds.map(card))
   const early = []
   cards.forEach((c, i) => {
@@ -562,6 +655,11 @@ async function search(query, post, shown) {
     if (!post(answer(early, false, [...tokens.flat(), ...words.list.flatMap(spellings)]))) return null
     // The page texts wait until the first answer is on the screen: they never delay it
     if (!await shown()) return null
+  }
+  if (first.skipped) {  // the terms the first answer left out, read now: what the shards say in full
+    found = await gather(query)
+    if (!found) return { items: [], done: true }
+    ;({ tokens, counts, ranked, words, more, suggestions } = found)
   }
 
   /* The complete answer: each candidate's text checked for the phrases themselves (or the words in one

@@ -544,19 +544,21 @@ class FirstAnswer:
     shown: int
 
 
-def phone_first_answer(browser, server: Server, query: str) -> FirstAnswer:
-    """One judged query in a fresh context: page loaded and settled, then throttled, then pasted."""
+def first_answer(browser, url: str, query: str, throttled: bool = True) -> FirstAnswer:
+    """One judged query in a fresh context (a cold cache): page loaded and settled, then throttled as
+    :data:`PHONE` says (unless not ``throttled``: tests/test_search.py counts the requests), then pasted."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(server.url, wait_until="networkidle")
-        cdp = context.new_cdp_session(page)
-        throughput = PHONE["kbit_s"] * 1000 / 8
-        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": PHONE["latency_ms"],
-                                                      "downloadThroughput": throughput, "uploadThroughput": throughput})
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE["cpu_slowdown"]})
+        page.goto(url, wait_until="networkidle")
+        if throttled:
+            cdp = context.new_cdp_session(page)
+            throughput = PHONE["kbit_s"] * 1000 / 8
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": PHONE["latency_ms"],
+                                                          "downloadThroughput": throughput, "uploadThroughput": throughput})
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE["cpu_slowdown"]})
         # Playwright reports the requests of the page's workers on the page; the page's throttling covers them.
         requested: list = []
         page.on("request", lambda request: requested.append(request))
@@ -583,7 +585,7 @@ def phone(site: Path, out: Path, playwright, limit: int | None = None) -> dict:
     answers: list[FirstAnswer] = []
     try:
         for query in queries:
-            answers.append(phone_first_answer(browser, server, query))
+            answers.append(first_answer(browser, server.url, query))
             a = answers[-1]
             print(f"{a.query}\t{a.ms} ms\t{a.requests} requests\t{a.bytes / 1024:.1f} KB\t{a.shown} shown", flush=True)
     finally:

@@ -12,7 +12,7 @@ import pytest
 from macros import completeness, sitemap
 from macros import search_index as si
 from macros.knowledge_base import load_or_raise
-from scripts.bench_search import load_judgements, relevant_locations
+from scripts.bench_search import first_answer, load_judgements, relevant_locations
 from tests.conftest import ROOT
 from tests.pages import ParsedPages, edition_pages
 
@@ -154,6 +154,21 @@ def test_judged_queries_find_a_relevant_record_in_the_first_three_and_no_record_
     twice = {q: shown[:3] for q, shown in answers.items()
              if len({record_of(location) for location in shown[:3]}) < len(shown[:3])}
     assert not twice, twice
+
+
+# Issue 22's bar: a phone's first answer on a cold cache makes at most this many requests (worker.js,
+# shards and cards), each costing a slow connection its latency.
+FIRST_ANSWER_REQUESTS = 10
+
+
+@pytest.mark.browser
+def test_every_judged_querys_first_answer_on_a_cold_cache_takes_at_most_ten_requests(browser, site_url: str) -> None:
+    # Counted as scripts/bench_search.py --phone counts them (a fresh context a query), without its throttling.
+    counted = {j.query: first_answer(browser, site_url, j.query, throttled=False) for j in JUDGED}
+    unanswered = [q for q, a in counted.items() if not a.shown]
+    over = {q: a.requests for q, a in counted.items() if a.requests > FIRST_ANSWER_REQUESTS}
+    assert not unanswered, unanswered
+    assert not over, over
 
 
 def record_of(location: str) -> str:
