@@ -2,7 +2,7 @@
 
 Pure functions, no MkDocs state: ``kb_build/search_index.py`` feeds them the
 pages of a build and writes what :func:`build_index` returns. The browser
-side is ``overrides/assets/javascripts/kb-search-worker.js``, which speaks
+side is ``macros/search_worker.js`` (written per edition as ``search/kb/worker.js``), which speaks
 Material's search-worker protocol and loads only the shards a query needs.
 
 How it finds what people type:

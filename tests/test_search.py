@@ -162,9 +162,13 @@ FIRST_ANSWER_REQUESTS = 10
 
 
 @pytest.mark.browser
-def test_every_judged_querys_first_answer_on_a_cold_cache_takes_at_most_ten_requests(browser, site_url: str) -> None:
+def test_the_longest_judged_queries_first_answer_on_a_cold_cache_takes_at_most_ten_requests(browser, site_url: str) -> None:
     # Counted as scripts/bench_search.py --phone counts them (a fresh context a query), without its throttling.
-    counted = {j.query: first_answer(browser, site_url, j.query, throttled=False) for j in JUDGED}
+    # A query's fetches grow with its length (a shard per word or three characters), so the 40 longest
+    # judged queries (long names, pasted text, pinyin) are the ones that can break the bound; the
+    # phone benchmark measures all of them (data/benchmark/search-phone.json).
+    longest = sorted(JUDGED, key=lambda judged: len(judged.query), reverse=True)[:40]
+    counted = {j.query: first_answer(browser, site_url, j.query, throttled=False) for j in longest}
     unanswered = [q for q, a in counted.items() if not a.shown]
     over = {q: a.requests for q, a in counted.items() if a.requests > FIRST_ANSWER_REQUESTS}
     assert not unanswered, unanswered
