@@ -436,17 +436,21 @@
 
   /* ---- the chooser: rows of 44 px, grouped, with a filter ---- */
 
+  function choiceInput(type, name, value, checked, onChange) {
+    var input = el("input");
+    input.type = type;
+    input.name = name;
+    input.value = value;
+    input.checked = checked(value);
+    input.addEventListener("change", onChange);
+    return input;
+  }
+
   function radios(box, entries, name, checked, onChange) {
     box.replaceChildren();
     entries.forEach(function (entry) {
       var label = el("label", null, "kb-choice kb-choice--short");
-      var input = el("input");
-      input.type = "radio";
-      input.name = name;
-      input.value = entry.value;
-      input.checked = checked(entry.value);
-      input.addEventListener("change", onChange);
-      label.appendChild(input);
+      label.appendChild(choiceInput("radio", name, entry.value, checked, onChange));
       label.appendChild(el("span", entry.label, "kb-choice-name"));
       box.appendChild(label);
     });
@@ -466,13 +470,7 @@
       groups[group].forEach(function (entry) {
         var label = el("label", null, "kb-choice");
         label.setAttribute("data-search", entry.search);
-        var input = el("input");
-        input.type = "checkbox";
-        input.name = name;
-        input.value = entry.value;
-        input.checked = checked(entry.value);
-        input.addEventListener("change", onChange);
-        label.appendChild(input);
+        label.appendChild(choiceInput("checkbox", name, entry.value, checked, onChange));
         var text = el("span", null, "kb-choice-text");
         var title = el("span", null, "kb-choice-title");
         title.appendChild(el("span", entry.name, "kb-choice-name"));
