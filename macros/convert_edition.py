@@ -44,7 +44,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from macros.editions import Converter, Edition, convert_html, convert_search_index, convert_text_file, edition_site_url
-from macros.handout import QR_CACHE, qr_svg
+from macros.handout import qr_svg
 from macros.page_safety import content_security_policy, inline_script_hashes
 from macros.search_index import Page
 
@@ -125,21 +125,20 @@ def readdress(page: str, addresses: Addresses) -> str:
     return "".join(out)
 
 
-def redraw_qr_codes(page: str, qr_cache: Path | None = QR_CACHE) -> str:
+def redraw_qr_codes(page: str) -> str:
     """Each QR code drawn again for the address its label names (the label was readdressed)."""
 
     def replace(match: re.Match[str]) -> str:
         label = html.unescape(match.group("label"))
         address = _ADDRESS_IN_LABEL.search(label)
-        return qr_svg(address.group(), label, qr_cache) if address else match.group()
+        return qr_svg(address.group(), label) if address else match.group()
 
     return _QR_CODE.sub(replace, page)
 
 
-def convert_page(page: str, converter: Converter, addresses: Addresses, *,
-                 qr_cache: Path | None = QR_CACHE) -> str:
+def convert_page(page: str, converter: Converter, addresses: Addresses) -> str:
     """A built source page as the converted edition's page."""
-    converted = convert_html(redraw_qr_codes(readdress(page, addresses), qr_cache), converter.convert)
+    converted = convert_html(redraw_qr_codes(readdress(page, addresses)), converter.convert)
     before = inline_script_hashes(page)
     if before and before != inline_script_hashes(converted):
         converted = converted.replace(content_security_policy(page), content_security_policy(converted), 1)
@@ -176,7 +175,6 @@ class _Job:
     converter: Converter
     addresses: Addresses
     text_files: frozenset[str]
-    qr_cache: Path | None
 
 
 _job: _Job | None = None
@@ -190,7 +188,7 @@ def _convert_files(names: list[str]) -> int:
     for relative in names:
         source, target = job.site / relative, job.out / relative
         if relative.endswith(".html"):
-            page = convert_page(source.read_text(encoding="utf-8"), job.converter, job.addresses, qr_cache=job.qr_cache)
+            page = convert_page(source.read_text(encoding="utf-8"), job.converter, job.addresses)
             target.write_text(page, encoding="utf-8")
             pages += 1
         elif relative == "sitemap.xml":
@@ -236,8 +234,7 @@ _CHUNK = 16
 
 
 def convert_site(site: Path, converter: Converter, addresses: Addresses, text_files: Collection[str], *,
-                 index: Callable[[Path, list[Page]], None] | None = None, qr_cache: Path | None = QR_CACHE,
-                 workers: int | None = None) -> Report:
+                 index: Callable[[Path, list[Page]], None] | None = None, workers: int | None = None) -> Report:
     """Write the converted edition of the built source edition at ``site`` into ``site/<edition path>``.
 
     ``text_files``: paths (relative to ``site``) of the scripts, styles and data whose words are
@@ -254,7 +251,7 @@ def convert_site(site: Path, converter: Converter, addresses: Addresses, text_fi
         shutil.rmtree(out)
     names = _source_files(site, out, (addresses.target.path, *addresses.source_only, "search/kb/"))
     pages = indexed_pages(site, converter) if index else []
-    _job = _Job(site, out, converter, addresses, frozenset(text_files), qr_cache)
+    _job = _Job(site, out, converter, addresses, frozenset(text_files))
     report = Report(files=len(names), indexed=len(pages))
     try:
         report.pages = _convert(names, workers or os.cpu_count() or 1, index, out, pages)

@@ -1,24 +1,19 @@
 """Stable addresses, QR codes and the handout block of method and studio pages.
 
 Pure functions: addresses and records in, URLs, SVG and Markdown out. The QR
-code is drawn offline by segno; nothing is requested from another host.
+code is encoded offline by zxing-cpp and drawn here; nothing is requested from another host.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import io
-import os
 import posixpath
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import segno
+import zxingcpp
 
 from . import sitemap
 
@@ -105,43 +100,54 @@ def version_links(repo_url: str | None, commit: str | None, files: list[str]) ->
     return [(name, f"{base}/blob/{commit}/{name}") for name in files]
 
 
-# QR codes kept across builds (gitignored); delete the folder to redraw them.
-QR_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "qr"
-# How codes are drawn; part of each cached code's name, so changing it redraws them.
-_QR_MAKE: dict[str, Any] = {"error": "m", "micro": False}
-_QR_SVG: dict[str, Any] = {"kind": "svg", "scale": 4, "border": 4, "xmldecl": False, "svgns": True, "nl": False,
-           "dark": "#000", "light": "#fff", "svgclass": "kb-qr-code", "title": None, "lineclass": None}
+# How codes are drawn: error correction M (a printed page may be creased or smudged), 4 px per module,
+# the standard quiet zone of 4 modules around the symbol.
+_QR_EC_LEVEL = "M"
+_QR_SCALE = 4
+_QR_BORDER = 4
 
 
-def qr_svg(url: str, label: str, cache_dir: Path | None = QR_CACHE) -> str:
-    """An inline, accessible SVG QR code of ``url`` (error correction M, quiet zone kept).
-
-    The code depends only on ``url``: with ``cache_dir`` it is drawn once and kept
-    there across builds (segno's choice of the best mask is most of a code's cost).
-    """
-    svg = _qr_code(url, cache_dir)
+def qr_svg(url: str, label: str) -> str:
+    """An inline, accessible SVG QR code of ``url`` (error correction M, quiet zone kept)."""
+    svg = _qr_code(url)
     # The picture is named for screen readers; the address itself is printed beside it.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label, quote=True)}" ', 1)
 
 
 @functools.lru_cache(maxsize=8192)  # a method's page, training plan and card carry the same code
-def _qr_code(url: str, cache_dir: Path | None) -> str:
-    key = hashlib.sha256(repr((segno.__version__, _QR_MAKE, _QR_SVG, "viewBox", url)).encode("utf-8")).hexdigest()
-    cached = cache_dir / key[:2] / f"{key}.svg" if cache_dir else None
-    if cached and cached.is_file():
-        return cached.read_text(encoding="ascii")
-    code = segno.make(url, **_QR_MAKE)
-    buffer = io.BytesIO()
-    code.save(buffer, **_QR_SVG)
-    # A viewBox lets CSS size the code (without one, a smaller box crops it).
-    width, height = code.symbol_size(scale=_QR_SVG["scale"], border=_QR_SVG["border"])
-    svg = buffer.getvalue().decode("ascii").replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}")  # both editions may build at once
-        partial.write_text(svg, encoding="ascii")
-        os.replace(partial, cached)
-    return svg
+def _qr_code(url: str) -> str:
+    # zxing-cpp encodes (its C++ choice of the best mask costs a tenth of a pure-Python one, which
+    # was most of a large build's time); the SVG is drawn here, one stroke per run of dark modules.
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=_QR_EC_LEVEL)
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    size = image.shape[0]
+    modules = bytes(image)  # type: ignore[call-overload]  # zxingcpp.Image is a buffer; its stub does not say so
+    full = size + 2 * _QR_BORDER
+    pixels = full * _QR_SCALE
+    return (f'<svg viewBox="0 0 {pixels} {pixels}" xmlns="http://www.w3.org/2000/svg" width="{pixels}" height="{pixels}" '
+            f'class="kb-qr-code"><g transform="scale({_QR_SCALE})"><path fill="#fff" d="M0 0h{full}v{full}h-{full}z"/>'
+            f'<path stroke="#000" d="{_dark_runs(modules, size)}"/></g></svg>')
+
+
+def _dark_runs(modules: bytes, size: int) -> str:
+    """A path of horizontal strokes, one per run of dark modules (0 in zxing-cpp's image, row by row), each at
+    the middle of its row, with moves relative to the end of the previous stroke."""
+    steps = [f"M{_QR_BORDER} {_QR_BORDER}.5"]
+    x, y = _QR_BORDER, _QR_BORDER
+    for row in range(size):
+        column = 0
+        while column < size:
+            if modules[row * size + column]:
+                column += 1
+                continue
+            start = column
+            while column < size and not modules[row * size + column]:
+                column += 1
+            dx, dy = start + _QR_BORDER - x, row + _QR_BORDER - y
+            move = f"m{dx} {dy}" if dx or dy else ""
+            steps.append(f"{move}h{column - start}")
+            x, y = column + _QR_BORDER, row + _QR_BORDER
+    return "".join(steps)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ class HandoutBlock:
 
 
 def handout_block(*, handout: Handout, site_url: str, short_host: str | None, repo_url: str | None,
-                  commit: str | None, qr_cache: Path | None = QR_CACHE) -> HandoutBlock:
+                  commit: str | None) -> HandoutBlock:
     """On screen the short link and the files the page was built from; on paper a footer with the
     page's own address, short link and QR code (a QR code is for a phone to read off paper, so it is
     not shown on a screen, which often is that phone)."""
@@ -163,7 +169,7 @@ def handout_block(*, handout: Handout, site_url: str, short_host: str | None, re
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
     esc = functools.partial(html.escape, quote=True)
-    svg = qr_svg(canonical, f"本页网址的二维码：{canonical}", qr_cache)
+    svg = qr_svg(canonical, f"本页网址的二维码：{canonical}")
     links = version_links(repo_url, commit, list(handout.files))
     if links and commit:
         version = ('<p class="kb-version">本页依据的文件：'

@@ -72,13 +72,13 @@ def test_redirect_stubs_keep_their_language() -> None:
     assert readdress(stub, ADDRESSES) == stub  # a relative redirect leads to the edition's own page
 
 
-def test_qr_codes_and_printed_addresses_are_the_editions(converter: Converter, tmp_path: Path) -> None:
+def test_qr_codes_and_printed_addresses_are_the_editions(converter: Converter) -> None:
     address = f"{ROOT_URL}methods/a/"
-    source = with_policy(page(qr_svg(address, f"本页网址的二维码：{address}", tmp_path) + f"<p>本页网址：{address}</p>"))
-    result = convert_page(source, converter, ADDRESSES, qr_cache=tmp_path)
+    source = with_policy(page(qr_svg(address, f"本页网址的二维码：{address}") + f"<p>本页网址：{address}</p>"))
+    result = convert_page(source, converter, ADDRESSES)
     hant = f"{ROOT_URL}zh-Hant/methods/a/"
-    assert qr_svg(hant, f"本頁網址的二維碼：{hant}", tmp_path) in result  # drawn again for the edition's address
-    assert qr_svg(address, "x", tmp_path).split(">", 1)[1] not in result
+    assert qr_svg(hant, f"本頁網址的二維碼：{hant}") in result  # drawn again for the edition's address
+    assert qr_svg(address, "x").split(">", 1)[1] not in result
     assert f"本頁網址：{hant}" in result and "<title>資料</title>" in result
 
 

@@ -229,7 +229,7 @@
   }
 
   /* The QR code of address as SVG: error correction M and a quiet zone of four modules, as
-     segno draws the codes of the built pages (macros/handout.py). */
+     the build draws the codes of the built pages (macros/handout.py). */
   function qrCode(encoder, address, label) {
     var code = encoder(0, "M");
     code.addData(address, "Byte");
