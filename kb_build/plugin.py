@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from kb_build.config import KbConfig
@@ -43,6 +43,7 @@ from kb_build.theme_tags import ThemeTags
 from kb_build.training_pages import TrainingPages
 from kb_build.web_editor import WebEditor
 from macros.knowledge_base import load_project
+from macros.page_worker import BuiltPage
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -137,10 +138,24 @@ class KbPlugin(BasePlugin[KbConfig]):
         return self._run("on_page_context", context, page=page, config=config, nav=nav)
 
     def on_post_page(self, output, *, page, config):
-        return self._run("on_post_page", output, page=page, config=config)
+        output = self._run("on_post_page", output, page=page, config=config)
+        if self.build is not None and self.build.page_jobs:  # the page as it is written, to the jobs beside the build
+            excluded = (page.meta.get("search") or {}).get("exclude")
+            self.build.hand_over(BuiltPage(page.file.dest_uri, output, page.url, page.title or "", not excluded))
+        return output
 
     def on_post_template(self, output_content, *, template_name, config):
         return self._run("on_post_template", output_content, template_name=template_name, config=config)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._notify("on_post_build", config=config)
+        if self.build is not None:
+            try:
+                results = self.build.page_results()
+            except RuntimeError as error:  # a job failed; its process printed the details
+                raise PluginError(str(error)) from None
+            self._notify("on_pages_done", results=results)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.build is not None:
+            self.build.close()

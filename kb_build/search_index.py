@@ -1,7 +1,7 @@
 """Stage search_index: writes the site's Chinese search index (see macros/search_index.py) at build time.
 
-Collects each page as written, then after the build writes the index and
-its worker to ``search/kb/``; the search box (``overrides/partials/search.html``
+Reads each page, and finds its words, beside the build as the page is written
+(macros/page_worker.py), then writes the index and its worker to ``search/kb/``; the search box (``overrides/partials/search.html``
 with ``docs/javascripts/kb-search.js``) starts the worker named by
 ``config.extra.kb_search_worker`` when a reader opens search. Material's
 search plugin is kept for its header button and box, kept from collecting
@@ -18,16 +18,15 @@ option ``search_index`` of the kb plugin): the site then uses Material's default
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.pages import Page
+from mkdocs.structure.files import Files
 
 from kb_build.stage import Build, Stage
 from macros import search_index
-from macros.knowledge_base import KnowledgeBase
+from macros.page_worker import IndexJob
 
 log = logging.getLogger("mkdocs.plugins.kb.search_index")
 
@@ -39,32 +38,36 @@ class SearchIndex(Stage):
 
     def __init__(self, build: Build) -> None:
         super().__init__(build)
-        self.pages: dict[str, search_index.Page] = {}
+        self.job: IndexJob | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra["kb_search_worker"] = WORKER
         _stop_materials_index(config)
         return config
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """After page_html marked the page's links; csp, next, adds only its policy."""
-        # Pages marked `search: {exclude: true}` (Material's convention; the generated listings) stay out.
-        if not self.build.partial and not (page.meta.get("search") or {}).get("exclude"):
-            found = search_index.page_from_html(output, page.url)
-            if found is not None:
-                self.pages[page.url] = found if found.title else search_index.Page(
-                    page.url, search_index.plain_title(page.title or ""), found.text)
-        return output
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Each page is read, and its words found, beside the build as it is written (the plugin hands
+        it over after every stage's on_post_page); pages marked ``search: {exclude: true}``
+        (Material's convention; the generated listings) stay out."""
+        if not self.build.partial:
+            self.job = IndexJob(Path(config.site_dir), self.build.kb, self.build.project / "data",
+                                self.build.project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
+            self.build.page_jobs.append(self.job)
+        return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.build.partial:
+        if self.job is None:
             log.info("搜索索引：沿用上次整站构建的索引（实时预览只重建了改过的页面）")
             return
-        started = time.perf_counter()
-        index = write(Path(config.site_dir), list(self.pages.values()), self.build.kb, self.build.project / "data",
-                      self.build.project / ".cache" / "search", config.extra.get("edition", "zh-Hans"))
-        log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒",
-                 index.docs, index.shards, index.terms, time.perf_counter() - started)
+        self.build.pages_done()  # the index is written beside the rest of the build
+        material = Path(config.site_dir) / "search" / "search_index.json"
+        if material.exists():
+            material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def on_pages_done(self, *, results: Mapping[object, object]) -> None:
+        index = results.get(self.job)
+        if isinstance(index, search_index.IndexReport):
+            log.info("搜索索引：%d 页，%d 个分片，%d 个词项，用时 %.1f 秒", index.docs, index.shards, index.terms, index.seconds)
 
 
 def _stop_materials_index(config: MkDocsConfig) -> None:
@@ -77,24 +80,3 @@ def _stop_materials_index(config: MkDocsConfig) -> None:
         index.add_entry_from_context = lambda page: None
         log.debug("Material 的 lunr 索引不再收集页面（其文档不会被使用）")
 
-
-def write(site: Path, pages: list[search_index.Page], kb: KnowledgeBase, data_dir: Path,
-          cache_dir: Path | None = None, edition: str = "zh-Hans",
-          convert: Callable[[str], str] = str) -> search_index.Index:
-    """Build the index of ``pages`` into ``site/search/``; jieba's words cached under ``cache_dir`` for ``edition``;
-    ``convert`` turns the data's words (kinds, summaries) into the edition's script."""
-    out = site / "search" / "kb"
-    folders: set[Path] = set()
-
-    def write_file(name: str, text: str) -> None:
-        path = out / name
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_text(text, encoding="utf-8")
-
-    index = search_index.build_site_index(pages, kb, cache_dir, edition, write_file, data_dir, convert)
-    material = site / "search" / "search_index.json"
-    if material.exists():
-        material.write_text(search_index.stub_search_index(material.read_text(encoding="utf-8")), encoding="utf-8")
-    return index

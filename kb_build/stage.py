@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from macros.knowledge_base import KnowledgeBase
+from macros.page_worker import BuiltPage, PageJob, PageWorker
 
 
 @dataclass
@@ -18,6 +19,32 @@ class Build:
     kb: KnowledgeBase  # every record, loaded and checked once for this build
     live_edit: bool  # `make serve`: rebuilds render the edited pages only (stage live_edit)
     partial: bool = False  # this rebuild renders the edited pages only: stages that read the whole site keep the last output
+    # Work on each built page beside the build (macros/page_worker.py): stages add their jobs before
+    # the first page is written; the plugin hands every page over and waits for the jobs at the end.
+    page_jobs: list[PageJob] = field(default_factory=list)
+    worker: PageWorker | None = None
+
+    def hand_over(self, page: BuiltPage) -> None:
+        if not self.page_jobs:
+            return
+        if self.worker is None:  # forked now: the knowledge base and the configuration are complete
+            self.worker = PageWorker(self.page_jobs)
+        self.worker.page(page)
+
+    def pages_done(self) -> None:
+        """Every page is built: the jobs finish (their indexes) while the build writes its last files."""
+        if self.worker is not None:
+            self.worker.finish()
+
+    def page_results(self) -> dict[PageJob, object]:
+        """Each job's result (waits for them)."""
+        if self.worker is None and self.page_jobs:  # a site without pages
+            self.worker = PageWorker(self.page_jobs, processes=False)
+        return dict(zip(self.page_jobs, self.worker.results(), strict=True)) if self.worker is not None else {}
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
 
 
 class Stage:
@@ -25,6 +52,9 @@ class Stage:
     arguments (``on_files(files, *, config)`` …); the plugin calls them in the order of its STAGES."""
 
     name: ClassVar[str]  # its switch among the plugin's options, and its logger mkdocs.plugins.kb.<name>
+
+    # Besides MkDocs' events, ``on_pages_done(*, results)``: after on_post_build, with each page
+    # job's result (Build.page_jobs), once they are all done.
 
     def __init__(self, build: Build) -> None:
         self.build = build

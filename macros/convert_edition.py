@@ -17,35 +17,34 @@ differs between editions besides the text:
 - the Content Security Policy is recomputed where conversion changed an inline script;
 - the sitemap's addresses are the edition's (each keeps its hreflang pairs);
 - Material's ``search_index.json`` is converted (:func:`macros.editions.convert_search_index`);
-  the project's own index (``search/kb/``) is built again from the converted pages by
-  the caller's ``index`` function, so Traditional words are found as readers see them;
+  the project's own index (``search/kb/``) is built again from the converted pages' text,
+  so Traditional words are found as readers see them;
 - text files from ``docs/`` and generated ones (scripts, styles, JSON) the caller
   names are converted; everything else is copied.
 
-Plain Python, no MkDocs: ``kb_build/editions.py`` calls :func:`convert_site` after the build.
+Plain Python, no MkDocs: ``kb_build/editions.py`` hands each page to an :class:`EditionJob`
+as MkDocs writes it (converted beside the build, macros/page_worker.py) and calls
+:func:`convert_rest` after the build for the other files.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
 import gzip
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
-import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from macros.editions import Converter, Edition, convert_html, convert_search_index, convert_text_file, edition_site_url
 from macros.handout import qr_svg
 from macros.page_safety import content_security_policy, inline_script_hashes
+from macros.page_worker import BuiltPage, IndexJob
 from macros.search_index import Page
 
 # The edition switch exactly as overrides/partials/alternate.html writes each of its links.
@@ -152,170 +151,93 @@ def convert_sitemap(sitemap: str, addresses: Addresses) -> str:
     return sitemap.replace(f"<loc>{addresses.root_url}", f"<loc>{addresses.target_url}")
 
 
-def indexed_pages(site: Path, converter: Converter) -> list[Page]:
-    """The pages of the source's own search index (``search/kb/``), in its order, converted: what
-    the index reads from the converted pages, without reading them again."""
-    folder = site / "search" / "kb"
-    if not (folder / "meta.json").is_file():
-        return []
-    count = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["docs"]
-    pages = []
-    for number in range(count):
-        doc = json.loads((folder / "d" / f"{number}.json").read_text(encoding="utf-8"))
-        pages.append(Page(doc["l"], converter.convert(doc["t"]), converter.convert(doc["x"])))
-    return pages
+def converts_page(relative: str, output: str, addresses: Addresses) -> bool:
+    """Whether the edition gets a page MkDocs writes: it writes no file for an empty page, and the
+    folders of the source alone (the web editor) stay out."""
+    return bool(output.strip()) and not relative.startswith(addresses.source_only)
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What every worker needs to convert its share of the files (inherited when it is forked)."""
+class EditionJob:
+    """The converted edition as a page job (macros/page_worker.py): each page of the source converted
+    and written into the edition's folder as MkDocs builds it, and its search text converted for the
+    edition's own index (``index``, writing into that folder), which :meth:`finish` writes. The
+    files that are not pages come after the build: :func:`convert_rest`."""
 
-    site: Path
-    out: Path
-    converter: Converter
-    addresses: Addresses
-    text_files: frozenset[str]
+    def __init__(self, site: Path, converter: Converter, addresses: Addresses, index: IndexJob | None = None) -> None:
+        self.out = site / addresses.target.path
+        self.converter, self.addresses, self.index = converter, addresses, index
+        self.pages = 0
+        self._folders: set[Path] = set()
 
+    def page(self, page: BuiltPage) -> None:
+        if not converts_page(page.relative, page.output, self.addresses):
+            return
+        target = self.out / page.relative
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        target.write_text(convert_page(page.text, self.converter, self.addresses), encoding="utf-8")
+        self.pages += 1
+        if self.index is not None and (found := page.search_page) is not None:
+            convert = self.converter.convert
+            self.index.add(Page(found.location, convert(found.title), convert(found.text)))
 
-_job: _Job | None = None
-
-
-def _convert_files(names: list[str]) -> int:
-    """Convert or copy each file (paths relative to the site) into the edition; the number of pages."""
-    job = _job
-    assert job is not None
-    pages = 0
-    for relative in names:
-        source, target = job.site / relative, job.out / relative
-        if relative.endswith(".html"):
-            page = convert_page(source.read_text(encoding="utf-8"), job.converter, job.addresses)
-            target.write_text(page, encoding="utf-8")
-            pages += 1
-        elif relative == "sitemap.xml":
-            sitemap = convert_sitemap(source.read_text(encoding="utf-8"), job.addresses)
-            target.write_text(sitemap, encoding="utf-8")
-            if (job.site / "sitemap.xml.gz").is_file():
-                (job.out / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
-        elif relative == "search/search_index.json":
-            converted = convert_search_index(json.loads(source.read_text(encoding="utf-8")), job.converter.convert)
-            target.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        elif relative in job.text_files:
-            text = job.addresses.readdress_text(source.read_text(encoding="utf-8"))
-            target.write_text(convert_text_file(relative.rpartition("/")[2], text, job.converter), encoding="utf-8")
-        else:
-            shutil.copyfile(source, target)
-    return pages
-
-
-def _source_files(site: Path, out: Path, skipped: tuple[str, ...]) -> list[str]:
-    """The source's files the edition has (paths relative to ``site``), their folders made in ``out``.
-    Left out: the editions' own folders, what the source alone has, its own search index and
-    the compressed sitemap (written from the converted one)."""
-    names = []
-    for folder, folders, files in os.walk(site):
-        relative = Path(folder).relative_to(site).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        folders[:] = sorted(name for name in folders if f"{prefix}{name}/" not in skipped)
-        (out / prefix).mkdir(parents=True, exist_ok=True)
-        names += [prefix + name for name in sorted(files) if prefix + name != "sitemap.xml.gz"]
-    return names
+    def finish(self) -> Report:
+        indexed = self.index.finish().docs if self.index is not None else 0
+        return Report(pages=self.pages, files=self.pages, indexed=indexed)
 
 
 @dataclass
 class Report:
-    pages: int = 0
-    files: int = 0
-    indexed: int = 0
-    seconds: float = 0.0
+    pages: int = 0    # HTML pages converted
+    files: int = 0    # files written, pages included
+    indexed: int = 0  # pages in the edition's search index
 
 
-# Files a process takes at a time: small enough that the processes finish together, large enough to cost little.
-_CHUNK = 16
-
-
-def convert_site(site: Path, converter: Converter, addresses: Addresses, text_files: Collection[str], *,
-                 index: Callable[[Path, list[Page]], None] | None = None, workers: int | None = None) -> Report:
-    """Write the converted edition of the built source edition at ``site`` into ``site/<edition path>``.
-
-    ``text_files``: paths (relative to ``site``) of the scripts, styles and data whose words are
-    converted. ``index(folder, pages)`` builds the edition's own search index from the source
-    index's pages converted; without it the source's ``search/kb/`` is left out. With more than
-    one worker (default: one per CPU) the index is built in a forked process while this one
-    converts files; that process then converts files too, as do any others forked (every process
-    takes the files left, a few at a time, so all finish together).
-    """
-    global _job
-    started = time.perf_counter()
+def convert_rest(site: Path, converter: Converter, addresses: Addresses, text_files: Collection[str],
+                 pages: Collection[str]) -> Report:
+    """After the build, the files of the built source edition at ``site`` that its ``pages`` (paths
+    relative to ``site``, converted by :class:`EditionJob`) did not cover, written into the edition's
+    folder: the 404 page, redirect pages, sitemap, Material's search index, and ``text_files`` (the
+    scripts, styles and data whose words are converted); everything else is copied. Left out: the
+    editions' own folders, what the source alone has, its own search index (``search/kb/``, each
+    edition has its own) and the compressed sitemap (written from the converted one)."""
     out = site / addresses.target.path
-    if out.exists():
-        shutil.rmtree(out)
-    names = _source_files(site, out, (addresses.target.path, *addresses.source_only, "search/kb/"))
-    pages = indexed_pages(site, converter) if index else []
-    _job = _Job(site, out, converter, addresses, frozenset(text_files))
-    report = Report(files=len(names), indexed=len(pages))
-    try:
-        report.pages = _convert(names, workers or os.cpu_count() or 1, index, out, pages)
-    finally:
-        _job = None
-    report.seconds = time.perf_counter() - started
+    report = Report()
+    text_files = frozenset(text_files)
+    for folder, folders, files in os.walk(site):
+        relative = Path(folder).relative_to(site).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        folders[:] = sorted(name for name in folders
+                            if f"{prefix}{name}/" not in (addresses.target.path, *addresses.source_only, "search/kb/"))
+        (out / prefix).mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            path = prefix + name
+            if path in pages or path == "sitemap.xml.gz":
+                continue
+            report.files += 1
+            report.pages += _convert_file(site, out, path, converter, addresses, text_files)
     return report
 
 
-def _convert(names: list[str], workers: int, index: Callable[[Path, list[Page]], None] | None,
-             out: Path, pages: list[Page]) -> int:
-    """The files converted and the index built by up to ``workers`` processes, the number of pages:
-    the index in a forked process, which then converts files too; the files in chunks that each
-    process (this one and the forked ones) takes in turn until none is left, so they finish together."""
-    if workers == 1:
-        if index and pages:
-            index(out, pages)
-        return _convert_files(names)
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("l", 0)      # the files handed out so far
-    converted = context.Value("l", 0)  # pages converted by the forked processes
-    indexed = context.Value("b", 0)    # the index was written
-    indexing = bool(index and pages)
-    # Forked children share the build's memory until they write to it; the collector would write
-    # to every object it visits, so what exists now is kept out of its sight.
-    gc.freeze()
-    try:
-        children = [context.Process(target=_work, args=(names, taken, converted, (index, out, pages, indexed)
-                                                        if indexing and number == 0 else None))
-                    for number in range(workers - 1)]
-        for child in children:
-            child.start()
-        pages_here = _take_chunks(names, taken)
-        for child in children:
-            child.join()
-        if indexing and not indexed.value:
-            raise RuntimeError(f"繁体版的搜索索引没有写成（进程退出码 {children[0].exitcode}），见上面的错误信息")
-        failed = [child.exitcode for child in children if child.exitcode]
-        if failed:
-            raise RuntimeError(f"繁体版有文件没有转换成（进程退出码 {failed[0]}），见上面的错误信息")
-    finally:
-        gc.unfreeze()
-    return pages_here + converted.value
-
-
-def _take_chunks(names: list[str], taken: Synchronized[int]) -> int:
-    """Convert chunks of ``names`` taken in turn with the other processes; the number of pages."""
-    pages = 0
-    while True:
-        with taken.get_lock():
-            start = taken.value
-            taken.value = start + _CHUNK
-        if start >= len(names):
-            return pages
-        pages += _convert_files(names[start:start + _CHUNK])
-
-
-def _work(names: list[str], taken: Synchronized[int], converted: Synchronized[int],
-          indexing: tuple[Callable[[Path, list[Page]], None], Path, list[Page], Synchronized[int]] | None) -> None:
-    """A forked process: the index first if it is given, then its share of the files."""
-    if indexing:
-        index, out, pages, indexed = indexing
-        index(out, pages)
-        indexed.value = 1
-    pages_here = _take_chunks(names, taken)
-    with converted.get_lock():
-        converted.value += pages_here
+def _convert_file(site: Path, out: Path, relative: str, converter: Converter, addresses: Addresses,
+                  text_files: frozenset[str]) -> int:
+    """Convert or copy one file (a path relative to the site) into the edition; 1 for a page."""
+    source, target = site / relative, out / relative
+    if relative.endswith(".html"):
+        target.write_text(convert_page(source.read_text(encoding="utf-8"), converter, addresses), encoding="utf-8")
+        return 1
+    if relative == "sitemap.xml":
+        sitemap = convert_sitemap(source.read_text(encoding="utf-8"), addresses)
+        target.write_text(sitemap, encoding="utf-8")
+        if (site / "sitemap.xml.gz").is_file():
+            (out / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
+    elif relative == "search/search_index.json":
+        converted = convert_search_index(json.loads(source.read_text(encoding="utf-8")), converter.convert)
+        target.write_text(json.dumps(converted, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    elif relative in text_files:
+        text = addresses.readdress_text(source.read_text(encoding="utf-8"))
+        target.write_text(convert_text_file(relative.rpartition("/")[2], text, converter), encoding="utf-8")
+    else:
+        shutil.copyfile(source, target)
+    return 0

@@ -882,16 +882,18 @@ def site_inputs(kb: KnowledgeBase) -> SiteInputs:
 
 def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | None = None, edition: str = "zh-Hans",
                      write: Callable[[str, str], None] | None = None, data_dir: Path | None = None,
-                     convert: Callable[[str], str] = str) -> Index:
+                     convert: Callable[[str], str] = str, cache: WordCache | None = None) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables (once for
     all editions: :func:`site_inputs`); jieba's words kept in a :class:`WordCache` under
     ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes.
     ``data_dir``: where the synonyms are and (beside it, ``docs/``) the pages the substance levels
-    read; ``convert`` turns the data's words into the edition's script (the pages already are)."""
+    read; ``convert`` turns the data's words into the edition's script (the pages already are);
+    ``cache``: that word cache, already read (:class:`IndexJob`)."""
     inputs = site_inputs(kb)
     entries, fold, roles, segment = inputs.entries, inputs.fold, inputs.roles, inputs.segment
     pages = ranked_pages(pages, roles)
-    cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None, inputs.words)
+    if cache is None:
+        cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None, inputs.words)
     offered = [{**found, "t": convert(str(found["t"])), "x": convert(str(found["x"]))}  # what readers see, in the edition's script
                for found in suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))]
     terms = all_page_terms(pages, entries, fold, segment, cache)
@@ -904,3 +906,29 @@ def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | Non
     cache.save()
     inputs.words.update(cache.used)
     return index
+
+
+def write_index(site: Path, pages: list[Page], kb: KnowledgeBase, data_dir: Path, cache_dir: Path | None = None,
+                edition: str = "zh-Hans", convert: Callable[[str], str] = str, cache: WordCache | None = None) -> Index:
+    """Build the index of ``pages`` into ``site/search/kb/``; jieba's words cached under ``cache_dir`` for ``edition``;
+    ``convert`` turns the data's words (kinds, summaries) into the edition's script."""
+    out = site / "search" / "kb"
+    folders: set[Path] = set()
+
+    def write_file(name: str, text: str) -> None:
+        path = out / name
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_text(text, encoding="utf-8")
+
+    return build_site_index(pages, kb, cache_dir, edition, write_file, data_dir, convert, cache)
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    docs: int
+    shards: int
+    terms: int
+    seconds: float
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from kb_build.config import KbConfig
 from kb_build.plugin import STAGES, KbPlugin
 from kb_build.stage import Build
 from macros.knowledge_base import KnowledgeBase
+from macros.page_worker import BuiltPage, PageWorker
 from tests.conftest import ROOT, build_site, copy_project
 
 # Every event the plugin passes on to its stages, with the arguments MkDocs gives it.
@@ -61,7 +63,7 @@ def test_every_stage_runs_in_the_order_written_and_a_stage_switched_off_not_at_a
     calls = recorded_calls({"live_edit": True})  # every stage on
     for event, called in calls.items():
         assert called == [name for name in names if name in called], f"{event}: not in the order of STAGES"
-    assert calls["on_post_page"] == ["record_section", "page_html", "search_index", "csp", "page_memory"]
+    assert calls["on_post_page"] == ["record_section", "page_html", "csp", "editions", "page_memory"]
 
     # What plugin.py's comment says the order must keep, so that a reordering that breaks it fails here.
     assert calls["on_pre_build"][0] == "live_edit"
@@ -76,7 +78,44 @@ def test_every_stage_runs_in_the_order_written_and_a_stage_switched_off_not_at_a
     off = recorded_calls({"csp": False, "page_meta": False})
     assert "csp" not in off["on_post_page"] and "csp" not in off["on_post_build"]
     assert "page_meta" not in off["on_config"] and "page_meta" not in off["on_page_markdown"]
-    assert off["on_post_page"] == ["record_section", "page_html", "search_index", "page_memory"]
+    assert off["on_post_page"] == ["record_section", "page_html", "editions", "page_memory"]
+
+
+class RecordingJob:
+    """A page job that notes what it is given."""
+
+    def __init__(self) -> None:
+        self.pages: list[BuiltPage] = []
+
+    def page(self, page: BuiltPage) -> None:
+        self.pages.append(page)
+
+    def finish(self) -> int:
+        return len(self.pages)
+
+
+def test_each_page_goes_to_the_page_jobs_as_written_after_every_stage_and_their_results_come_back() -> None:
+    plugin = KbPlugin()
+    plugin.load_config({})
+    plugin.build = Build(ROOT, KnowledgeBase(), live_edit=False)
+    plugin.stages = [stage(plugin.build) for stage in STAGES if plugin.config[stage.name]]
+    for stage in plugin.stages:  # each stage marks the page it hands on
+        if hasattr(stage, "on_post_page"):
+            stage.on_post_page = lambda output, _name=stage.name, **context: f"{output}+{_name}"
+    job = RecordingJob()
+    plugin.build.page_jobs.append(job)
+    plugin.build.worker = PageWorker([job], processes=False)
+    listed = SimpleNamespace(meta={"search": {"exclude": True}}, file=SimpleNamespace(dest_uri="browse/index.html"),
+                             url="browse/", title="浏览")
+    method = SimpleNamespace(meta={}, file=SimpleNamespace(dest_uri="methods/a/index.html"), url="methods/a/", title=None)
+    written = [plugin.on_post_page("<html>", page=page, config="config") for page in (listed, method)]
+    assert [(p.relative, p.output, p.url, p.title, p.searched) for p in job.pages] == [
+        ("browse/index.html", written[0], "browse/", "浏览", False), ("methods/a/index.html", written[1], "methods/a/", "", True)]
+    assert written[0].endswith("+page_memory")  # what every stage made of it, as MkDocs writes it
+    done: list[object] = []
+    plugin.stages = [SimpleNamespace(on_pages_done=lambda results: done.append(results))]
+    plugin.on_post_build(config="config")
+    assert done == [{job: 2}]
 
 
 def test_each_stage_has_a_switch_of_its_own_name_and_only_live_edit_starts_off() -> None:

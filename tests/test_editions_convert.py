@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from macros import convert_edition
-from macros.convert_edition import Addresses, convert_page, convert_site, convert_sitemap, readdress
+from macros.convert_edition import Addresses, EditionJob, Report, convert_page, convert_rest, convert_sitemap, converts_page, readdress
 from macros.editions import Converter, Edition, Glossary
 from macros.handout import qr_svg
 from macros.page_safety import with_policy
-from macros.search_index import Page
+from macros.page_worker import BuiltPage, IndexJob, PageWorker
+from macros.search_index import IndexReport, Page
 
 ROOT_URL = "https://example.org/kb/"
 HANT = Edition("zh-Hant", "繁體中文", "zh-Hant/", "s2tw")
@@ -102,36 +102,69 @@ def test_the_sitemap_lists_the_editions_addresses_with_the_same_pairs() -> None:
     assert convert_sitemap(source, ADDRESSES) == source.replace(f"<loc>{ROOT_URL}", f"<loc>{ROOT_URL}zh-Hant/")
 
 
-def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path, monkeypatch) -> None:
-    site = tmp_path / "site"
-    files = {
-        "index.html": page('<article class="md-content__inner"><h1>数据</h1><p>于丽华说“好”</p></article>',
-                           switch("./", "./zh-Hant/", "zh-Hans")),
-        "methods/a/index.html": page("<h1>甲</h1>"),
-        "admin/index.html": page("<h1>编辑器</h1>"),
-        "javascripts/kb.js": 'label = "数据";',
-        "training/session.json": json.dumps({"address": f"{ROOT_URL}training/a/", "name": "数据"}, ensure_ascii=False),
-        "assets/theme.js": 'var t = "数据";',
-        "sitemap.xml": f"<urlset><url><loc>{ROOT_URL}</loc></url></urlset>",
-        "sitemap.xml.gz": "",
-        "search/search_index.json": json.dumps({"config": {"fields": {"title": {"boost": 1}}},
-                                                "docs": [{"location": "", "title": "数据", "text": ""}]}),
-        "search/kb/meta.json": json.dumps({"docs": 1}),
-        "search/kb/d/0.json": json.dumps({"l": "", "t": "数据", "x": "数据"}, ensure_ascii=False),
-        "search/kb/s/0.json": "{}",
-    }
-    for name, text in files.items():
+class RecordingIndex(IndexJob):
+    """The edition's index, as a record of the pages it is given (a file in the edition's folder)."""
+
+    def __init__(self, folder: Path, broken: bool = False) -> None:  # not the real one's: no data, no jieba
+        self.folder, self.broken, self.pages = folder, broken, {}
+
+    def add(self, page: Page) -> None:
+        self.pages[page.location] = page
+
+    def finish(self) -> IndexReport:
+        if self.broken:
+            raise OSError("disk full")
+        (self.folder / "indexed.json").write_text(
+            json.dumps([[p.location, p.title, p.text] for p in self.pages.values()], ensure_ascii=False), encoding="utf-8")
+        return IndexReport(len(self.pages), 0, 0, 0.0)
+
+
+BUILT = {
+    "index.html": page('<article class="md-content__inner"><h1>数据</h1><p>于丽华说“好”</p></article>',
+                       switch("./", "./zh-Hant/", "zh-Hans")),
+    "methods/a/index.html": page("<h1>甲</h1>"),
+    "admin/index.html": page("<h1>编辑器</h1>"),
+    "404.html": page("<h1>数据</h1>"),
+    "javascripts/kb.js": 'label = "数据";',
+    "training/session.json": json.dumps({"address": f"{ROOT_URL}training/a/", "name": "数据"}, ensure_ascii=False),
+    "assets/theme.js": 'var t = "数据";',
+    "sitemap.xml": f"<urlset><url><loc>{ROOT_URL}</loc></url></urlset>",
+    "sitemap.xml.gz": "",
+    "search/search_index.json": json.dumps({"config": {"fields": {"title": {"boost": 1}}},
+                                            "docs": [{"location": "", "title": "数据", "text": ""}]}),
+    "search/kb/meta.json": json.dumps({"docs": 1}),
+}
+PAGES = ("index.html", "methods/a/index.html", "admin/index.html")  # what MkDocs renders as pages (not the 404)
+
+
+def build_edition(site: Path, converter: Converter, *, processes: bool, broken_index: bool = False) -> tuple[Report, Report]:
+    """What a build does: the built site's files written, each page handed to the edition's job as it is,
+    the rest converted after the build; (the job's report, the rest's)."""
+    for name, text in BUILT.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
+    job = EditionJob(site, converter, ADDRESSES, RecordingIndex(site / "zh-Hant", broken_index))
+    worker = PageWorker([job], processes=processes)
+    handed: set[str] = set()
+    for name in PAGES:
+        worker.page(BuiltPage(name, BUILT[name], name.removesuffix("index.html"), "", searched=True))
+        if converts_page(name, BUILT[name], ADDRESSES):
+            handed.add(name)
+    worker.finish()
+    rest = convert_rest(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, handed)
+    (pages,) = worker.results()
+    assert isinstance(pages, Report)
+    return pages, rest
 
-    def index(folder: Path, pages: list[Page]) -> None:  # runs in another process when there are workers
-        (folder / "indexed.json").write_text(json.dumps([[p.location, p.title, p.text] for p in pages], ensure_ascii=False))
 
-    report = convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=1)
+def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    pages, rest = build_edition(site, converter, processes=False)
     hant = site / "zh-Hant"
     home = (hant / "index.html").read_text(encoding="utf-8")
     assert "<h1>資料</h1><p>于麗華說「好」</p>" in home and '<html lang="zh-Hant"' in home
     assert (hant / "methods/a/index.html").is_file() and not (hant / "admin").exists()
+    assert "<h1>資料</h1>" in (hant / "404.html").read_text(encoding="utf-8")
     assert (hant / "javascripts/kb.js").read_text(encoding="utf-8") == 'label = "資料";'
     assert json.loads((hant / "training/session.json").read_text(encoding="utf-8")) == {
         "address": f"{ROOT_URL}zh-Hant/training/a/", "name": "資料"}
@@ -139,29 +172,16 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
     assert gzip.decompress((hant / "sitemap.xml.gz").read_bytes()).decode() == f"<urlset><url><loc>{ROOT_URL}zh-Hant/</loc></url></urlset>"
     material = json.loads((hant / "search/search_index.json").read_text(encoding="utf-8"))
     assert material["docs"][0]["title"] == "資料" and material["docs"][0]["title_hans"] == "数据"
-    assert not (hant / "search/kb").exists()  # written by the index function, from the source index's pages converted
-    assert json.loads((hant / "indexed.json").read_text()) == [["", "資料", "資料"]]
-    assert report.pages == 2 and report.indexed == 1
-    assert (site / "index.html").read_text(encoding="utf-8") == files["index.html"]  # the source is left as it was
-    one_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}
-    # again, with the index in a forked process, then the files in forked ones too, a file at a
-    # time so that every process takes some: the same edition, the old one replaced, not nested
-    monkeypatch.setattr(convert_edition, "_CHUNK", 1)
-    for workers in (2, 3):
-        again = convert_site(site, converter, ADDRESSES, {"javascripts/kb.js", "training/session.json"}, index=index, workers=workers)
-        assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == one_process, workers
-        assert again.pages == report.pages, workers  # the pages each process converted, counted once
+    assert not (hant / "search/kb").exists()  # each edition writes its own, from its own pages' text
+    assert json.loads((hant / "indexed.json").read_text()) == [["", "資料", "資料\n于麗華說「好」"]]
+    assert (pages.pages, pages.indexed, rest.pages) == (2, 1, 1)  # the 404 page is not one MkDocs hands over
+    assert (site / "index.html").read_text(encoding="utf-8") == BUILT["index.html"]  # the source is left as it was
+    in_this_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}
+    # again, the pages converted in a forked process beside the "build": the same edition
+    assert build_edition(site, converter, processes=True) == (pages, rest)
+    assert {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()} == in_this_process
 
 
-def test_an_index_that_fails_in_its_own_process_stops_the_conversion(converter: Converter, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    for name, text in {"index.html": page("<h1>甲</h1>"), "search/kb/meta.json": json.dumps({"docs": 1}),
-                       "search/kb/d/0.json": json.dumps({"l": "", "t": "甲", "x": "甲"})}.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, encoding="utf-8")
-
-    def broken_index(folder: Path, pages: list[Page]) -> None:
-        raise OSError("disk full")
-
-    with pytest.raises(RuntimeError, match="搜索索引没有写成"):
-        convert_site(site, converter, ADDRESSES, set(), index=broken_index, workers=2)
+def test_an_index_that_fails_in_its_own_process_stops_the_build(converter: Converter, tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="页面处理进程出错：OSError: disk full"):
+        build_edition(tmp_path / "site", converter, processes=True, broken_index=True)

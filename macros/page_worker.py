@@ -1,0 +1,254 @@
+"""Work on built pages done beside the build: a forked process on the second CPU.
+
+MkDocs renders pages one after another on one CPU. What only reads a finished page (the
+search index's text and words, the converted edition) needs nothing MkDocs does next, so the
+build hands each page over as it is written (:meth:`PageWorker.page`) to a process that runs
+every :class:`PageJob` on it, and, once told that the pages are done (:meth:`PageWorker.finish`),
+each job's ``finish`` (the indexes), the jobs in processes of their own so that they end together.
+The build meanwhile goes on, and asks for the jobs' results at its very end
+(:meth:`PageWorker.results`). A job that fails stops the build with its message.
+
+Plain Python, no MkDocs: kb_build/ makes the jobs and owns the worker (kb_build/stage.py).
+With one CPU, or ``processes=False``, the jobs run in the build's own process, in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import multiprocessing
+import os
+import queue
+import time
+import traceback
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+from macros import search_index
+from macros.knowledge_base import KnowledgeBase
+from macros.search_index import Page, page_from_html, plain_title
+
+
+@dataclass
+class BuiltPage:
+    """One page as MkDocs writes it: ``relative`` to the site folder, the HTML it writes, its URL
+    and title, and whether the search index takes it (Material's ``search: {exclude: true}`` says no)."""
+
+    relative: str
+    output: str
+    url: str
+    title: str
+    searched: bool
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The page's text as read back from its file: MkDocs encodes what UTF-8 cannot as
+        character references, and text mode reads line ends as ``\\n``."""
+        text = self.output.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+    @functools.cached_property
+    def search_page(self) -> Page | None:
+        """What the search index reads of the page (its article's title and text); None when it has none
+        or is left out. Worked out once, for every job that asks."""
+        if not self.searched:
+            return None
+        found = page_from_html(self.text, self.url)
+        if found is not None and not found.title:
+            return Page(self.url, plain_title(self.title), found.text)
+        return found
+
+
+class PageJob(Protocol):
+    """Work on each built page (``page``), then once on them all (``finish``, whose result must pickle)."""
+
+    def page(self, page: BuiltPage) -> None: ...
+
+    def finish(self) -> object: ...
+
+
+class IndexJob:
+    """One edition's search index as a page job: each page's text, and jieba's words of it, taken as
+    the page is built; the index written into ``site/search/kb/`` by :meth:`finish`.
+
+    Segmenting is most of an index's work; done page by page it runs beside the build instead of
+    after it. The words go into the build's shared store (:class:`SiteInputs` ``words``), where the
+    index finds them, as another edition's index does for a page that folds to the same text.
+    """
+
+    def __init__(self, site: Path, kb: KnowledgeBase, data_dir: Path, cache_dir: Path | None = None,
+                 edition: str = "zh-Hans", convert: Callable[[str], str] = str) -> None:
+        self.site, self.kb, self.data_dir, self.cache_dir = site, kb, data_dir, cache_dir
+        self.edition, self.convert = edition, convert
+        self.pages: dict[str, Page] = {}
+        self._cache: search_index.WordCache | None = None
+
+    def add(self, page: Page) -> None:
+        self.pages[page.location] = page
+        inputs = search_index.site_inputs(self.kb)
+        if self._cache is None:  # read in the process that segments, when the first page comes
+            cache_dir = self.cache_dir
+            path = search_index.word_cache_path(cache_dir, inputs.entries, self.edition) if cache_dir is not None else None
+            self._cache = search_index.WordCache(path, inputs.words)
+        title, text = inputs.fold(page.title), inputs.fold(page.text)
+        key = search_index.WordCache.key(title, text)
+        if not self._cache.knows(key):
+            self._cache.put(key, search_index.page_words(title, text, inputs.segment))
+        inputs.words.setdefault(key, self._cache.used[key])
+
+    def page(self, page: BuiltPage) -> None:
+        """A built page of this edition."""
+        if page.search_page is not None:
+            self.add(page.search_page)
+
+    def finish(self) -> search_index.IndexReport:
+        started = time.perf_counter()
+        index = search_index.write_index(self.site, list(self.pages.values()), self.kb, self.data_dir,
+                                         self.cache_dir, self.edition, self.convert, self._cache)
+        return search_index.IndexReport(index.docs, index.shards, index.terms, time.perf_counter() - started)
+
+
+# Pages handed over but not yet taken: put() waits beyond this (a busy machine), which bounds their memory.
+PAGES_IN_TRANSIT = 200
+
+
+class PageWorker:
+    """Runs ``jobs`` on every page handed over, in a forked process (see the module's docstring)."""
+
+    def __init__(self, jobs: Sequence[PageJob], *, processes: bool | None = None) -> None:
+        self.jobs = list(jobs)
+        self.forked = (os.cpu_count() or 1) > 1 if processes is None else processes
+        self._finished = False
+        self._results: list[object] | None = None
+        if not self.forked:
+            return
+        context = multiprocessing.get_context("fork")
+        self._queue: multiprocessing.Queue = context.Queue(PAGES_IN_TRANSIT)
+        self._reply, reply_end = context.Pipe(duplex=False)
+        # The process shares the build's memory until either writes to it; the collector would write
+        # to every object it visits, so what exists now is kept out of its sight in both.
+        gc.freeze()
+        try:
+            self._process = context.Process(target=_serve, args=(self.jobs, self._queue, reply_end), name="kb-pages")
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        reply_end.close()
+        # A build that stops without results() (an error, Ctrl-C) must not wait for the process at exit.
+        self._stop = weakref.finalize(self, _stop, self._process, self._queue)
+
+    def page(self, page: BuiltPage) -> None:
+        if self._finished:
+            raise RuntimeError(f"页面处理已结束，不再接收页面：{page.relative}")
+        if not self.forked:
+            for job in self.jobs:
+                job.page(page)
+            return
+        self._send(("page", page))
+
+    def finish(self) -> None:
+        """Every page is in: the jobs finish now (in the process) while the build goes on. Once is enough."""
+        if self._finished:
+            return
+        self._finished = True
+        if self.forked:
+            self._send(("finish",))
+
+    def results(self) -> list[object]:
+        """Each job's ``finish`` result, in the jobs' order (waits for them)."""
+        self.finish()
+        if self._results is None:
+            if not self.forked:
+                self._results = [job.finish() for job in self.jobs]
+            else:
+                while not self._reply.poll(1):
+                    if not self._process.is_alive():
+                        raise RuntimeError(self._failure())
+                outcome = self._reply.recv()
+                if isinstance(outcome, str):
+                    raise RuntimeError(f"页面处理进程出错：{outcome}")
+                self._process.join()
+                self._stop.detach()
+                self._queue.close()
+                self._results = outcome
+        return self._results
+
+    def close(self) -> None:
+        """Stop the process (the build failed)."""
+        if self.forked:
+            self._stop()
+
+    def _send(self, item: tuple) -> None:
+        while True:
+            try:
+                self._queue.put(item, timeout=1)
+                return
+            except queue.Full:  # the process is behind, or it stopped
+                if not self._process.is_alive():
+                    raise RuntimeError(self._failure()) from None
+
+    def _failure(self) -> str:
+        """Why the process stopped: its own message, else its exit code."""
+        if self._reply.poll():
+            outcome = self._reply.recv()
+            if isinstance(outcome, str):
+                return f"页面处理进程出错：{outcome}"
+        return f"页面处理进程意外退出（退出码 {self._process.exitcode}），见上面的错误信息"
+
+
+def _stop(process: multiprocessing.process.BaseProcess, pages: multiprocessing.Queue) -> None:
+    pages.cancel_join_thread()  # what the process will never read is dropped, not waited for
+    process.terminate()
+
+
+def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection) -> None:
+    """The forked process: every job on each page as it comes; at the end the jobs' ``finish``,
+    each but the first in a process of its own, forked now (it has every page's work at hand)."""
+    try:
+        while True:
+            kind, *item = pages.get()
+            if kind == "page":
+                for job in jobs:
+                    job.page(item[0])
+            else:
+                reply.send(_finish_all(jobs))
+                return
+    except BaseException as error:  # reported by the build, which stops
+        reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
+        raise
+
+
+def _finish_all(jobs: list[PageJob]) -> list[object]:
+    if len(jobs) < 2:
+        return [job.finish() for job in jobs]
+    context = multiprocessing.get_context("fork")
+    pipes = []
+    for job in jobs[1:]:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_finish_one, args=(job, send), name="kb-pages-finish")
+        process.start()
+        send.close()
+        pipes.append((process, receive))
+    results = [jobs[0].finish()]
+    for process, receive in pipes:
+        try:
+            outcome = receive.recv()
+        except EOFError:  # it ended without a word
+            outcome = None
+        process.join()
+        if not isinstance(outcome, tuple):
+            raise RuntimeError(outcome or f"收尾进程意外退出（退出码 {process.exitcode}）")
+        results.append(outcome[0])
+    return results
+
+
+def _finish_one(job: PageJob, reply: Connection) -> None:
+    try:
+        reply.send((job.finish(),))
+    except BaseException as error:
+        reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
+        raise
