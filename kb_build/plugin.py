@@ -132,7 +132,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         return self._run("on_page_markdown", markdown, page=page, config=config, files=files)
 
     def on_page_content(self, html, *, page, config, files):
-        return self._run("on_page_content", html, page=page, config=config, files=files)
+        html = self._run("on_page_content", html, page=page, config=config, files=files)
+        if self.build is not None and self.build.page_jobs and not _search_excluded(page):
+            self.build.hand_over_content(page.url, html)  # read early, beside the build (macros/page_worker.py)
+        return html
 
     def on_page_context(self, context, *, page, config, nav):
         return self._run("on_page_context", context, page=page, config=config, nav=nav)
@@ -140,8 +143,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_page(self, output, *, page, config):
         output = self._run("on_post_page", output, page=page, config=config)
         if self.build is not None and self.build.page_jobs:  # the page as it is written, to the jobs beside the build
-            excluded = (page.meta.get("search") or {}).get("exclude")
-            self.build.hand_over(BuiltPage(page.file.dest_uri, output, page.url, page.title or "", not excluded))
+            self.build.hand_over(BuiltPage(page.file.dest_uri, output, page.url, page.title or "", not _search_excluded(page)))
         return output
 
     def on_post_template(self, output_content, *, template_name, config):
@@ -159,3 +161,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
             self.build.close()
+
+
+def _search_excluded(page: Any) -> bool:
+    """Material's convention, ``search: {exclude: true}`` in a page's meta (the generated listings)."""
+    return bool((page.meta.get("search") or {}).get("exclude"))

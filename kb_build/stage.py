@@ -20,16 +20,22 @@ class Build:
     live_edit: bool  # `make serve`: rebuilds render the edited pages only (stage live_edit)
     partial: bool = False  # this rebuild renders the edited pages only: stages that read the whole site keep the last output
     # Work on each built page beside the build (macros/page_worker.py): stages add their jobs before
-    # the first page is written; the plugin hands every page over and waits for the jobs at the end.
+    # the first page is rendered (on_files); the plugin hands every page over and waits for the jobs at the end.
     page_jobs: list[PageJob] = field(default_factory=list)
     worker: PageWorker | None = None
 
     def hand_over(self, page: BuiltPage) -> None:
-        if not self.page_jobs:
-            return
+        if self.page_jobs:
+            self._worker().page(page)
+
+    def hand_over_content(self, url: str, html: str) -> None:
+        if self.page_jobs:
+            self._worker().content(url, html)
+
+    def _worker(self) -> PageWorker:
         if self.worker is None:  # forked now: the knowledge base and the configuration are complete
             self.worker = PageWorker(self.page_jobs)
-        self.worker.page(page)
+        return self.worker
 
     def pages_done(self) -> None:
         """Every page is built: the jobs finish (their indexes) while the build writes its last files."""

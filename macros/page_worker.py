@@ -8,6 +8,10 @@ each job's ``finish`` (the indexes), the jobs in processes of their own so that 
 The build meanwhile goes on, and asks for the jobs' results at its very end
 (:meth:`PageWorker.results`). A job that fails stops the build with its message.
 
+MkDocs renders every page's content before it writes any page: the search index's job cuts
+each page's content into words then (:meth:`PageWorker.content`), so that the second CPU works
+during that first pass too.
+
 Plain Python, no MkDocs: kb_build/ makes the jobs and owns the worker (kb_build/stage.py).
 With one CPU, or ``processes=False``, the jobs run in the build's own process, in the same order.
 """
@@ -86,6 +90,17 @@ class IndexJob:
         self.edition, self.convert = edition, convert
         self.pages: dict[str, Page] = {}
         self._cache: search_index.WordCache | None = None
+        self._cut: dict[str, dict[str, str]] = {}  # a page's folded lines already cut (:meth:`content`), by its URL
+
+    def content(self, url: str, html: str) -> None:
+        """A page's content as MkDocs renders it, before any page is written: its lines are cut into
+        words now, beside the build's first pass over the pages, and the page finds them when it is
+        written. jieba cuts a page line by line as it cuts the whole (a line end always ends a word)."""
+        inputs = search_index.site_inputs(self.kb)
+        cut = self._cut.setdefault(url, {})
+        for line in inputs.fold(search_index.page_text(html)).split("\n"):
+            if line not in cut:
+                cut[line] = " ".join(search_index.page_words("", line, inputs.segment))
 
     def add(self, page: Page) -> None:
         self.pages[page.location] = page
@@ -96,8 +111,11 @@ class IndexJob:
             self._cache = search_index.WordCache(path, inputs.words)
         title, text = inputs.fold(page.title), inputs.fold(page.text)
         key = search_index.WordCache.key(title, text)
+        cut = self._cut.pop(page.location, {})
         if not self._cache.knows(key):
-            self._cache.put(key, search_index.page_words(title, text, inputs.segment))
+            self._cache.put(key, [word for line in f"{title}\n{text}".split("\n")
+                                  for word in (cut[line].split() if line in cut
+                                               else search_index.page_words("", line, inputs.segment))])
         inputs.words.setdefault(key, self._cache.used[key])
 
     def page(self, page: BuiltPage) -> None:
@@ -149,6 +167,13 @@ class PageWorker:
                 job.page(page)
             return
         self._send(("page", page))
+
+    def content(self, url: str, html: str) -> None:
+        """A page's content HTML, rendered before the pages are written, for the jobs that read it early."""
+        if not self.forked:
+            _content(self.jobs, url, html)
+            return
+        self._send(("content", url, html))
 
     def finish(self) -> None:
         """Every page is in: the jobs finish now (in the process) while the build goes on. Once is enough."""
@@ -214,12 +239,20 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
             if kind == "page":
                 for job in jobs:
                     job.page(item[0])
+            elif kind == "content":
+                _content(jobs, *item)
             else:
                 reply.send(_finish_all(jobs))
                 return
     except BaseException as error:  # reported by the build, which stops
         reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
         raise
+
+
+def _content(jobs: list[PageJob], url: str, html: str) -> None:
+    for job in jobs:
+        if isinstance(job, IndexJob):  # the one job that reads a page's content before the page
+            job.content(url, html)
 
 
 def _finish_all(jobs: list[PageJob]) -> list[object]:
