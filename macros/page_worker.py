@@ -76,11 +76,11 @@ class PageJob(Protocol):
 
 
 class IndexJob:
-    """One edition's search index as a page job: each page's text, and jieba's words of it, taken as
-    the page is built; the index written into ``site/search/kb/`` by :meth:`finish`.
+    """One edition's search index as a page job: each page's text, jieba's words of it and its terms,
+    taken as the page is built; the index's files written into ``site/search/kb/`` by :meth:`finish`.
 
-    Segmenting is most of an index's work; done page by page it runs beside the build instead of
-    after it. The words go into the build's shared store (:class:`SiteInputs` ``words``), where the
+    Segmenting and counting terms are most of an index's work; done page by page they run beside
+    the build instead of after it. The words go into the build's shared store (:class:`SiteInputs` ``words``), where the
     index finds them, as another edition's index does for a page that folds to the same text.
     """
 
@@ -88,8 +88,8 @@ class IndexJob:
                  edition: str = "zh-Hans", convert: Callable[[str], str] = str) -> None:
         self.site, self.kb, self.data_dir, self.cache_dir = site, kb, data_dir, cache_dir
         self.edition, self.convert = edition, convert
-        self.pages: dict[str, Page] = {}
-        self._cache: search_index.WordCache | None = None
+        self._cache: search_index.WordCache | None = None  # made in the process that segments, at the first page
+        self._builder: search_index.IndexBuilder | None = None
         self._cut: dict[str, dict[str, str]] = {}  # a page's folded lines already cut (:meth:`content`), by its URL
 
     def content(self, url: str, html: str) -> None:
@@ -103,20 +103,27 @@ class IndexJob:
                 cut[line] = " ".join(search_index.page_words("", line, inputs.segment))
 
     def add(self, page: Page) -> None:
-        self.pages[page.location] = page
+        """A page of this edition: its words found, its terms into the index."""
+        cache, builder = self._parts()
         inputs = search_index.site_inputs(self.kb)
-        if self._cache is None:  # read in the process that segments, when the first page comes
-            cache_dir = self.cache_dir
-            path = search_index.word_cache_path(cache_dir, inputs.entries, self.edition) if cache_dir is not None else None
-            self._cache = search_index.WordCache(path, inputs.words)
         title, text = inputs.fold(page.title), inputs.fold(page.text)
         key = search_index.WordCache.key(title, text)
         cut = self._cut.pop(page.location, {})
-        if not self._cache.knows(key):
-            self._cache.put(key, [word for line in f"{title}\n{text}".split("\n")
-                                  for word in (cut[line].split() if line in cut
-                                               else search_index.page_words("", line, inputs.segment))])
-        inputs.words.setdefault(key, self._cache.used[key])
+        if not cache.knows(key):
+            cache.put(key, [word for line in f"{title}\n{text}".split("\n")
+                            for word in (cut[line].split() if line in cut
+                                         else search_index.page_words("", line, inputs.segment))])
+        inputs.words.setdefault(key, cache.used[key])
+        builder.add(page, search_index.page_terms(title, text, cache.words(key)))
+
+    def _parts(self) -> tuple[search_index.WordCache, search_index.IndexBuilder]:
+        if self._cache is None or self._builder is None:
+            inputs = search_index.site_inputs(self.kb)
+            cache_dir = self.cache_dir
+            path = search_index.word_cache_path(cache_dir, inputs.entries, self.edition) if cache_dir is not None else None
+            self._cache = search_index.WordCache(path, inputs.words)
+            self._builder = search_index.site_index_builder(self.kb, self.data_dir)
+        return self._cache, self._builder
 
     def page(self, page: BuiltPage) -> None:
         """A built page of this edition."""
@@ -125,8 +132,9 @@ class IndexJob:
 
     def finish(self) -> search_index.IndexReport:
         started = time.perf_counter()
-        index = search_index.write_index(self.site, list(self.pages.values()), self.kb, self.data_dir,
-                                         self.cache_dir, self.edition, self.convert, self._cache)
+        cache, builder = self._parts()
+        index = search_index.finish_site_index(builder, self.kb, cache, search_index.file_writer(self.site),
+                                               self.data_dir, self.convert)
         return search_index.IndexReport(index.docs, index.shards, index.terms, time.perf_counter() - started)
 
 

@@ -297,8 +297,10 @@ def page_roles(kb: KnowledgeBase) -> dict[str, Role]:
 def ranked_pages(pages: Iterable[Page], roles: Mapping[str, Role]) -> list[Page]:
     """Record pages first, then the pages that belong to records, then the rest: the order of
     document numbers, so the browser knows a page's role from its number alone (``meta.json``)."""
-    order = {RECORD: 0, PART: 1, OTHER: 2}
-    return sorted(pages, key=lambda page: order[roles.get(page.location, Role(OTHER, "")).role])
+    return sorted(pages, key=lambda page: _RANK[roles.get(page.location, Role(OTHER, "")).role])
+
+
+_RANK = {RECORD: 0, PART: 1, OTHER: 2}  # a role's place in the order of document numbers
 
 
 @dataclass(frozen=True)
@@ -477,7 +479,8 @@ def page_words(title: str, text: str, segment: Callable[[str], Iterable[str]]) -
     return [w for w in segment(title + "\n" + text) if len(w) >= 2 and _HAS_CJK.search(w)]
 
 
-def _terms(title: str, text: str, words: Iterable[str]) -> dict[str, int]:
+def page_terms(title: str, text: str, words: Iterable[str]) -> dict[str, int]:
+    """A page's index terms and weights, from its folded title and text and jieba's words of them."""
     weights: dict[str, int] = {term: count if count < TF_CAP else TF_CAP for term, count in grams(text).items()}
     for term in grams(title):
         weights[term] = weights.get(term, 1) | TITLE_FLAG
@@ -596,7 +599,7 @@ def all_page_terms(pages: list[Page], entries: list[Entry], fold: Callable[[str]
             for n, words in zip(missing, found, strict=True):
                 cache.put(keys[n], words)
     for page, key in zip(pages, keys, strict=True):
-        yield _terms(*folded(page), cache.words(key))
+        yield page_terms(*folded(page), cache.words(key))
 
 
 class _Postings:
@@ -642,7 +645,7 @@ def build_index(
     synonyms: Iterable[tuple[str, ...]] = (),
 ) -> Index:
     """Build the sharded index of ``pages`` from their :func:`all_page_terms` (``terms``, in the same order,
-    read once).
+    read once): every page into an :class:`IndexBuilder`, then its files.
 
     ``pages`` must be in :func:`ranked_pages` order for ``roles``; ``suggestions`` are the
     themes and kinds of records offered for the words that name them (:func:`suggestions`);
@@ -652,61 +655,121 @@ def build_index(
     never in memory whole; without it the files are collected in :attr:`Index.files`. ``pinyin``
     gives a word's pinyin keys (:func:`pinyin_keys`, or a cached version of it).
     """
-    roles = roles or {}
-    cards = cards or {}
-    index = Index()
-    emit = write or index.files.__setitem__
-    postings = _Postings()
-    counts = Counter(roles[page.location].role for page in pages if page.location in roles)
-    sections = {page.location: page.title for page in pages if page.location.count("/") == 1}
-    card_file: list[dict[str, object]] = []
-    groups = [sorted({fold(word) for word in group}) for group in synonyms]
-    synonym_terms = _synonym_terms(groups)
-    for doc_id, (page, weights) in enumerate(zip(pages, terms, strict=True)):
-        postings.add(doc_id, weights | synonym_terms(fold(page.title + "\n" + page.text)))
-        emit(f"d/{doc_id}.json", _dump({"l": page.location, "t": page.title, "x": page.text}))
-        card_file.append(_card_json(page, cards.get(page.location) or page_card(page, sections), roles.get(page.location)))
-        if len(card_file) == CARDS_PER_FILE or doc_id == len(pages) - 1:
-            emit(f"i/{doc_id // CARDS_PER_FILE}.json", _dump(card_file))
-            card_file = []
+    builder = IndexBuilder(fold, roles, synonyms)
+    for page, weights in zip(pages, terms, strict=True):
+        builder.add(page, weights)
+    return builder.finish(entries, char_map, suggestions, write, pinyin, cards)
 
-    expansions: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
-        if entry.word != entry.name:
-            expansions["a:" + fold(entry.word)].add(entry.name)
-        if entry.pinyin:
-            for key in pinyin(entry.word):
-                for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
-                    expansions["p:" + key[:end]].add(entry.name)
 
-    shard_count = _shard_count(postings, expansions)
-    members: list[list[str]] = [[] for _ in range(shard_count)]
-    for term in (*postings.of_term, *expansions):
-        members[shard_of(term, shard_count)].append(term)
-    for number, shard_terms in enumerate(members):  # one shard in memory at a time
-        shard: dict[str, object] = {}
-        for term in shard_terms:
-            found = postings.documents_and_weights(term)
-            if found is None:
-                shard[term] = sorted(expansions[term])
-            else:
-                shard[term] = _postings_json(*found)
-        emit(f"s/{number}.json", _dump(shard))
+@dataclass
+class _RankGroup:
+    """The pages of one rank (records' own, their parts, the rest), numbered from 0 as they come."""
 
-    used = {term for term in postings.of_term if len(term) == 1}  # the characters the site's text has
-    fold_pairs = "".join(k + v for k, v in sorted(char_map.items()) if v in used)
-    meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs,
-                               "cards": CARDS_PER_FILE}
-    if counts:  # documents [0, own) are records' pages, [own, part) belong to records (see ranked_pages)
-        meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
-    if suggestions:
-        meta["sg"] = suggestions
-    if groups:
-        meta["syn"] = groups
-    emit("meta.json", _dump(meta))
-    emit("worker.js", worker_script(meta))
-    index.shards, index.docs, index.terms = shard_count, len(pages), len(postings) + len(expansions)
-    return index
+    postings: _Postings = field(default_factory=_Postings)
+    docs: list[str] = field(default_factory=list)  # each page's d/ file
+    pages: list[Page] = field(default_factory=list)  # each page's title and first line: its card and the suggestions
+
+
+class IndexBuilder:
+    """The index made page by page (:meth:`add`, in any order), its files at the end (:meth:`finish`).
+
+    A page's terms go into the postings of its rank's group as it comes, so a build can do this
+    while it renders; document numbers are given at the end, the groups one after the other, which
+    is :func:`ranked_pages`' order (records' pages first, then their parts, then the rest).
+    """
+
+    def __init__(self, fold: Callable[[str], str], roles: Mapping[str, Role] | None = None,
+                 synonyms: Iterable[tuple[str, ...]] = ()) -> None:
+        self.fold = fold
+        self.roles = roles or {}
+        self.groups = [_RankGroup() for _ in _RANK]
+        self.synonym_groups = [sorted({fold(word) for word in group}) for group in synonyms]
+        self._synonym_terms = _synonym_terms(self.synonym_groups)
+
+    def add(self, page: Page, weights: dict[str, int]) -> None:
+        """A page and its :func:`page_terms`."""
+        role = self.roles.get(page.location)
+        group = self.groups[_RANK[role.role if role is not None else OTHER]]
+        group.postings.add(len(group.docs), weights | self._synonym_terms(self.fold(page.title + "\n" + page.text)))
+        group.docs.append(_dump({"l": page.location, "t": page.title, "x": page.text}))
+        first = next((line for line in page.text.splitlines() if line.strip() and line.strip() != page.title), "")
+        group.pages.append(Page(page.location, page.title, first))
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page added, in the index's order, with its title and only the first line of its text."""
+        return [page for group in self.groups for page in group.pages]
+
+    def finish(self, entries: list[Entry], char_map: Mapping[str, str], suggestions: list[dict[str, object]] | None = None,
+               write: Callable[[str, str], None] | None = None, pinyin: Callable[[str], list[str]] = pinyin_keys,
+               cards: Mapping[str, Card] | None = None) -> Index:
+        """The index's files (see :func:`build_index` for the arguments)."""
+        roles = self.roles
+        cards = cards or {}
+        index = Index()
+        emit = write or index.files.__setitem__
+        pages = self.pages
+        counts = Counter(roles[page.location].role for page in pages if page.location in roles)
+        sections = {page.location: page.title for page in pages if page.location.count("/") == 1}
+        card_file: list[dict[str, object]] = []
+        docs = (doc for group in self.groups for doc in group.docs)
+        for doc_id, (page, doc) in enumerate(zip(pages, docs, strict=True)):
+            emit(f"d/{doc_id}.json", doc)
+            card_file.append(_card_json(page, cards.get(page.location) or page_card(page, sections), roles.get(page.location)))
+            if len(card_file) == CARDS_PER_FILE or doc_id == len(pages) - 1:
+                emit(f"i/{doc_id // CARDS_PER_FILE}.json", _dump(card_file))
+                card_file = []
+
+        expansions: dict[str, set[str]] = defaultdict(set)
+        for entry in entries:
+            if entry.word != entry.name:
+                expansions["a:" + self.fold(entry.word)].add(entry.name)
+            if entry.pinyin:
+                for key in pinyin(entry.word):
+                    for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
+                        expansions["p:" + key[:end]].add(entry.name)
+
+        postings = [group.postings for group in self.groups]
+        offsets = [0, len(self.groups[0].docs), len(self.groups[0].docs) + len(self.groups[1].docs)]
+        terms = list(dict.fromkeys(term for found in postings for term in found.of_term))  # in order of first use
+        shard_count = _shard_count(terms, postings, expansions)
+        members: list[list[str]] = [[] for _ in range(shard_count)]
+        for term in (*terms, *expansions):
+            members[shard_of(term, shard_count)].append(term)
+        for number, shard_terms in enumerate(members):  # one shard in memory at a time
+            shard: dict[str, object] = {}
+            for term in shard_terms:
+                found = _documents_and_weights(term, postings, offsets)
+                shard[term] = _postings_json(*found) if found is not None else sorted(expansions[term])
+            emit(f"s/{number}.json", _dump(shard))
+
+        used = {term for term in terms if len(term) == 1}  # the characters the site's text has
+        fold_pairs = "".join(k + v for k, v in sorted(char_map.items()) if v in used)
+        meta: dict[str, object] = {"v": FORMAT_VERSION, "shards": shard_count, "docs": len(pages), "fold": fold_pairs,
+                                   "cards": CARDS_PER_FILE}
+        if counts:  # documents [0, own) are records' pages, [own, part) belong to records (see ranked_pages)
+            meta |= {"own": counts[RECORD], "part": counts[RECORD] + counts[PART]}
+        if suggestions:
+            meta["sg"] = suggestions
+        if self.synonym_groups:
+            meta["syn"] = self.synonym_groups
+        emit("meta.json", _dump(meta))
+        emit("worker.js", worker_script(meta))
+        index.shards, index.docs, index.terms = shard_count, len(pages), len(terms) + len(expansions)
+        return index
+
+
+def _documents_and_weights(term: str, postings: list[_Postings],
+                           offsets: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """A term's documents (numbered in the whole index) and weights, from every rank's group."""
+    documents: list[int] = []
+    weights: list[int] = []
+    for found, offset in zip(postings, offsets, strict=True):
+        part = found.documents_and_weights(term)
+        if part is not None:
+            documents += [number + offset for number in part[0]] if offset else part[0]
+            weights += part[1]
+    return (tuple(documents), tuple(weights)) if documents else None
 
 
 # Comments of the engine's source: block comments and comment lines, and a comment after code
@@ -762,9 +825,9 @@ def _postings_json(documents: tuple[int, ...], weights: tuple[int, ...]) -> list
     return [[chosen[0], *map(int.__sub__, chosen[1:], chosen)], [weights[n] for n in kept], 1]
 
 
-def _shard_count(postings: _Postings, expansions: Mapping[str, set[str]]) -> int:
+def _shard_count(terms: list[str], postings: list[_Postings], expansions: Mapping[str, set[str]]) -> int:
     """Enough shards that one stays near :data:`SHARD_TARGET_BYTES`, as a power of two."""
-    estimate = sum(len(t) * 3 + 6 + len(d) for t, d in postings.of_term.items())  # 5 bytes a posting, as JSON
+    estimate = sum(len(t) * 3 + 6 for t in terms) + sum(len(d) for found in postings for d in found.of_term.values())  # 5 bytes a posting, as JSON
     estimate += sum(len(t) + 12 * len(n) for t, n in expansions.items())
     wanted = max(MIN_SHARDS, estimate // SHARD_TARGET_BYTES)
     return 1 << math.ceil(math.log2(wanted))
@@ -882,36 +945,47 @@ def site_inputs(kb: KnowledgeBase) -> SiteInputs:
 
 def build_site_index(pages: list[Page], kb: KnowledgeBase, cache_dir: Path | None = None, edition: str = "zh-Hans",
                      write: Callable[[str, str], None] | None = None, data_dir: Path | None = None,
-                     convert: Callable[[str], str] = str, cache: WordCache | None = None) -> Index:
+                     convert: Callable[[str], str] = str) -> Index:
     """Everything :func:`build_index` needs, derived from the data and OpenCC's tables (once for
     all editions: :func:`site_inputs`); jieba's words kept in a :class:`WordCache` under
     ``cache_dir`` for ``edition`` (none without it), and shared with the other editions' indexes.
     ``data_dir``: where the synonyms are and (beside it, ``docs/``) the pages the substance levels
-    read; ``convert`` turns the data's words into the edition's script (the pages already are);
-    ``cache``: that word cache, already read (:class:`IndexJob`)."""
+    read; ``convert`` turns the data's words into the edition's script (the pages already are)."""
     inputs = site_inputs(kb)
-    entries, fold, roles, segment = inputs.entries, inputs.fold, inputs.roles, inputs.segment
-    pages = ranked_pages(pages, roles)
-    if cache is None:
-        cache = WordCache(word_cache_path(cache_dir, entries, edition) if cache_dir is not None else None, inputs.words)
-    offered = [{**found, "t": convert(str(found["t"])), "x": convert(str(found["x"]))}  # what readers see, in the edition's script
-               for found in suggestions(kb, pages, roles, fold, lambda text: cache.memo("cut", text, segment))]
-    terms = all_page_terms(pages, entries, fold, segment, cache)
-    docs_dir = data_dir.parent / "docs" if data_dir is not None else None
+    cache = WordCache(word_cache_path(cache_dir, inputs.entries, edition) if cache_dir is not None else None, inputs.words)
+    builder = site_index_builder(kb, data_dir)
+    for page, weights in zip(pages, all_page_terms(pages, inputs.entries, inputs.fold, inputs.segment, cache), strict=True):
+        builder.add(page, weights)
+    return finish_site_index(builder, kb, cache, write, data_dir, convert)
+
+
+def site_index_builder(kb: KnowledgeBase, data_dir: Path | None) -> IndexBuilder:
+    """An :class:`IndexBuilder` of the site's pages: their roles from ``kb``, the synonyms from ``data_dir``."""
+    inputs = site_inputs(kb)
     synonyms = load_synonyms(data_dir / SYNONYMS_FILE)[0] if data_dir is not None else []
-    index = build_index(pages, entries, fold, inputs.char_map, terms, roles, offered, write,
-                        lambda word: cache.memo("pinyin", word, pinyin_keys),
-                        record_cards(kb, docs_dir if docs_dir is not None and docs_dir.is_dir() else None, convert),
-                        synonyms)
+    return IndexBuilder(inputs.fold, inputs.roles, synonyms)
+
+
+def finish_site_index(builder: IndexBuilder, kb: KnowledgeBase, cache: WordCache,
+                      write: Callable[[str, str], None] | None = None, data_dir: Path | None = None,
+                      convert: Callable[[str], str] = str) -> Index:
+    """The files of the index ``builder`` holds (see :func:`build_site_index`); the words found
+    saved in ``cache`` and shared with the other editions' indexes."""
+    inputs = site_inputs(kb)
+    offered = [{**found, "t": convert(str(found["t"])), "x": convert(str(found["x"]))}  # what readers see, in the edition's script
+               for found in suggestions(kb, builder.pages, inputs.roles, inputs.fold,
+                                        lambda text: cache.memo("cut", text, inputs.segment))]
+    docs_dir = data_dir.parent / "docs" if data_dir is not None else None
+    index = builder.finish(inputs.entries, inputs.char_map, offered, write,
+                           lambda word: cache.memo("pinyin", word, pinyin_keys),
+                           record_cards(kb, docs_dir if docs_dir is not None and docs_dir.is_dir() else None, convert))
     cache.save()
     inputs.words.update(cache.used)
     return index
 
 
-def write_index(site: Path, pages: list[Page], kb: KnowledgeBase, data_dir: Path, cache_dir: Path | None = None,
-                edition: str = "zh-Hans", convert: Callable[[str], str] = str, cache: WordCache | None = None) -> Index:
-    """Build the index of ``pages`` into ``site/search/kb/``; jieba's words cached under ``cache_dir`` for ``edition``;
-    ``convert`` turns the data's words (kinds, summaries) into the edition's script."""
+def file_writer(site: Path) -> Callable[[str, str], None]:
+    """``write(name, text)`` for an index's files, into ``site/search/kb/``."""
     out = site / "search" / "kb"
     folders: set[Path] = set()
 
@@ -922,7 +996,7 @@ def write_index(site: Path, pages: list[Page], kb: KnowledgeBase, data_dir: Path
             folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
 
-    return build_site_index(pages, kb, cache_dir, edition, write_file, data_dir, convert, cache)
+    return write_file
 
 
 @dataclass(frozen=True)

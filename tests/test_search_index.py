@@ -257,6 +257,26 @@ def test_index_tells_the_worker_which_documents_are_records(entries, char_map, c
     assert "r" not in cards[2]
 
 
+def test_pages_added_as_a_build_writes_them_make_the_index_of_the_ranked_pages(entries, char_map, cut) -> None:
+    """The build adds pages as they are written, ranks mixed; their numbers follow the ranking all the same,
+    and a term on pages of several ranks lists them all, in the index's numbers."""
+    roles = si.page_roles(KB)
+    method = KB.methods["sanbu-tiaojie"]
+    written = [si.Page("explore/lineage/", "传承图谱", f"{method.name}的传承"), si.Page("training/sanbu-tiaojie/", "培训方案", method.name),
+               si.Page("methods/", "工作法", f"{method.name}\n物业纠纷"), si.Page("methods/sanbu-tiaojie/", method.name, "物业纠纷的调解")]
+    fold = si.make_fold(char_map)
+    ranked = si.ranked_pages(written, roles)
+    assert [p.location for p in ranked] != [p.location for p in written]
+    whole = si.build_index(ranked, entries, fold, char_map, list(si.all_page_terms(ranked, entries, fold, cut, workers=1)), roles)
+    builder = si.IndexBuilder(fold, roles)
+    for page, weights in zip(written, si.all_page_terms(written, entries, fold, cut, workers=1), strict=True):
+        builder.add(page, weights)
+    assert builder.finish(entries, char_map).files == whole.files
+    assert [json.loads(whole.files[f"d/{n}.json"])["l"] for n in range(4)] == [p.location for p in ranked]
+    shard = json.loads(whole.files[f"s/{si.shard_of('物业', json.loads(whole.files['meta.json'])['shards'])}.json"])
+    assert shard["物业"][0] == [0, 3]  # methods/sanbu-tiaojie/ (0) and methods/ (3): deltas
+
+
 def test_suggestions_name_themes_and_kinds_from_the_data(entries, cut) -> None:
     roles = si.page_roles(KB)
     method = KB.methods["sanbu-tiaojie"]
