@@ -408,8 +408,9 @@ def build(project: Path, config: str, dest: Path, env: dict[str, str] | None = N
 
 
 def build_both_editions(project: Path, dest: Path) -> tuple[Run, float]:
-    """The one build that makes both editions, as `make build` runs it: (the build, seconds of the
-    Traditional edition's conversion within it, from kb_build/editions.py's log)."""
+    """The one build that makes both editions, as `make build` runs it: (the build, seconds it took
+    after its last page was written: the rest of the Traditional edition and both search indexes,
+    from kb_build/editions.py's log; the pages were converted beside the build)."""
     started = time.perf_counter()
     output: list[str] = []
     run = _finish(_start(project, "mkdocs.yml", dest, {}, quiet=False), started, "mkdocs.yml", output)
@@ -494,7 +495,7 @@ def prepare(project: Path) -> None:
 
 def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1.0, both_only: bool = False,
             log=print, on_result=None) -> dict:
-    """Build the generated project: both editions in one build from a cold QR cache (as a fresh checkout
+    """Build the generated project: both editions in one build with cold caches (as a fresh checkout
     builds), then, unless ``both_only``, the Simplified edition alone with the cache warm (as a
     developer rebuilds) and its Markdown built by plain Material; the ratio compares those two."""
     project = generate_project(methods, work / "project", seed=seed, page_fraction=page_fraction)
@@ -503,9 +504,9 @@ def measure(methods: int, work: Path, *, seed: int = 0, page_fraction: float = 1
     record = "methods/sanbu-tiaojie/"
     load: dict[str, list[float]] = {"both": _load_average()}
 
-    log(f"[{methods}] 一次构建两个版本（二维码缓存为空）……（负载 {load['both']}）")
+    log(f"[{methods}] 一次构建两个版本（缓存为空）……（负载 {load['both']}）")
     whole, conversion = build_both_editions(project, work / "both")
-    # One process makes both: its memory and CPU are the whole's; its time splits at the conversion.
+    # One build makes both: its memory and CPU are the whole's; its time splits where the last page is written.
     editions = {lang: {"build_seconds": round(seconds, 2), "cpu_seconds": round(whole.cpu_seconds, 2),
                        "peak_memory_mb": round(whole.peak_mb), **site_figures(folder, record)}
                 for lang, seconds, folder in (("zh-Hans", whole.seconds - conversion, work / "both"),
