@@ -137,10 +137,12 @@ def contains_query(text: str, query: str, fold, pinyin: dict[str, list[str]]) ->
 
 @pytest.fixture(scope="module")
 def answers(search) -> dict[str, list[str]]:
-    """What the box shows for every judged query, typed once."""
+    """What the box shows for every judged query, typed once: its tests are one xdist_group, so that
+    `make test`'s processes do not both type them."""
     return {judged.query: search.type(judged.query) for judged in JUDGED}
 
 
+@pytest.mark.xdist_group("judged-answers")
 @pytest.mark.browser
 def test_judged_queries_find_a_relevant_record_in_the_first_three_and_no_record_twice(answers, built_site: Path) -> None:
     assert len(JUDGED) >= 130
@@ -181,6 +183,7 @@ def record_of(location: str) -> str:
     return role.record if role else location
 
 
+@pytest.mark.xdist_group("judged-answers")
 @pytest.mark.browser
 def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None:
     pinyin = {e.word: si.pinyin_keys(e.word) for e in si.lexicon(KB) if e.pinyin}
