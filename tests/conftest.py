@@ -15,7 +15,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,7 +40,7 @@ CHROMIUM_ARGS = [
 # Session fixtures that read the whole site (every page parsed, every link followed): their tests
 # are one xdist_group, run by one process of `make test`, so that the two do not both do that work.
 WHOLE_SITE_FIXTURES = {"site_pages", "link_problems"}
-# Each test's xdist_group, by test id, written by pytest-xdist's workers for its scheduler (xdist_groups).
+# Each test's xdist_group, by test id, written by pytest-xdist's workers for its scheduler (pytest_xdist_make_scheduler).
 GROUPS_FILE = "xdist-groups.json"
 
 
@@ -104,7 +103,6 @@ def prebuilt_site() -> Path | None:
     return site
 
 
-T = TypeVar("T")
 # How long a process of the run waits for a build another one is making.
 BUILD_WAIT_S = 1200
 
