@@ -118,17 +118,22 @@ editor: setup-build
 serve-both: build
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8002
 
+# Tests in two processes (pytest-xdist; TEST_PROCESSES=0 runs them in this one): a browser test mostly
+# waits for Chromium. Tests sharing an expensive module fixture are one xdist_group; the site is
+# built once for both (tests/conftest.py).
+TEST_PROCESSES ?= 2
+PYTEST := $(PYTHON) -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 test: setup browser
-	$(PYTHON) -m pytest
+	$(PYTEST)
 
 # The two halves of make test, as CI's parallel jobs run them on the site its build job made:
 # KB_SITE_DIR=site make test-site (every test but the browser's), KB_SITE_DIR=site make test-browser.
 .PHONY: test-site test-browser
 test-site: setup
-	$(PYTHON) -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 test-browser: setup browser
-	$(PYTHON) -m pytest -m browser
+	$(PYTEST) -m browser
 
 # External links of the built site; CI runs it in a separate job that may fail without blocking.
 linkcheck: setup

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,13 +37,49 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# Session fixtures that read the whole site (every page parsed, every link followed): their tests
+# are one xdist_group, run by one process of `make test`, so that the two do not both do that work.
+WHOLE_SITE_FIXTURES = {"site_pages", "link_problems"}
+# Each test's xdist_group, by test id, written by pytest-xdist's workers for its scheduler (pytest_xdist_make_scheduler).
+GROUPS_FILE = "xdist-groups.json"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Fast tests first: unit tests, then those on the build, then the browser."""
 
     def rank(item: pytest.Item) -> int:
         return 2 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("build") else 0
 
     items.sort(key=rank)
+    for item in items:
+        if WHOLE_SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("whole-site"))
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        groups = {item.nodeid: "+".join(sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")}))
+                  for item in items if item.get_closest_marker("xdist_group")}
+        partial = run_folder(config) / f"{GROUPS_FILE}.{worker}"
+        partial.write_text(json.dumps(groups), encoding="utf-8")
+        partial.replace(run_folder(config) / GROUPS_FILE)  # the workers' collections are the same
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadgroup` as pytest-xdist means it: tests of one xdist_group run in one worker. Its own
+    scheduler reads the group from a suffix it gives the test's id, which pytest 9 no longer lets it
+    change; this one reads the groups the workers wrote when they collected the tests."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class XdistGroups(LoadGroupScheduling):
+        @functools.cached_property
+        def groups(self) -> dict[str, str]:
+            return json.loads((run_folder(config) / GROUPS_FILE).read_text(encoding="utf-8"))
+
+        def _split_scope(self, nodeid: str) -> str:
+            return self.groups.get(nodeid, nodeid)
+
+    return XdistGroups(config, log)
 
 
 def build_site(project: Path, out: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess[str]:
@@ -63,14 +103,93 @@ def prebuilt_site() -> Path | None:
     return site
 
 
+# How long a process of the run waits for a build another one is making.
+BUILD_WAIT_S = 1200
+
+
+def run_folder(config: pytest.Config) -> Path:
+    """The folder every process of this test run shares: pytest's temporary folder, or with
+    pytest-xdist (`make test` runs two) the one its workers' own folders are in."""
+    base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]  # tmp_path_factory's, as xdist reads it
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _make_site(folder: Path) -> Path:
+    result = build_site(ROOT, folder)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    return folder
+
+
+def _make_hostile_site(folder: Path) -> tuple[object, Path]:
+    from tests.hostile import make_project
+
+    project = make_project(folder / "project")
+    site = project.root / "site"
+    result = build_site(project.root, site)  # both editions: the Traditional one is written into zh-Hant/
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    assert result.returncode == 0, f"the hostile copy does not build:\n{output[-3000:]}"
+    return project, site
+
+
+# The builds of a run, by name: made once for all its processes (start_once, made_once).
+SHARED_BUILDS: dict[str, Callable[[Path], object]] = {"site": _make_site, "hostile": _make_hostile_site}
+
+
+def start_once(config: pytest.Config, name: str) -> None:
+    """Start the build ``name`` in the background unless a process of this run already has: the
+    first to create its claim file makes it, beside the tests it runs meanwhile, and leaves what it
+    made (pickled) or why it failed for every process of the run."""
+    shared = run_folder(config)
+    try:
+        (shared / f"{name}.claimed").touch(exist_ok=False)
+    except FileExistsError:
+        return
+
+    def make() -> None:
+        try:
+            outcome: tuple[bool, object] = (True, SHARED_BUILDS[name](shared / name))
+        except BaseException as error:  # handed to every test that needs the build
+            outcome = (False, str(error) if isinstance(error, AssertionError) else traceback.format_exc())
+        (shared / f"{name}.partial").write_bytes(pickle.dumps(outcome))
+        (shared / f"{name}.partial").rename(shared / f"{name}.made")
+
+    threading.Thread(target=make, name=f"build {name}", daemon=True).start()
+
+
+def made_once(config: pytest.Config, name: str) -> object:
+    """What the build ``name`` made (start_once), waiting for it; the test fails if the build did."""
+    start_once(config, name)
+    made = run_folder(config) / f"{name}.made"
+    deadline = time.monotonic() + BUILD_WAIT_S
+    while not made.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"build {name} did not finish within {BUILD_WAIT_S} s")
+        time.sleep(0.2)
+    succeeded, value = pickle.loads(made.read_bytes())
+    if not succeeded:
+        pytest.fail(str(value), pytrace=False)
+    return value
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Builds the selected tests need start at once, in the background, while the unit tests run."""
+    if session.config.option.collectonly:
+        return
+    needed = {fixture for item in session.items for fixture in getattr(item, "fixturenames", ())}
+    if "built_site" in needed and not os.environ.get("KB_SITE_DIR"):
+        start_once(session.config, "site")
+    if "hostile_site" in needed:
+        start_once(session.config, "hostile")
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(pytestconfig: pytest.Config) -> Path:
     if (site := prebuilt_site()) is not None:
         return site
-    out = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, out)
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+    made = made_once(pytestconfig, "site")
+    assert isinstance(made, Path)
+    return made
 
 
 @pytest.fixture(scope="session")
@@ -159,18 +278,10 @@ def copy_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+def hostile_site(pytestconfig: pytest.Config):
     """Both editions of a copy whose records, front matter and glossary carry hostile payloads
     (tests/hostile.py), built strictly once: (project, site folder)."""
-    from tests.hostile import make_project
-
-    project = make_project(tmp_path_factory.mktemp("hostile") / "project")
-    site = project.root / "site"
-    result = build_site(project.root, site)  # both editions: the Traditional one is written into zh-Hant/
-    output = result.stdout + result.stderr
-    assert "Traceback" not in output, output[-3000:]
-    assert result.returncode == 0, f"the hostile copy does not build:\n{output[-3000:]}"
-    return project, site
+    return made_once(pytestconfig, "hostile")
 
 
 @pytest.fixture(scope="session")

@@ -74,8 +74,8 @@ def test_ci_checks_builds_once_and_tests_that_site_in_parallel_jobs() -> None:
         step = next(step for step in job["steps"] if "run" in step)
         assert step["run"] == target and step["env"] == {"KB_SITE_DIR": "site"}
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert 'test-site: setup\n\t$(PYTHON) -m pytest -m "not browser"\n' in makefile
-    assert "test-browser: setup browser\n\t$(PYTHON) -m pytest -m browser\n" in makefile
+    assert 'test-site: setup\n\t$(PYTEST) -m "not browser"\n' in makefile
+    assert "test-browser: setup browser\n\t$(PYTEST) -m browser\n" in makefile
     assert "make test\n" in (ROOT / ".ci/run").read_text(encoding="utf-8")  # the README's one command
 
 
