@@ -118,10 +118,10 @@ editor: setup-build
 serve-both: build
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site 8002
 
-# Tests in two processes (pytest-xdist; TEST_PROCESSES=0 runs them in this one): a browser test mostly
-# waits for Chromium. Tests sharing an expensive module fixture are one xdist_group; the site is
-# built once for both (tests/conftest.py).
-TEST_PROCESSES ?= 2
+# Tests in three processes on two cores (pytest-xdist; TEST_PROCESSES=0 runs them in this one): a browser
+# test mostly waits for Chromium (on this 2-core machine: 303 s with two, 285 s with three). Tests sharing
+# an expensive module fixture are one xdist_group; the site is built once for all (tests/conftest.py).
+TEST_PROCESSES ?= 3
 PYTEST := $(PYTHON) -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 test: setup browser
 	$(PYTEST)
