@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from macros import search_index
 from macros.knowledge_base import KnowledgeBase
@@ -75,6 +75,13 @@ class PageJob(Protocol):
     def finish(self) -> object: ...
 
 
+@runtime_checkable
+class ReadsContent(Protocol):
+    """A page job that also reads each page's content early (:meth:`PageWorker.content`)."""
+
+    def content(self, url: str, html: str) -> None: ...
+
+
 class IndexJob:
     """One edition's search index as a page job: each page's text, jieba's words of it and its terms,
     taken as the page is built; the index's files written into ``site/search/kb/`` by :meth:`finish`.
@@ -109,12 +116,14 @@ class IndexJob:
         title, text = inputs.fold(page.title), inputs.fold(page.text)
         key = search_index.WordCache.key(title, text)
         cut = self._cut.pop(page.location, {})
-        if not cache.knows(key):
-            cache.put(key, [word for line in f"{title}\n{text}".split("\n")
-                            for word in (cut[line].split() if line in cut
-                                         else search_index.page_words("", line, inputs.segment))])
+        if cache.knows(key):
+            words = cache.words(key)
+        else:
+            words = [word for line in f"{title}\n{text}".split("\n")
+                     for word in (cut[line].split() if line in cut else search_index.page_words("", line, inputs.segment))]
+            cache.put(key, words)
         inputs.words.setdefault(key, cache.used[key])
-        builder.add(page, search_index.page_terms(title, text, cache.words(key)))
+        builder.add(page, search_index.page_terms(title, text, words))
 
     def _parts(self) -> tuple[search_index.WordCache, search_index.IndexBuilder]:
         if self._cache is None or self._builder is None:
@@ -147,6 +156,7 @@ class PageWorker:
 
     def __init__(self, jobs: Sequence[PageJob], *, processes: bool | None = None) -> None:
         self.jobs = list(jobs)
+        self.readers = _readers(self.jobs)
         self.forked = (os.cpu_count() or 1) > 1 if processes is None else processes
         self._finished = False
         self._results: list[object] | None = None
@@ -178,8 +188,11 @@ class PageWorker:
 
     def content(self, url: str, html: str) -> None:
         """A page's content HTML, rendered before the pages are written, for the jobs that read it early."""
+        if not self.readers:  # nothing to send it for
+            return
         if not self.forked:
-            _content(self.jobs, url, html)
+            for job in self.readers:
+                job.content(url, html)
             return
         self._send(("content", url, html))
 
@@ -241,6 +254,7 @@ def _stop(process: multiprocessing.process.BaseProcess, pages: multiprocessing.Q
 def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection) -> None:
     """The forked process: every job on each page as it comes; at the end the jobs' ``finish``,
     each but the first in a process of its own, forked now (it has every page's work at hand)."""
+    readers = _readers(jobs)
     try:
         while True:
             kind, *item = pages.get()
@@ -248,7 +262,8 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
                 for job in jobs:
                     job.page(item[0])
             elif kind == "content":
-                _content(jobs, *item)
+                for reader in readers:
+                    reader.content(*item)
             else:
                 reply.send(_finish_all(jobs))
                 return
@@ -257,10 +272,8 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
         raise
 
 
-def _content(jobs: list[PageJob], url: str, html: str) -> None:
-    for job in jobs:
-        if isinstance(job, IndexJob):  # the one job that reads a page's content before the page
-            job.content(url, html)
+def _readers(jobs: list[PageJob]) -> list[ReadsContent]:
+    return [job for job in jobs if isinstance(job, ReadsContent)]
 
 
 def _finish_all(jobs: list[PageJob]) -> list[object]:
