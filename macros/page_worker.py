@@ -97,17 +97,14 @@ class IndexJob:
         self.edition, self.convert = edition, convert
         self._cache: search_index.WordCache | None = None  # made in the process that segments, at the first page
         self._builder: search_index.IndexBuilder | None = None
-        self._cut: dict[str, dict[str, str]] = {}  # a page's folded lines already cut (:meth:`content`), by its URL
 
     def content(self, url: str, html: str) -> None:
         """A page's content as MkDocs renders it, before any page is written: its lines are cut into
         words now, beside the build's first pass over the pages, and the page finds them when it is
-        written. jieba cuts a page line by line as it cuts the whole (a line end always ends a word)."""
+        written (:meth:`SiteInputs.line_words`)."""
         inputs = search_index.site_inputs(self.kb)
-        cut = self._cut.setdefault(url, {})
         for line in inputs.fold(search_index.page_text(html)).split("\n"):
-            if line not in cut:
-                cut[line] = " ".join(search_index.page_words("", line, inputs.segment))
+            inputs.line_words(line)
 
     def add(self, page: Page) -> None:
         """A page of this edition: its words found, its terms into the index."""
@@ -115,12 +112,10 @@ class IndexJob:
         inputs = search_index.site_inputs(self.kb)
         title, text = inputs.fold(page.title), inputs.fold(page.text)
         key = search_index.WordCache.key(title, text)
-        cut = self._cut.pop(page.location, {})
         if cache.knows(key):
             words = cache.words(key)
         else:
-            words = [word for line in f"{title}\n{text}".split("\n")
-                     for word in (cut[line].split() if line in cut else search_index.page_words("", line, inputs.segment))]
+            words = [word for line in f"{title}\n{text}".split("\n") for word in inputs.line_words(line)]
             cache.put(key, words)
         inputs.words.setdefault(key, cache.used[key])
         builder.add(page, search_index.page_terms(title, text, words))

@@ -924,6 +924,16 @@ class SiteInputs:
     roles: dict[str, Role]
     segment: Callable[[str], Iterable[str]]
     words: dict[str, str] = field(default_factory=dict)  # jieba's words found so far, by WordCache key
+    lines: dict[str, str] = field(default_factory=dict)  # jieba's words of each folded line cut so far
+
+    def line_words(self, line: str) -> list[str]:
+        """jieba's words of one folded line (see :func:`page_words`). Pages share most of their lines
+        (labels, the shared parts of a record's pages, the other edition's same line), so each line is
+        cut once per build: jieba cuts a page line by line as it cuts the whole (a line end ends a word)."""
+        words = self.lines.get(line)
+        if words is None:
+            words = self.lines[line] = " ".join(page_words("", line, self.segment))
+        return words.split()
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> SiteInputs:

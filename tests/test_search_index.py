@@ -335,6 +335,26 @@ def test_the_second_edition_segments_only_the_pages_that_fold_to_other_text(entr
     assert len(second.used) == len(traditional)
 
 
+def test_a_line_met_again_is_not_cut_again_and_words_are_those_of_the_whole_page(entries, char_map, fold) -> None:
+    """Pages share most of their lines (labels; a Traditional line that folds to its Simplified twin):
+    each is cut once per build, and a page's words are what cutting the page whole gives."""
+    cut = si.jieba_search_cut(entries)
+    segmented: list[str] = []
+
+    def counting_cut(text: str) -> list[str]:
+        segmented.append(text)
+        return list(cut(text))
+
+    inputs = si.SiteInputs(entries, char_map, fold, {}, counting_cut)
+    pages = [("走动式工作法", "魁星社区的走动式工作法\n来源：人民网"), ("三步调解法", "三步调解法的来源\n来源：人民网"),
+             ("走動式工作法", "魁星社區的走動式工作法\n來源：人民網")]
+    for title, text in pages:
+        title, text = fold(title), fold(text)
+        by_lines = [word for line in f"{title}\n{text}".split("\n") for word in inputs.line_words(line)]
+        assert by_lines == si.page_words(title, text, cut)
+    assert len(segmented) == len(set(segmented)) == 5  # the Traditional page and the shared 来源 line cut nothing new
+
+
 def test_the_editions_of_one_knowledge_base_share_its_derived_inputs() -> None:
     inputs = si.site_inputs(KB)
     assert si.site_inputs(KB) is inputs
