@@ -212,6 +212,10 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
+# Converted lines a Converter keeps (about a page's worth of content lines each, held in memory).
+LINES_KEPT = 50_000
+
+
 class Converter:
     """Simplified → Traditional with OpenCC, a glossary and a vocabulary. One per build; reuse it."""
 
@@ -235,6 +239,7 @@ class Converter:
         # For re-conversion: the settled Traditional forms are the exceptions.
         self._settled = {traditional: traditional for traditional in entries.values()}
         self._settled_pattern = _phrase_pattern(self._settled)
+        self._converted_line = functools.lru_cache(maxsize=LINES_KEPT)(self._convert_line)
 
     def _run(self, text: str, pattern: re.Pattern[str] | None, table: Mapping[str, str]) -> str:
         if not _CJK.search(text):
@@ -256,8 +261,17 @@ class Converter:
         return traditional_quotes(self.convert_words(text))
 
     def convert_words(self, text: str) -> str:
-        """As :meth:`convert` but quotation marks left as they are: for code (scripts, styles)."""
-        return self._run(text, self._forward_pattern, self._forward)
+        """As :meth:`convert` but quotation marks left as they are: for code (scripts, styles).
+
+        Line by line: no phrase spans a line end, and the pages of a site share most of their
+        lines (navigation, labels, the parts a record's pages have in common), each converted
+        once while it is among the last :data:`LINES_KEPT` met."""
+        if "\n" not in text:
+            return self._converted_line(text)
+        return "\n".join([self._converted_line(line) for line in text.split("\n")])
+
+    def _convert_line(self, line: str) -> str:
+        return self._run(line, self._forward_pattern, self._forward)
 
     def reconvert(self, text: str) -> str:
         """Run the conversion over text that is already Traditional, glossary forms left as they are.

@@ -59,6 +59,14 @@ def test_glossary_fixes_what_opencc_gets_wrong(converter: Converter) -> None:
     assert converter.convert("范志刚工作室的邻里节") == "范志剛工作室的鄰里節"
 
 
+def test_a_page_converts_line_by_line_as_it_converts_whole() -> None:
+    """Lines are converted one by one and kept (pages share most of theirs): glossary, vocabulary,
+    OpenCC's phrases and quotation marks come out as in one pass over the page."""
+    converter = Converter("s2tw", TEST_GLOSSARY, VOCABULARY)
+    page = "范志刚的数据\n干涉\n后备干部，数据\n干涉\n打扫干净\n干部说：“好”"
+    assert converter.convert(page) == "范志剛的資料\n干涉\n後備幹部，資料\n干涉\n打掃乾淨\n幹部說：「好」"
+
+
 def test_markdown_keeps_its_markup_and_links(converter: Converter) -> None:
     source = "## 怎么做\n\n1. **倾听**：[范志刚](../mentors/index.md#fan-zhigang)先听。{#step-1}\n"
     assert converter.convert(source) == "## 怎麼做\n\n1. **傾聽**：[范志剛](../mentors/index.md#fan-zhigang)先聽。{#step-1}\n"
