@@ -23,10 +23,10 @@ import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files
 
-from kb_build.stage import Stage
+from kb_build.stage import Build, Stage
 from macros import facets, figures, generated, lineage, pages, training
 
 log = logging.getLogger("mkdocs.plugins.kb.generated_pages")
@@ -43,8 +43,14 @@ REGISTRY: dict[str, generated.Producer] = {
 class GeneratedPages(Stage):
     name = "generated_pages"
 
+    def __init__(self, build: Build) -> None:
+        super().__init__(build)
+        self.aside: generated.RenderedAside | None = None
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Before mkdocs-redirects' on_files, which checks that short links lead to existing pages."""
+        """Before mkdocs-redirects' on_files, which checks that short links lead to existing pages.
+        The pages' Markdown is rendered beside the build (:class:`generated.RenderedAside`) and read
+        when MkDocs renders each page; while editing live it is written to files at once."""
 
         def read(path: str) -> str | None:
             file = files.get_file_from_path(path)
@@ -55,13 +61,55 @@ class GeneratedPages(Stage):
         except generated.GeneratedPageConflict as err:
             raise Abort(str(err)) from None
         docs = Path(config.docs_dir).name
-        for page, markdown in pages:
-            file = _written(config, page.path, markdown) if self.build.live_edit else File.generated(config, page.path, content=markdown)
+        if not self.build.live_edit:
+            self.aside = generated.RenderedAside(pages)
+        for number, page in enumerate(pages):
+            if self.aside is None:
+                file = _written(config, page.path, page.render())
+            else:
+                file = RenderedLater.of(config, page.path, self.aside, number)
             # MkDocs resolves edit_uri against the docs folder's edit address; "../data/…" leads to the data file.
             file.edit_uri = posixpath.relpath(page.source, docs)
             files.append(file)
         log.info("生成页面：%s", "，".join(f"{name} {count} 页" for name, count in counts.items()))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.aside is not None:
+            self.aside.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.aside is not None:
+            self.aside.close()
+
+
+class RenderedLater(File):
+    """A generated page whose Markdown arrives from :class:`generated.RenderedAside` when MkDocs first reads it."""
+
+    _aside: generated.RenderedAside | None = None
+    _number = 0
+    _markdown: str | bytes | None = None
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, path: str, aside: generated.RenderedAside, number: int) -> File:
+        file = cls.generated(config, path, content="")
+        assert isinstance(file, cls)  # generated() makes an instance of the class it is called on
+        file._aside, file._number, file._markdown = aside, number, None
+        return file
+
+    # MkDocs keeps a file's text in the attribute _content (content_string reads it); here it is fetched on first use.
+    @property
+    def _content(self) -> str | bytes | None:
+        if self._markdown is None and self._aside is not None:
+            try:
+                self._markdown = self._aside.markdown(self._number)
+            except generated.RenderError as error:
+                raise PluginError(str(error)) from None
+        return self._markdown
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._markdown, self._aside = value, None
 
 
 def _written(config: MkDocsConfig, path: str, markdown: str) -> File:

@@ -159,6 +159,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             self._notify("on_pages_done", results=results)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._notify("on_build_error", error=error)
         if self.build is not None:
             self.build.close()
 

@@ -14,8 +14,13 @@ the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import gc
+import multiprocessing
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from .knowledge_base import KnowledgeBase
 
@@ -37,13 +42,13 @@ class GeneratedPageConflict(Exception):
 
 
 def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
-            exists: Callable[[str], bool]) -> tuple[list[tuple[GeneratedPage, str]], dict[str, int]]:
-    """Every producer's pages that no hand-written page replaces, rendered, and a count per producer.
+            exists: Callable[[str], bool]) -> tuple[list[GeneratedPage], dict[str, int]]:
+    """Every producer's pages that no hand-written page replaces (not rendered yet), and a count per producer.
 
     Raises :class:`GeneratedPageConflict` when two producers claim one path (naming both).
     """
     claimed: dict[str, str] = {}
-    pages: list[tuple[GeneratedPage, str]] = []
+    pages: list[GeneratedPage] = []
     counts: dict[str, int] = {}
     for name, producer in registry.items():
         counts[name] = 0
@@ -53,6 +58,80 @@ def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
             claimed[page.path] = name
             if exists(page.path):
                 continue
-            pages.append((page, page.render()))
+            pages.append(page)
             counts[name] += 1
     return pages, counts
+
+
+class RenderError(Exception):
+    """A generated page's rendering failed; the message is Chinese and names the page."""
+
+
+class RenderedAside:
+    """The pages' Markdown, rendered one after another in a forked process while the build goes on.
+
+    A large site's listings and record pages take about a tenth of its build on one CPU, and the
+    build needs a page's Markdown only when it comes to render that page, after every hand-written
+    one. What arrives is kept until :meth:`markdown` asks for it (a thread takes it from the pipe,
+    so the process never waits for the build).
+    """
+
+    def __init__(self, pages: Sequence[GeneratedPage]) -> None:
+        self.pages = pages
+        self._received: dict[int, str] = {}
+        self._failure: str | None = None
+        self._done = False
+        self._arrived = threading.Condition()
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        gc.freeze()  # as macros/page_worker.py: the collector would write to (and so copy) every object in both
+        try:
+            self._process = context.Process(target=_render_all, args=(pages, send), name="kb-generated", daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+        threading.Thread(target=self._take, args=(receive,), name="kb-generated", daemon=True).start()
+
+    def markdown(self, number: int) -> str:
+        """Page ``number``'s Markdown (waits for it); once: it is not kept after."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: number in self._received or self._done)
+            if number in self._received:
+                return self._received.pop(number)
+        if self._failure:
+            raise RenderError(self._failure)
+        self._process.join(timeout=5)
+        raise RenderError(f"生成页面 {self.pages[number].path} 时进程意外退出（退出码 {self._process.exitcode}）")
+
+    def close(self) -> None:
+        """Stop the process (the build ended before every page was asked for)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def _take(self, receive: Connection) -> None:
+        while True:
+            try:
+                number, text, failure = receive.recv()
+            except EOFError:
+                number, text, failure = -1, "", None
+            with self._arrived:
+                if number >= 0 and failure is None:
+                    self._received[number] = text
+                else:
+                    self._done, self._failure = True, failure
+                self._arrived.notify_all()
+            if number < 0 or failure is not None:
+                receive.close()
+                return
+
+
+def _render_all(pages: Sequence[GeneratedPage], send: Connection) -> None:
+    for number, page in enumerate(pages):
+        try:
+            text = page.render()
+        except Exception as error:  # reported by the build, which stops
+            send.send((number, "", f"生成页面 {page.path} 出错：{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}"))
+            return
+        send.send((number, text, None))

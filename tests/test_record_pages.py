@@ -40,8 +40,27 @@ def test_a_hand_written_page_replaces_the_generated_one_and_is_not_rendered(kb: 
             yield generated.GeneratedPage(path, lambda p=path: rendered.append(p) or f"# {p}\n", "data/x.yml")
 
     pages, counts = generated.collect({"测试": producer}, kb, lambda path: None, lambda path: path == "a/one.md")
-    assert [(page.path, text) for page, text in pages] == [("a/two.md", "# a/two.md\n")]
+    assert [(page.path, page.render()) for page in pages] == [("a/two.md", "# a/two.md\n")]
     assert rendered == ["a/two.md"] and counts == {"测试": 1}
+
+
+def test_pages_rendered_beside_the_build_arrive_whole_and_a_failure_names_its_page() -> None:
+    def page(path: str) -> generated.GeneratedPage:
+        def render() -> str:
+            if path == "b/broken.md":
+                raise KeyError("demo")
+            return f"# {path}\n" + "社区" * 50_000  # larger than a pipe holds at once
+        return generated.GeneratedPage(path, render, "data/x.yml")
+
+    aside = generated.RenderedAside([page("a/one.md"), page("a/two.md"), page("b/broken.md"), page("c/after.md")])
+    try:
+        assert aside.markdown(1).startswith("# a/two.md\n社区") and len(aside.markdown(0)) == len("# a/one.md\n") + 100_000
+        with pytest.raises(generated.RenderError, match=r"生成页面 b/broken.md 出错：KeyError: 'demo'"):
+            aside.markdown(2)
+        with pytest.raises(generated.RenderError, match="b/broken.md"):  # nothing after it was rendered
+            aside.markdown(3)
+    finally:
+        aside.close()
 
 
 def test_two_producers_claiming_one_path_name_both(kb: KnowledgeBase) -> None:
@@ -61,7 +80,7 @@ def test_training_pages_read_the_method_page_prose(kb: KnowledgeBase) -> None:
         return page_text if path == "methods/demo-method.md" else None
 
     pages, counts = generated.collect({"培训": training.training_pages}, kb, read, lambda path: False)
-    by_path = {page.path: (page.source, text) for page, text in pages}
+    by_path = {page.path: (page.source, page.render()) for page in pages}
     assert set(by_path) == {"training/demo-method.md", "training/cards/demo-method.md", "training/visits/demo-site.md"}
     assert by_path["training/demo-method.md"][0] == "data/methods/demo-method.yml"
     assert "某社区用它调解了一起纠纷。" in by_path["training/demo-method.md"][1]
