@@ -36,7 +36,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -168,6 +168,11 @@ class EditionJob:
         self.converter, self.addresses, self.index = converter, addresses, index
         self.pages = 0
         self._folders: set[Path] = set()
+
+    def preparing(self) -> Iterator[None]:
+        """The edition's index prepares (macros/page_worker.py ``Prepares``)."""
+        if self.index is not None:
+            yield from self.index.preparing()
 
     def page(self, page: BuiltPage) -> None:
         if not converts_page(page.relative, page.output, self.addresses):

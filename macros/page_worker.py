@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import multiprocessing
 import os
 import queue
 import time
 import traceback
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -76,6 +77,14 @@ class PageJob(Protocol):
 
 
 @runtime_checkable
+class Prepares(Protocol):
+    """A page job with work that needs no page (:meth:`preparing`, one step per item it yields), done
+    while the process waits for pages (MkDocs renders pages for a while before it writes the first)."""
+
+    def preparing(self) -> Iterator[None]: ...
+
+
+@runtime_checkable
 class ReadsContent(Protocol):
     """A page job that also reads each page's content early (:meth:`PageWorker.content`)."""
 
@@ -97,6 +106,18 @@ class IndexJob:
         self.edition, self.convert = edition, convert
         self._cache: search_index.WordCache | None = None  # made in the process that segments, at the first page
         self._builder: search_index.IndexBuilder | None = None
+        self._cards: dict[str, search_index.Card] | None = None
+
+    def preparing(self) -> Iterator[None]:
+        """What the index's end needs and no page changes, a step at a time: the names' pinyin keys,
+        each method's completeness level (shared by the editions) and this edition's record cards."""
+        cache, _ = self._parts()
+        for entry in search_index.site_inputs(self.kb).entries:
+            if entry.pinyin:
+                cache.memo("pinyin", entry.word, search_index.pinyin_keys)
+                yield
+        yield from search_index.working_out_levels(self.kb, search_index.pages_folder(self.data_dir))
+        self._cards = search_index.site_record_cards(self.kb, self.data_dir, self.convert)
 
     def content(self, url: str, html: str) -> None:
         """A page's content as MkDocs renders it, before any page is written: its lines are cut into
@@ -138,7 +159,7 @@ class IndexJob:
         started = time.perf_counter()
         cache, builder = self._parts()
         index = search_index.finish_site_index(builder, self.kb, cache, search_index.file_writer(self.site),
-                                               self.data_dir, self.convert)
+                                               self.data_dir, self.convert, self._cards)
         return search_index.IndexReport(index.docs, index.shards, index.terms, time.perf_counter() - started)
 
 
@@ -204,6 +225,8 @@ class PageWorker:
         self.finish()
         if self._results is None:
             if not self.forked:
+                for _ in _preparing(self.jobs):
+                    pass
                 self._results = [job.finish() for job in self.jobs]
             else:
                 while not self._reply.poll(1):
@@ -250,9 +273,15 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
     """The forked process: every job on each page as it comes; at the end the jobs' ``finish``,
     each but the first in a process of its own, forked now (it has every page's work at hand)."""
     readers = _readers(jobs)
+    preparing: Iterator[None] | None = _preparing(jobs)
     try:
         while True:
-            kind, *item = pages.get()
+            try:  # a step of the jobs' preparing whenever no page waits, until it is done
+                kind, *item = pages.get(block=preparing is None)
+            except queue.Empty:
+                if preparing is not None and next(preparing, _PREPARED) is _PREPARED:
+                    preparing = None
+                continue
             if kind == "page":
                 for job in jobs:
                     job.page(item[0])
@@ -260,11 +289,20 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
                 for reader in readers:
                     reader.content(*item)
             else:
+                for _ in preparing or ():
+                    pass
                 reply.send(_finish_all(jobs))
                 return
     except BaseException as error:  # reported by the build, which stops
         reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
         raise
+
+
+_PREPARED = object()
+
+
+def _preparing(jobs: list[PageJob]) -> Iterator[None]:
+    return itertools.chain.from_iterable(job.preparing() for job in jobs if isinstance(job, Prepares))
 
 
 def _readers(jobs: list[PageJob]) -> list[ReadsContent]:

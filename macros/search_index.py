@@ -313,20 +313,37 @@ class Card:
     themes: tuple[str, ...] = ()
 
 
-def record_cards(kb: KnowledgeBase, docs_dir: Path | None, convert: Callable[[str], str] = str) -> dict[str, Card]:
-    """Cards of the records' own pages, from the data; ``convert`` turns the words into the edition's script."""
+def record_cards(kb: KnowledgeBase, levels: Mapping[str, str], convert: Callable[[str], str] = str) -> dict[str, Card]:
+    """Cards of the records' own pages, from the data and the methods' completeness ``levels``
+    (:func:`method_levels`); ``convert`` turns the words into the edition's script."""
     cards: dict[str, Card] = {}
     for kind in sitemap.PAGED_KINDS:
         for record in kb.records(kind).values():
             level, themes = "", tuple[str, ...]()
             if kind == "methods":
-                page = docs_dir / sitemap.record_path(kind, record.id) if docs_dir is not None else None
-                markdown = page.read_text(encoding="utf-8") if page is not None and page.is_file() else ""
-                level = convert(of_method(kb, kb.methods[record.id], markdown).level)
+                level = convert(levels[record.id])
                 themes = tuple(convert(theme) for theme in kb.methods[record.id].themes)
             summary = convert(record.summary)
             cards[f"{kind}/{record.id}/"] = Card(convert(sitemap.label(kind)), _clip(summary), level, themes)
     return cards
+
+
+def method_levels(kb: KnowledgeBase, docs_dir: Path | None) -> dict[str, str]:
+    """Each method's completeness level, its page read from ``docs_dir``."""
+    for _ in working_out_levels(kb, docs_dir):
+        pass
+    return site_inputs(kb).levels[docs_dir]
+
+
+def working_out_levels(kb: KnowledgeBase, docs_dir: Path | None) -> Iterator[None]:
+    """:func:`method_levels`, one method a step: kept in :class:`SiteInputs` ``levels``, the same for every edition."""
+    levels = site_inputs(kb).levels.setdefault(docs_dir, {})
+    for method in kb.methods.values():
+        if method.id not in levels:
+            page = docs_dir / sitemap.record_path("methods", method.id) if docs_dir is not None else None
+            markdown = page.read_text(encoding="utf-8") if page is not None and page.is_file() else ""
+            levels[method.id] = of_method(kb, method, markdown).level
+            yield
 
 
 def _clip(text: str) -> str:
@@ -925,6 +942,7 @@ class SiteInputs:
     segment: Callable[[str], Iterable[str]]
     words: dict[str, str] = field(default_factory=dict)  # jieba's words found so far, by WordCache key
     lines: dict[str, str] = field(default_factory=dict)  # jieba's words of each folded line cut so far
+    levels: dict[Path | None, dict[str, str]] = field(default_factory=dict)  # method_levels, by the pages' folder
 
     def line_words(self, line: str) -> list[str]:
         """jieba's words of one folded line (see :func:`page_words`). Pages share most of their lines
@@ -976,19 +994,30 @@ def site_index_builder(kb: KnowledgeBase, data_dir: Path | None) -> IndexBuilder
     return IndexBuilder(inputs.fold, inputs.roles, synonyms)
 
 
+def pages_folder(data_dir: Path | None) -> Path | None:
+    """The site's ``docs/``, beside its data folder, if there is one."""
+    docs_dir = data_dir.parent / "docs" if data_dir is not None else None
+    return docs_dir if docs_dir is not None and docs_dir.is_dir() else None
+
+
+def site_record_cards(kb: KnowledgeBase, data_dir: Path | None, convert: Callable[[str], str] = str) -> dict[str, Card]:
+    """:func:`record_cards` of the site whose data are in ``data_dir``."""
+    return record_cards(kb, method_levels(kb, pages_folder(data_dir)), convert)
+
+
 def finish_site_index(builder: IndexBuilder, kb: KnowledgeBase, cache: WordCache,
                       write: Callable[[str, str], None] | None = None, data_dir: Path | None = None,
-                      convert: Callable[[str], str] = str) -> Index:
+                      convert: Callable[[str], str] = str, cards: Mapping[str, Card] | None = None) -> Index:
     """The files of the index ``builder`` holds (see :func:`build_site_index`); the words found
-    saved in ``cache`` and shared with the other editions' indexes."""
+    saved in ``cache`` and shared with the other editions' indexes. ``cards``: :func:`site_record_cards`
+    when worked out already."""
     inputs = site_inputs(kb)
     offered = [{**found, "t": convert(str(found["t"])), "x": convert(str(found["x"]))}  # what readers see, in the edition's script
                for found in suggestions(kb, builder.pages, inputs.roles, inputs.fold,
                                         lambda text: cache.memo("cut", text, inputs.segment))]
-    docs_dir = data_dir.parent / "docs" if data_dir is not None else None
     index = builder.finish(inputs.entries, inputs.char_map, offered, write,
                            lambda word: cache.memo("pinyin", word, pinyin_keys),
-                           record_cards(kb, docs_dir if docs_dir is not None and docs_dir.is_dir() else None, convert))
+                           cards if cards is not None else site_record_cards(kb, data_dir, convert))
     cache.save()
     inputs.words.update(cache.used)
     return index

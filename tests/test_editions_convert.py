@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,14 +109,21 @@ class RecordingIndex(IndexJob):
     def __init__(self, folder: Path, broken: bool = False) -> None:  # not the real one's: no data, no jieba
         self.folder, self.broken, self.pages = folder, broken, {}
 
+    def preparing(self) -> Iterator[None]:
+        self.prepared = 0
+        for _ in range(3):  # the worker takes these steps when no page waits, and all before finish
+            self.prepared += 1
+            yield
+
     def add(self, page: Page) -> None:
         self.pages[page.location] = page
 
     def finish(self) -> IndexReport:
         if self.broken:
             raise OSError("disk full")
-        (self.folder / "indexed.json").write_text(
-            json.dumps([[p.location, p.title, p.text] for p in self.pages.values()], ensure_ascii=False), encoding="utf-8")
+        (self.folder / "indexed.json").write_text(json.dumps(
+            {"pages": [[p.location, p.title, p.text] for p in self.pages.values()], "prepared": self.prepared},
+            ensure_ascii=False), encoding="utf-8")
         return IndexReport(len(self.pages), 0, 0, 0.0)
 
 
@@ -173,7 +181,7 @@ def test_a_built_site_becomes_both_editions(converter: Converter, tmp_path: Path
     material = json.loads((hant / "search/search_index.json").read_text(encoding="utf-8"))
     assert material["docs"][0]["title"] == "資料" and material["docs"][0]["title_hans"] == "数据"
     assert not (hant / "search/kb").exists()  # each edition writes its own, from its own pages' text
-    assert json.loads((hant / "indexed.json").read_text()) == [["", "資料", "資料\n于麗華說「好」"]]
+    assert json.loads((hant / "indexed.json").read_text()) == {"pages": [["", "資料", "資料\n于麗華說「好」"]], "prepared": 3}
     assert (pages.pages, pages.indexed, rest.pages) == (2, 1, 1)  # the 404 page is not one MkDocs hands over
     assert (site / "index.html").read_text(encoding="utf-8") == BUILT["index.html"]  # the source is left as it was
     in_this_process = {p.relative_to(hant): p.read_bytes() for p in hant.rglob("*") if p.is_file()}

@@ -163,7 +163,7 @@ def test_a_very_common_terms_postings_are_capped_and_say_so(entries, char_map, c
 def test_result_cards_carry_kind_summary_level_and_themes(entries, char_map, cut) -> None:
     roles = si.page_roles(KB)
     method, site = KB.methods["sanbu-tiaojie"], next(iter(KB.sites.values()))
-    cards = si.record_cards(KB, ROOT / "docs")
+    cards = si.record_cards(KB, si.method_levels(KB, ROOT / "docs"))
     pages = si.ranked_pages([si.Page(f"methods/{method.id}/", method.name, method.summary),
                              si.Page(f"sites/{site.id}/", site.name, ""),
                              si.Page(sitemap.served(sitemap.visit_path(site.id)), f"{site.name}：观摩单", f"{site.name}：观摩单\n第一行字"),
@@ -178,7 +178,7 @@ def test_result_cards_carry_kind_summary_level_and_themes(entries, char_map, cut
     assert found[f"sites/{site.id}/"]["k"] == "示范点与阵地"
     sheet = found[sitemap.served(sitemap.visit_path(site.id))]
     assert sheet["r"] == f"sites/{site.id}" and sheet["k"] == "培训资源" and sheet["s"] == "第一行字"  # one result with its site
-    traditional = si.record_cards(KB, ROOT / "docs", lambda text: text.replace("工作法", "工作法（繁）"))
+    traditional = si.record_cards(KB, si.method_levels(KB, ROOT / "docs"), lambda text: text.replace("工作法", "工作法（繁）"))
     assert traditional[f"methods/{method.id}/"].kind == "工作法（繁）"  # the edition's words, not the data's
 
 
