@@ -303,6 +303,14 @@ def open_settled(page, url: str) -> None:
     page.wait_for_function(SETTLED)
 
 
+def open_quiet(page, url: str) -> None:
+    """Load ``url`` and wait until the page's network has been quiet for half a second, for tests that
+    watch every request. Playwright's ``networkidle`` alone can come before the page has loaded: on a
+    busy machine the scripts may still be running (then a query pasted at once reaches no search box)."""
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+
+
 def serious_accessibility_problems(axe, page, path: str) -> list[str]:
     """axe-core's serious and critical violations on the loaded ``page``, one line each."""
     problems = []

@@ -13,7 +13,7 @@ from macros import completeness, sitemap
 from macros import search_index as si
 from macros.knowledge_base import load_or_raise
 from scripts.bench_search import first_answer, load_judgements, relevant_locations
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_quiet
 from tests.pages import ParsedPages, edition_pages
 
 KB = load_or_raise(ROOT / "data")
@@ -119,7 +119,7 @@ class SearchBox:
 @pytest.fixture(scope="module")
 def search(browser, site_url: str):
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(site_url, wait_until="networkidle")
+    open_quiet(page, site_url)
     yield SearchBox(page, site_url)
     page.close()
 
@@ -277,7 +277,7 @@ def test_nothing_is_fetched_for_search_until_a_reader_opens_it(browser, site_url
     page = browser.new_page(viewport={"width": 390, "height": 844})
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
-    page.goto(site_url + "methods/", wait_until="networkidle")
+    open_quiet(page, site_url + "methods/")
     assert not [path for path in fetched if "/search/" in path], fetched  # no index, no metadata, no worker
     with page.expect_request(lambda request: request.url.endswith("/search/kb/worker.js")):
         page.locator("header label[for='__search']").first.click()  # opening search starts the engine
@@ -299,7 +299,7 @@ HINT_WATCH = """() => {
 @pytest.mark.browser
 def test_pasted_text_is_searched_and_the_hint_waits_for_a_finished_search(browser, site_url: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(site_url, wait_until="networkidle")
+    open_quiet(page, site_url)
     search = SearchBox(page, site_url)
     page.evaluate(HINT_WATCH)
     held: list = []
@@ -350,11 +350,11 @@ def test_a_question_that_finds_little_is_offered_the_themes_of_what_it_found(sea
 def test_other_parts_of_the_site_open_search_with_a_form_or_a_link(browser, site_url: str) -> None:
     """The documented entry (README, 搜索): a form with data-kb-search and an input q, or any page's ?q=."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(site_url + "?q=" + "宝宝屋", wait_until="networkidle")
+    open_quiet(page, site_url + "?q=" + "宝宝屋")
     page.wait_for_function(f"() => ['found', 'empty'].includes({STATE})")
     assert page.locator("#__search").is_checked() and page.locator("input.md-search__input").input_value() == "宝宝屋"
     assert page.locator(".md-search-result__item").count()
-    page.goto(site_url + "methods/", wait_until="networkidle")
+    open_quiet(page, site_url + "methods/")
     page.evaluate("""() => {  // as a page's content brings it, after the search box's script has run
       const form = document.createElement('form')
       form.setAttribute('data-kb-search', '')

@@ -14,7 +14,7 @@ import pytest
 import zxingcpp
 
 from macros import handout
-from tests.conftest import open_settled
+from tests.conftest import open_quiet, open_settled
 from tests.pages import ParsedPages
 from tests.test_trainer_browser import KB, SHORT_HOST, SITE_URL, print_to_pdf
 
@@ -230,7 +230,7 @@ def test_a_session_with_a_visit_is_shared_and_printed_as_one_pack(browser, built
     requests: list[str] = []
     page = browser.new_page(viewport={"width": 390, "height": 800})
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{site_url}training/session/", wait_until="networkidle")
+    open_quiet(page, f"{site_url}training/session/")
     for method_id in chosen:
         page.locator(f'input[name="methods"][value="{method_id}"]').check()
     page.locator(f'input[name="sites"][value="{visited}"]').check()
