@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
+from macros.knowledge_base import KnowledgeBase, load_or_raise
 from scripts.check_links import LinkProblem, internal_problems
 from tests.pages import ParsedPages
 
@@ -35,6 +36,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@functools.cache
+def project_kb() -> KnowledgeBase:
+    """The project's records (data/), loaded once a process: some twenty test modules read them as
+    they are imported, which each of `make test`'s processes does before its first test."""
+    return load_or_raise(ROOT / "data")
 
 
 # Session fixtures that read the whole site (every page parsed, every link followed): their tests

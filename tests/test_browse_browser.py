@@ -9,12 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled, serious_accessibility_problems
+from tests.conftest import open_settled, project_kb, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 THEME = "队伍培养"
 PROVINCE = "辽宁省"
 EXPECTED = [m.name for m in KB.methods.values()

@@ -10,14 +10,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import facets, regions, sitemap
-from macros.knowledge_base import load_or_raise
 from scripts.check_links import LinkProblem, html_pages, report_internal
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def page_of(site_pages: ParsedPages, site: Path, path: str) -> BeautifulSoup:

@@ -8,13 +8,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def page_url(kind: str, record_id: str) -> str:

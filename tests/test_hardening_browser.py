@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_quiet
+from tests.conftest import open_quiet, project_kb
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 METHOD, STUDIO = next(iter(KB.methods)), next(iter(KB.studios))
 MENTOR, SITE = next(iter(KB.mentors)), next(iter(KB.sites))
 

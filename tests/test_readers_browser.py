@@ -15,13 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, SETTLED, QuietServer
+from tests.conftest import ROOT, SETTLED, QuietServer, project_kb
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 METHOD, STUDIO = "sanbu-tiaojie", next(iter(KB.studios))
 MENTOR, SITE = next(iter(KB.mentors)), next(iter(KB.sites))
 SITE_PATH = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path  # /kb/

@@ -11,12 +11,11 @@ import pytest
 
 from macros import completeness, sitemap
 from macros import search_index as si
-from macros.knowledge_base import load_or_raise
 from scripts.bench_search import first_answer, load_judgements, relevant_locations
-from tests.conftest import ROOT, open_quiet
+from tests.conftest import ROOT, open_quiet, project_kb
 from tests.pages import ParsedPages, edition_pages
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 ROLES = si.page_roles(KB)
 
 # The judged query set the project keeps (data/search-judgements.yml): what readers, trainers

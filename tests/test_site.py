@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from macros.knowledge_base import load_or_raise
 from scripts.check_links import LinkProblem, report_internal
-from tests.conftest import ROOT, build_site
+from tests.conftest import ROOT, build_site, project_kb
 from tests.pages import ParsedPages
 from tests.records import VALID, write_records
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def html_pages(site: Path) -> list[Path]:
