@@ -53,10 +53,12 @@ GROUPS_FILE = "xdist-groups.json"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Fast tests first: unit tests, then those on the build, then the browser."""
+    """Fast tests first: unit tests, then those on the build, then the browser; in each, the slow ones
+    first, so that `make test`'s processes end together rather than one waiting for the other's last long test."""
 
-    def rank(item: pytest.Item) -> int:
-        return 2 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("build") else 0
+    def rank(item: pytest.Item) -> tuple[int, bool]:
+        kind = 2 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("build") else 0
+        return kind, not item.get_closest_marker("slow")
 
     items.sort(key=rank)
     for item in items:

@@ -95,6 +95,7 @@ def test_a_value_counts_what_a_tap_on_it_shows(browser, site_url: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)

@@ -79,6 +79,7 @@ def test_old_list_anchors_lead_on_to_the_record(built_site: Path, site_pages: Pa
             assert holder is not None and holder.find("a")["href"].rstrip("/").endswith(record_id), record_id
 
 
+@pytest.mark.slow
 def test_link_check_covers_every_listing_and_region_page(editions_site: Path, link_problems: list[LinkProblem]) -> None:
     checked = {p.relative_to(editions_site).as_posix() for p in html_pages(editions_site)}
     generated = [p for p in checked if p.startswith(("browse/", "regions/", "explore/lineage/"))]

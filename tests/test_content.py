@@ -36,6 +36,7 @@ def links_from(site_pages: ParsedPages, site: Path, url: str) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_record_is_reachable_from_the_home_page(built_site: Path, site_pages: ParsedPages) -> None:
     seen: set[str] = set()
     queue = deque([""])

@@ -123,6 +123,7 @@ def search(page, seen: Visit, url: str, query: str) -> int:
 
 
 @pytest.mark.parametrize("edition", ["", "zh-Hant/"], ids=["zh-Hans", "zh-Hant"])
+@pytest.mark.slow
 def test_every_page_type_in_both_editions_stays_on_the_site_under_its_policy(visit, editions_url: str, edition: str) -> None:
     page, seen = visit
     seen.host = urlsplit(editions_url).netloc
@@ -152,6 +153,7 @@ def test_a_script_the_page_did_not_ship_is_refused_by_the_policy(visit, site_url
 
 
 @pytest.mark.parametrize("edition", ["", "zh-Hant/"], ids=["zh-Hans", "zh-Hant"])
+@pytest.mark.slow
 def test_no_payload_runs_in_pages_that_carry_them(visit, hostile_site, hostile_url: str, edition: str) -> None:
     project, site = hostile_site
     page, seen = visit

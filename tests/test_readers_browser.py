@@ -84,6 +84,7 @@ def axe_findings(page, path: str) -> list[str]:
 
 @pytest.mark.parametrize("edition", ["", "zh-Hant/"], ids=["zh-Hans", "zh-Hant"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_every_page_type_reads_on_a_phone(browser, published_url: str, scheme: str, edition: str) -> None:
     assert AXE.is_file(), f"{AXE} 不存在：先运行 make（npm ci 装入 package.json 的 axe-core）"
     context = browser.new_context(viewport={"width": WIDTH, "height": 844}, color_scheme=scheme)

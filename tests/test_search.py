@@ -143,6 +143,7 @@ def answers(search) -> dict[str, list[str]]:
 
 @pytest.mark.xdist_group("judged-answers")
 @pytest.mark.browser
+@pytest.mark.slow
 def test_judged_queries_find_a_relevant_record_in_the_first_three_and_no_record_twice(answers, built_site: Path) -> None:
     assert len(JUDGED) >= 130
     assert {j.why for j in JUDGED} >= {"繁体", "拼音", "粘贴", "问题"}
@@ -168,6 +169,7 @@ COLD_CACHE_PARTS = 4
 
 @pytest.mark.browser
 @pytest.mark.parametrize("part", range(COLD_CACHE_PARTS))
+@pytest.mark.slow
 def test_the_longest_judged_queries_first_answer_on_a_cold_cache_takes_at_most_ten_requests(browser, site_url: str, part: int) -> None:
     # Counted as scripts/bench_search.py --phone counts them (a fresh context a query), without its throttling.
     # A query's fetches grow with its length (a shard per word or three characters), so the 40 longest
@@ -192,6 +194,7 @@ def record_of(location: str) -> str:
 
 @pytest.mark.xdist_group("judged-answers")
 @pytest.mark.browser
+@pytest.mark.slow  # with the test above: the answers they share take twenty seconds
 def test_first_result_contains_what_was_typed(answers, page_texts, fold) -> None:
     pinyin = {e.word: si.pinyin_keys(e.word) for e in si.lexicon(KB) if e.pinyin}
     wrong = {}

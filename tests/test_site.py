@@ -155,6 +155,7 @@ def synthetic_project(root: Path, methods: int) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_method_page_does_not_grow_with_the_number_of_methods(tmp_path: Path) -> None:
     sizes = {}
     for count in (5, 60):

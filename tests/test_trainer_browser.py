@@ -121,6 +121,7 @@ PAGE_TYPES = [
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(color_scheme=scheme)

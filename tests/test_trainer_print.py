@@ -82,6 +82,7 @@ def printable_pages(site_pages: ParsedPages, site: Path) -> list[str]:
     return [path for paths in kinds.values() for path in extremes(site_pages, site, paths)]
 
 
+@pytest.mark.slow
 def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(browser, built_site: Path, site_url: str,
                                                                               site_pages: ParsedPages, tmp_path: Path) -> None:
     page = browser.new_page()
