@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
+from macros.knowledge_base import KnowledgeBase, load_or_raise
 from scripts.check_links import LinkProblem, internal_problems
 from tests.pages import ParsedPages
 
@@ -37,6 +38,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+@functools.cache
+def project_kb() -> KnowledgeBase:
+    """The project's records (data/), loaded once a process: some twenty test modules read them as
+    they are imported, which each of `make test`'s processes does before its first test."""
+    return load_or_raise(ROOT / "data")
+
+
 # Session fixtures that read the whole site (every page parsed, every link followed): their tests
 # are one xdist_group, run by one process of `make test`, so that the two do not both do that work.
 WHOLE_SITE_FIXTURES = {"site_pages", "link_problems"}
@@ -45,10 +53,12 @@ GROUPS_FILE = "xdist-groups.json"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Fast tests first: unit tests, then those on the build, then the browser."""
+    """Fast tests first: unit tests, then those on the build, then the browser; in each, the slow ones
+    first, so that `make test`'s processes end together rather than one waiting for the other's last long test."""
 
-    def rank(item: pytest.Item) -> int:
-        return 2 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("build") else 0
+    def rank(item: pytest.Item) -> tuple[int, bool]:
+        kind = 2 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("build") else 0
+        return kind, not item.get_closest_marker("slow")
 
     items.sort(key=rank)
     for item in items:
@@ -301,6 +311,14 @@ def open_settled(page, url: str) -> None:
     hosts keep waiting for ``networkidle``."""
     page.goto(url, wait_until="load")
     page.wait_for_function(SETTLED)
+
+
+def open_quiet(page, url: str) -> None:
+    """Load ``url`` and wait until the page's network has been quiet for half a second, for tests that
+    watch every request. Playwright's ``networkidle`` alone can come before the page has loaded: on a
+    busy machine the scripts may still be running (then a query pasted at once reaches no search box)."""
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
 
 
 def serious_accessibility_problems(axe, page, path: str) -> list[str]:

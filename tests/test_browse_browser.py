@@ -9,12 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros import facets, regions
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled, serious_accessibility_problems
+from tests.conftest import open_settled, project_kb, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 THEME = "队伍培养"
 PROVINCE = "辽宁省"
 EXPECTED = [m.name for m in KB.methods.values()
@@ -96,6 +95,7 @@ def test_a_value_counts_what_a_tap_on_it_shows(browser, site_url: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)

@@ -10,14 +10,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import facets, regions, sitemap
-from macros.knowledge_base import load_or_raise
 from scripts.check_links import LinkProblem, html_pages, report_internal
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def page_of(site_pages: ParsedPages, site: Path, path: str) -> BeautifulSoup:
@@ -80,6 +79,7 @@ def test_old_list_anchors_lead_on_to_the_record(built_site: Path, site_pages: Pa
             assert holder is not None and holder.find("a")["href"].rstrip("/").endswith(record_id), record_id
 
 
+@pytest.mark.slow
 def test_link_check_covers_every_listing_and_region_page(editions_site: Path, link_problems: list[LinkProblem]) -> None:
     checked = {p.relative_to(editions_site).as_posix() for p in html_pages(editions_site)}
     generated = [p for p in checked if p.startswith(("browse/", "regions/", "explore/lineage/"))]

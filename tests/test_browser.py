@@ -6,12 +6,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled
+from tests.conftest import open_quiet, open_settled, project_kb
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:
@@ -21,7 +20,7 @@ def test_pages_make_no_request_to_another_host(browser, site_url: str) -> None:
     method_id = next(iter(KB.methods))
     studio_id = next(iter(KB.studios))
     for path in ("", f"methods/{method_id}/", f"studios/{studio_id}/", "mentors/"):
-        page.goto(site_url + path, wait_until="networkidle")
+        open_quiet(page, site_url + path)
     page.close()
     assert hosts == {urlsplit(site_url).netloc}
 

@@ -129,6 +129,7 @@ def test_each_stage_has_a_switch_of_its_own_name_and_only_live_edit_starts_off()
 
 
 @pytest.mark.build
+@pytest.mark.slow
 def test_stages_switched_off_leave_their_work_out_of_the_built_site(tmp_path: Path) -> None:
     """The real project built with four stages off: what each of them writes is missing, and the
     stages still on work as before (the Content Security Policy, the generated pages)."""

@@ -8,13 +8,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def page_url(kind: str, record_id: str) -> str:
@@ -37,6 +36,7 @@ def links_from(site_pages: ParsedPages, site: Path, url: str) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_every_record_is_reachable_from_the_home_page(built_site: Path, site_pages: ParsedPages) -> None:
     seen: set[str] = set()
     queue = deque([""])

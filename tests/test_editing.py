@@ -9,7 +9,7 @@ import pytest
 from macros import completeness, page_meta
 from macros.knowledge_base import load_or_raise
 from macros.models import Evidence, Step
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 from tests.records import write_records
 
@@ -125,7 +125,7 @@ def test_edit_links_point_at_the_page_and_its_data_file() -> None:
 # ---- on the built site -----------------------------------------------------------
 
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 @pytest.mark.build

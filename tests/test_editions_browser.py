@@ -7,12 +7,11 @@ from mkdocs.config import load_config
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from macros.editions import edition_converter
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled
+from tests.conftest import ROOT, open_settled, project_kb
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 CONVERTER = edition_converter({**load_config(str(ROOT / "mkdocs.yml"))["extra"], "edition": "zh-Hant"}, ROOT)
 
 

@@ -8,12 +8,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from macros import sitemap
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled, serious_accessibility_problems
+from tests.conftest import open_settled, project_kb, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 # The record page with the most markers.
 PAGE = "{}/{}/".format(*max(((kind, record.id) for kind in sitemap.PAGED_KINDS for record in KB.records(kind).values()),
                             key=lambda found: (len(KB.records(found[0])[found[1]].evidence), found)))

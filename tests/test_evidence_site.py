@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from macros import articles, sitemap
-from macros.knowledge_base import load_or_raise, sources_dir_for
-from tests.conftest import ROOT
+from macros.knowledge_base import sources_dir_for
+from tests.conftest import ROOT, project_kb
 from tests.pages import HANT, ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 SOURCES = sources_dir_for(ROOT)
 SUPPORTED = [f"{kind}/{record.id}/" for kind in sitemap.PAGED_KINDS for record in KB.records(kind).values() if record.evidence]
 UNSUPPORTED = [f"{kind}/{record.id}/" for kind in sitemap.PAGED_KINDS for record in KB.records(kind).values() if not record.evidence]

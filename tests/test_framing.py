@@ -16,10 +16,10 @@ from kb_build.stage import Build
 from kb_build.web_editor import WebEditor
 from macros.cms import LOCAL_BACKEND
 from macros.figures import tile_map
-from macros.knowledge_base import KnowledgeBase, load_or_raise
-from tests.conftest import ROOT, _serve
+from macros.knowledge_base import KnowledgeBase
+from tests.conftest import ROOT, _serve, project_kb
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 METHOD = next(iter(KB.methods))
 _POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
 LOCAL_ADDRESSES = re.compile(r"localhost|127\.0\.0\.1|\[::1\]")

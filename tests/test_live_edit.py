@@ -29,6 +29,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.build
+@pytest.mark.slow
 def test_an_edited_page_is_rendered_alone_and_a_data_change_renders_every_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     site = tmp_path / "site"

@@ -131,6 +131,7 @@ def search_finds(site: Path, url: str, text: str) -> bool:
 
 
 @pytest.mark.build
+@pytest.mark.slow
 def test_new_method_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An editor's path: scaffold, read the validator, fill in, build, find the page and search for it."""
     project = copy_project(tmp_path / "project")

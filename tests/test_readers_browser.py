@@ -15,13 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, SETTLED, QuietServer
+from tests.conftest import ROOT, SETTLED, QuietServer, project_kb
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 METHOD, STUDIO = "sanbu-tiaojie", next(iter(KB.studios))
 MENTOR, SITE = next(iter(KB.mentors)), next(iter(KB.sites))
 SITE_PATH = urlsplit(load_config(str(ROOT / "mkdocs.yml"))["site_url"]).path  # /kb/
@@ -85,6 +84,7 @@ def axe_findings(page, path: str) -> list[str]:
 
 @pytest.mark.parametrize("edition", ["", "zh-Hant/"], ids=["zh-Hans", "zh-Hant"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_every_page_type_reads_on_a_phone(browser, published_url: str, scheme: str, edition: str) -> None:
     assert AXE.is_file(), f"{AXE} 不存在：先运行 make（npm ci 装入 package.json 的 axe-core）"
     context = browser.new_context(viewport={"width": WIDTH, "height": 844}, color_scheme=scheme)

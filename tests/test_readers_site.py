@@ -11,13 +11,12 @@ import pytest
 from mkdocs.config import load_config
 
 from macros import facets, sitemap
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages, edition_pages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def test_a_record_page_is_described_by_its_summary_and_few_pages_share_a_description(

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled, serious_accessibility_problems
+from tests.conftest import open_settled, project_kb, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 # One page of each kind, each the record with the most to show (longest lists, longest names).
 RECORD_PAGES = [
     f"methods/{max(KB.methods.values(), key=lambda m: (len(m.steps) + len(m.results), m.id)).id}/",

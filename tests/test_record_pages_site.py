@@ -12,13 +12,12 @@ from mkdocs.config import load_config
 
 from macros import handout, lineage, pages, sitemap
 from macros.anchors import ALIAS_CLASS, SECTION_IDS
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 
 

@@ -13,9 +13,9 @@ import pytest
 from macros import search_index as si
 from macros import sitemap
 from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 from macros import search_index as si
-from macros.knowledge_base import load_or_raise
 from macros.search_synonyms import SYNONYMS_FILE, load_synonyms
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def test_the_projects_synonyms_are_valid_and_name_no_record() -> None:

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from macros.knowledge_base import load_or_raise
 from scripts.check_links import LinkProblem, report_internal
-from tests.conftest import ROOT, build_site
+from tests.conftest import ROOT, build_site, project_kb
 from tests.pages import ParsedPages
 from tests.records import VALID, write_records
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -156,6 +155,7 @@ def synthetic_project(root: Path, methods: int) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_method_page_does_not_grow_with_the_number_of_methods(tmp_path: Path) -> None:
     sizes = {}
     for count in (5, 60):

@@ -114,6 +114,7 @@ def test_the_editors_uploads_go_to_one_checked_folder_and_resolve_from_the_pages
 
 
 @pytest.mark.build
+@pytest.mark.slow
 def test_the_build_refuses_a_hostile_static_file_and_publishes_an_upload(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     docs = project / "docs"

@@ -13,12 +13,11 @@ from axe_playwright_python.sync_playwright import Axe
 from mkdocs.config import load_config
 
 from macros import handout
-from macros.knowledge_base import load_or_raise
-from tests.conftest import ROOT, open_settled, serious_accessibility_problems
+from tests.conftest import ROOT, open_settled, project_kb, serious_accessibility_problems
 
 pytestmark = pytest.mark.browser
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 SITE_URL = CONFIG["site_url"]
 SHORT_HOST = CONFIG["extra"]["short_host"]
@@ -122,6 +121,7 @@ PAGE_TYPES = [
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, scheme: str) -> None:
     axe = Axe()
     page = browser.new_page(color_scheme=scheme)

@@ -14,7 +14,7 @@ import pytest
 import zxingcpp
 
 from macros import handout
-from tests.conftest import open_settled
+from tests.conftest import open_quiet, open_settled
 from tests.pages import ParsedPages
 from tests.test_trainer_browser import KB, SHORT_HOST, SITE_URL, print_to_pdf
 
@@ -30,9 +30,9 @@ def printed_pages(pdf: Path) -> list[str]:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
 
 
-def lines_per_page(pdf: Path) -> list[int]:
-    """Non-blank lines of text on each page of ``pdf``."""
-    return [sum(1 for line in page.splitlines() if line.strip()) for page in printed_pages(pdf)]
+def lines_per_page(pages: list[str]) -> list[int]:
+    """Non-blank lines of text on each of the printed ``pages`` (printed_pages)."""
+    return [sum(1 for line in page.splitlines() if line.strip()) for page in pages]
 
 
 # Pages are read back at this resolution: a 24 mm code of a long address still has three or more pixels a module.
@@ -82,13 +82,15 @@ def printable_pages(site_pages: ParsedPages, site: Path) -> list[str]:
     return [path for paths in kinds.values() for path in extremes(site_pages, site, paths)]
 
 
+@pytest.mark.slow
 def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(browser, built_site: Path, site_url: str,
                                                                               site_pages: ParsedPages, tmp_path: Path) -> None:
     page = browser.new_page()
     problems, printed, decoded = [], {}, 0
     for path in printable_pages(site_pages, built_site):
         pdf, _ = print_to_pdf(page, site_url + path, tmp_path / "page.pdf")
-        printed[path] = lines = lines_per_page(pdf)
+        text = printed_pages(pdf)
+        printed[path] = lines = lines_per_page(text)
         if min(lines) < MIN_LINES:
             problems.append(f"/{path}: lines per page {lines}")
         if path.startswith("training/cards/") and len(lines) != 1:
@@ -98,7 +100,7 @@ def test_every_printable_page_type_prints_without_a_blank_or_near_empty_page(bro
         decoded += sum(map(len, codes))
         if codes != [[]] * (len(codes) - 1) + [[SITE_URL + path]]:
             problems.append(f"/{path}: QR codes per page {codes}")
-        words = "".join("".join(printed_pages(pdf)).split())
+        words = "".join("".join(text).split())
         folder, _, record_id = path.rstrip("/").rpartition("/")
         short = handout.short_link_text(SHORT_HOST, handout.short_path(folder, record_id))
         if f"本页网址：{SITE_URL}{path}" not in words or f"短链接：{short}".replace(" ", "") not in words:
@@ -230,7 +232,7 @@ def test_a_session_with_a_visit_is_shared_and_printed_as_one_pack(browser, built
     requests: list[str] = []
     page = browser.new_page(viewport={"width": 390, "height": 800})
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{site_url}training/session/", wait_until="networkidle")
+    open_quiet(page, f"{site_url}training/session/")
     for method_id in chosen:
         page.locator(f'input[name="methods"][value="{method_id}"]').check()
     page.locator(f'input[name="sites"][value="{visited}"]').check()
@@ -260,7 +262,7 @@ def test_a_session_with_a_visit_is_shared_and_printed_as_one_pack(browser, built
     page.locator('[data-action="print-plan"]').click()
     pdf = tmp_path / "plan.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True)
-    lines, codes = lines_per_page(pdf), qr_codes_per_page(pdf)
+    lines, codes = lines_per_page(printed_pages(pdf)), qr_codes_per_page(pdf)
     assert min(lines) >= MIN_LINES, lines
     assert codes == [[]] * (len(codes) - 1) + [[plan_address]], codes
 
@@ -276,14 +278,14 @@ def test_a_session_with_a_visit_is_shared_and_printed_as_one_pack(browser, built
             expected.append((f"{SITE_URL}training/{method_id}/", f"t/{method_id}/"))  # the plan holding case and exercises
     expected.append((f"{SITE_URL}training/visits/{visited}/", f"v/{visited}/"))
     assert page.locator(".kb-session-pack .kb-pack-page").count() == len(expected)
-    lines = lines_per_page(pdf)
+    pages = printed_pages(pdf)
+    lines = lines_per_page(pages)
     assert min(lines) >= MIN_LINES, lines
     codes = qr_codes_per_page(pdf)
     # Each section ends with its own code; a section may take more than one sheet.
     assert [code for page_codes in codes for code in page_codes] == [address for address, _ in expected], codes
     assert all(len(page_codes) <= 1 for page_codes in codes), codes
     print(json.dumps({"pack": lines, "codes": sum(map(len, codes))}))
-    pages = printed_pages(pdf)
     assert "".join(pages[0].split()).count("210分钟") >= 1
     sections = ["".join("".join(pages[:i + 1]).split()) for i, page_codes in enumerate(codes) if page_codes]
     for words, (address, short) in zip(sections, expected, strict=True):

@@ -17,14 +17,13 @@ from mkdocs.config import load_config
 
 from macros import figures, handout, render, training
 from macros.anchors import ALIAS_CLASS
-from macros.knowledge_base import load_or_raise
 from scripts.published_paths import read_list
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_kb
 from tests.pages import ParsedPages
 
 pytestmark = pytest.mark.build
 
-KB = load_or_raise(ROOT / "data")
+KB = project_kb()
 CONFIG = load_config(str(ROOT / "mkdocs.yml"))
 SITE_URL = CONFIG["site_url"]
 

@@ -80,6 +80,7 @@ def test_saving_opens_a_pull_request_from_a_fork_and_nothing_is_loaded_from_else
 # ---- end to end: a new demonstration site saved through the form -------------------------
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_an_editor_adds_a_site_through_the_web_form(built_site: Path, tmp_path: Path, browser) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
