@@ -552,7 +552,10 @@ def first_answer(browser, url: str, query: str, throttled: bool = True) -> First
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(url, wait_until="networkidle")
+        # load first: Playwright's networkidle can come before the page's scripts ran, and a query
+        # pasted then reaches no search box
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
         if throttled:
             cdp = context.new_cdp_session(page)
             throughput = PHONE["kbit_s"] * 1000 / 8

@@ -32,7 +32,8 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": 900}, color_scheme="dark" if args.dark else "light")
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="networkidle")
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="load")
+        page.wait_for_load_state("networkidle")  # after load: networkidle alone can come before the scripts ran
         page.screenshot(path=str(args.out), full_page=args.full)
         browser.close()
     server.shutdown()
