@@ -75,10 +75,12 @@ class GeneratedPages(Stage):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.aside is not None:
-            self.aside.close()
+        self._stop_rendering()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_rendering()
+
+    def _stop_rendering(self) -> None:
         if self.aside is not None:
             self.aside.close()
 

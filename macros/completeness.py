@@ -10,6 +10,7 @@ least complete records on the 资料完整度 page; listings show ``level`` as a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +153,15 @@ def of_method(kb: KnowledgeBase, method: Method, page_markdown: str) -> Complete
         _check("参与角色", bool(method.roles)),
         _check("成效数字", bool(method.results)),
     ))
+
+
+def working_out_method_levels(kb: KnowledgeBase, read: Callable[[str], str | None], levels: dict[str, str]) -> Iterator[None]:
+    """Each method's level into ``levels``, one method a step (``read``: a page's Markdown by docs path):
+    the listings take them all at once, the search's worker a step whenever it waits for a page."""
+    for method in kb.methods.values():
+        if method.id not in levels:
+            levels[method.id] = of_method(kb, method, read(sitemap.record_path("methods", method.id)) or "").level
+            yield
 
 
 def of_studio(kb: KnowledgeBase, studio: Studio, page_markdown: str) -> Completeness:

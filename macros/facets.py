@@ -150,12 +150,6 @@ class BrowseIndex:
     levels: dict[str, str] = field(default_factory=dict)
 
 
-def completeness_levels(kb: KnowledgeBase, read: Reader) -> dict[str, str]:
-    """Each method's completeness level, from its data and its page's prose."""
-    return {method.id: completeness.of_method(kb, method, read(record_path("methods", method.id)) or "").level
-            for method in kb.methods.values()}
-
-
 def _record_values(kb: KnowledgeBase, kind: str, record: Record, where: Place) -> dict[str, list[tuple[str, str]]]:
     """Facet → [(slug, label)] of one record."""
     values: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -216,7 +210,8 @@ def index_for(kb: KnowledgeBase, read: Reader | None = None) -> BrowseIndex:
         cached = _indexes[id(kb)] = (kb, build_index(kb))
     index = cached[1]
     if read is not None and not index.levels:
-        index.levels.update(completeness_levels(kb, read))
+        for _ in completeness.working_out_method_levels(kb, read, index.levels):
+            pass
     return index
 
 

@@ -14,14 +14,13 @@ the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from . import forked
 from .knowledge_base import KnowledgeBase
 
 Reader = Callable[[str], "str | None"]
@@ -82,14 +81,8 @@ class RenderedAside:
         self._failure: str | None = None
         self._done = False
         self._arrived = threading.Condition()
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        gc.freeze()  # as macros/page_worker.py: the collector would write to (and so copy) every object in both
-        try:
-            self._process = context.Process(target=_render_all, args=(pages, send), name="kb-generated", daemon=True)
-            self._process.start()
-        finally:
-            gc.unfreeze()
+        receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self._process = forked.start(_render_all, (pages, send), "kb-generated", daemon=True)
         send.close()
         threading.Thread(target=self._take, args=(receive,), name="kb-generated", daemon=True).start()
 
@@ -102,7 +95,7 @@ class RenderedAside:
         if self._failure:
             raise RenderError(self._failure)
         self._process.join(timeout=5)
-        raise RenderError(f"生成页面 {self.pages[number].path} 时进程意外退出（退出码 {self._process.exitcode}）")
+        raise RenderError(f"生成页面 {self.pages[number].path} 时{forked.exited(self._process)}")
 
     def close(self) -> None:
         """Stop the process (the build ended before every page was asked for)."""
@@ -132,6 +125,6 @@ def _render_all(pages: Sequence[GeneratedPage], send: Connection) -> None:
         try:
             text = page.render()
         except Exception as error:  # reported by the build, which stops
-            send.send((number, "", f"生成页面 {page.path} 出错：{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}"))
+            send.send((number, "", f"生成页面 {page.path} 出错：{forked.failure(error)}"))
             return
         send.send((number, text, None))

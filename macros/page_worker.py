@@ -19,13 +19,11 @@ With one CPU, or ``processes=False``, the jobs run in the build's own process, i
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
 import multiprocessing
 import os
 import queue
 import time
-import traceback
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from macros import search_index
+from macros import forked, search_index
 from macros.knowledge_base import KnowledgeBase
 from macros.search_index import Page, page_from_html, plain_title
 
@@ -181,14 +179,7 @@ class PageWorker:
         context = multiprocessing.get_context("fork")
         self._queue: multiprocessing.Queue = context.Queue(PAGES_IN_TRANSIT)
         self._reply, reply_end = context.Pipe(duplex=False)
-        # The process shares the build's memory until either writes to it; the collector would write
-        # to every object it visits, so what exists now is kept out of its sight in both.
-        gc.freeze()
-        try:
-            self._process = context.Process(target=_serve, args=(self.jobs, self._queue, reply_end), name="kb-pages")
-            self._process.start()
-        finally:
-            gc.unfreeze()
+        self._process = forked.start(_serve, (self.jobs, self._queue, reply_end), "kb-pages")
         reply_end.close()
         # A build that stops without results() (an error, Ctrl-C) must not wait for the process at exit.
         self._stop = weakref.finalize(self, _stop, self._process, self._queue)
@@ -261,7 +252,7 @@ class PageWorker:
             outcome = self._reply.recv()
             if isinstance(outcome, str):
                 return f"页面处理进程出错：{outcome}"
-        return f"页面处理进程意外退出（退出码 {self._process.exitcode}），见上面的错误信息"
+        return f"页面处理{forked.exited(self._process)}，见上面的错误信息"
 
 
 def _stop(process: multiprocessing.process.BaseProcess, pages: multiprocessing.Queue) -> None:
@@ -294,7 +285,7 @@ def _serve(jobs: list[PageJob], pages: multiprocessing.Queue, reply: Connection)
                 reply.send(_finish_all(jobs))
                 return
     except BaseException as error:  # reported by the build, which stops
-        reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
+        reply.send(forked.failure(error))
         raise
 
 
@@ -312,12 +303,10 @@ def _readers(jobs: list[PageJob]) -> list[ReadsContent]:
 def _finish_all(jobs: list[PageJob]) -> list[object]:
     if len(jobs) < 2:
         return [job.finish() for job in jobs]
-    context = multiprocessing.get_context("fork")
     pipes = []
     for job in jobs[1:]:
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_finish_one, args=(job, send), name="kb-pages-finish")
-        process.start()
+        receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+        process = forked.start(_finish_one, (job, send), "kb-pages-finish")
         send.close()
         pipes.append((process, receive))
     results = [jobs[0].finish()]
@@ -328,7 +317,7 @@ def _finish_all(jobs: list[PageJob]) -> list[object]:
             outcome = None
         process.join()
         if not isinstance(outcome, tuple):
-            raise RuntimeError(outcome or f"收尾进程意外退出（退出码 {process.exitcode}）")
+            raise RuntimeError(outcome or f"收尾{forked.exited(process)}")
         results.append(outcome[0])
     return results
 
@@ -337,5 +326,5 @@ def _finish_one(job: PageJob, reply: Connection) -> None:
     try:
         reply.send((job.finish(),))
     except BaseException as error:
-        reply.send(f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=-3)}")
+        reply.send(forked.failure(error))
         raise

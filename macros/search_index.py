@@ -66,7 +66,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from . import sitemap
-from .completeness import of_method
+from .completeness import working_out_method_levels
 from .knowledge_base import KnowledgeBase
 from .search_synonyms import SYNONYMS_FILE, load_synonyms
 
@@ -337,13 +337,10 @@ def method_levels(kb: KnowledgeBase, docs_dir: Path | None) -> dict[str, str]:
 
 def working_out_levels(kb: KnowledgeBase, docs_dir: Path | None) -> Iterator[None]:
     """:func:`method_levels`, one method a step: kept in :class:`SiteInputs` ``levels``, the same for every edition."""
-    levels = site_inputs(kb).levels.setdefault(docs_dir, {})
-    for method in kb.methods.values():
-        if method.id not in levels:
-            page = docs_dir / sitemap.record_path("methods", method.id) if docs_dir is not None else None
-            markdown = page.read_text(encoding="utf-8") if page is not None and page.is_file() else ""
-            levels[method.id] = of_method(kb, method, markdown).level
-            yield
+    def read(path: str) -> str | None:
+        page = docs_dir / path if docs_dir is not None else None
+        return page.read_text(encoding="utf-8") if page is not None and page.is_file() else None
+    return working_out_method_levels(kb, read, site_inputs(kb).levels.setdefault(docs_dir, {}))
 
 
 def _clip(text: str) -> str:
