@@ -47,8 +47,10 @@ What a query downloads (the first answer needs no page text):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import itertools
 import json
 import math
 import multiprocessing
@@ -81,6 +83,7 @@ PINYIN_MIN_PREFIX = 2
 POSTINGS_CAP = 3000  # documents kept for one term (those it weighs most in): bounds a shard at any size of site
 CARDS_PER_FILE = 64  # documents per cards file: a first answer reads one or two of them
 SUMMARY_MAX = 70  # characters of a card's summary
+GRAM_LINES_KEPT = 20_000  # lines whose grams are kept, the last met (a page's grams are counted from its lines')
 PARALLEL_FROM = 2000  # pages to segment; below this starting worker processes costs more than it saves
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -157,14 +160,22 @@ def grams(folded: str) -> Counter[str]:
     A phrase of three or more units is looked up by its trigrams: a page that
     has them all almost always has the phrase, so few candidates fail the
     browser's check and a query fetches only the pages it shows.
+
+    Line by line: a line end is no unit, so no gram spans it, and pages share many
+    of their lines (labels, the parts of a record its pages repeat, the other edition's line).
     """
+    return Counter(itertools.chain.from_iterable(map(_line_grams, folded.split("\n"))))
+
+
+@functools.lru_cache(maxsize=GRAM_LINES_KEPT)
+def _line_grams(line: str) -> tuple[str, ...]:
     found: list[str] = []
-    for segment in units(folded):
+    for segment in units(line):
         pairs = list(map(str.__add__, segment, segment[1:]))  # map and Counter run in C: the index's hot loop
         found += segment
         found += pairs
         found += map(str.__add__, pairs, segment[2:])
-    return Counter(found)
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,18 @@ def test_grams_cover_parts_of_words_and_figures_next_to_characters(fold) -> None
     assert "133工" not in grams  # the quotation mark separates them
     assert "133工" in si.grams("133工作法")
     assert "务中" not in si.grams("服务 中心")
+
+
+def test_grams_are_counted_line_by_line_as_over_the_whole_text_and_a_line_met_again_is_not_split_again(fold) -> None:
+    text = fold("邻里纠纷调解，133工作法\n\n走动式工作法\n邻里纠纷调解，133工作法")
+    expected: Counter[str] = Counter()
+    for segment in re.findall(r"[\u4e00-\u9fff0-9a-z]+", text):  # the units of a run: characters, or figures and letters together
+        units = re.findall(r"[\u4e00-\u9fff]|[0-9a-z]+", segment)
+        for size in (1, 2, 3):
+            expected.update("".join(units[i:i + size]) for i in range(len(units) - size + 1))
+    si._line_grams.cache_clear()
+    assert si.grams(text) == expected
+    assert si._line_grams.cache_info().misses == 3  # the repeated line's grams are taken as they were
 
 
 def test_lexicon_is_generated_from_the_data(entries) -> None:
