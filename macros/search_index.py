@@ -637,13 +637,13 @@ class _Postings:
     def add(self, doc_id: int, weights: Mapping[str, int]) -> None:
         of_term = self.of_term
         number = doc_id.to_bytes(4, "little")
+        posting = {weight: number + bytes((weight,)) for weight in set(weights.values())}  # few weights, many terms
         for term, weight in weights.items():
             found = of_term.get(term)
             if found is None:
-                of_term[term] = bytearray(number) + bytes((weight,))
+                of_term[term] = bytearray(posting[weight])
             else:
-                found += number
-                found.append(weight)
+                found += posting[weight]
 
     def documents_and_weights(self, term: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
         packed = self.of_term.get(term)
