@@ -45,7 +45,7 @@ from macros.editions import Converter, Edition, convert_html, convert_search_ind
 from macros.handout import qr_svg
 from macros.page_safety import content_security_policy, inline_script_hashes
 from macros.page_worker import BuiltPage, IndexJob
-from macros.search_index import Page
+from macros.search_index import Page, page_text
 
 # The edition switch exactly as overrides/partials/alternate.html writes each of its links.
 _SWITCH_LINK = re.compile(r'<a href="(?P<href>[^"]*)" hreflang="(?P<lang>[^"]+)" lang="(?P=lang)" '
@@ -124,20 +124,33 @@ def readdress(page: str, addresses: Addresses) -> str:
     return "".join(out)
 
 
-def redraw_qr_codes(page: str) -> str:
-    """Each QR code drawn again for the address its label names (the label was readdressed)."""
+def redraw_qr_codes(page: str, drawn: dict[str, str] | None = None) -> str:
+    """Each QR code drawn again for the address its label names (the label was readdressed);
+    one found in ``drawn`` (by its label, see :func:`qr_codes_drawn`) is taken from there."""
 
     def replace(match: re.Match[str]) -> str:
         label = html.unescape(match.group("label"))
+        if drawn and (svg := drawn.pop(label, None)) is not None:
+            return svg
         address = _ADDRESS_IN_LABEL.search(label)
         return qr_svg(address.group(), label) if address else match.group()
 
     return _QR_CODE.sub(replace, page)
 
 
-def convert_page(page: str, converter: Converter, addresses: Addresses) -> str:
-    """A built source page as the converted edition's page."""
-    converted = convert_html(redraw_qr_codes(readdress(page, addresses)), converter.convert)
+def qr_codes_drawn(markup: str) -> dict[str, str]:
+    """The QR codes of readdressed markup drawn for their addresses, by label, for :func:`redraw_qr_codes`."""
+    drawn = {}
+    for match in _QR_CODE.finditer(markup):
+        label = html.unescape(match.group("label"))
+        if address := _ADDRESS_IN_LABEL.search(label):
+            drawn[label] = qr_svg(address.group(), label)
+    return drawn
+
+
+def convert_page(page: str, converter: Converter, addresses: Addresses, drawn: dict[str, str] | None = None) -> str:
+    """A built source page as the converted edition's page (``drawn``: its QR codes drawn beforehand)."""
+    converted = convert_html(redraw_qr_codes(readdress(page, addresses), drawn), converter.convert)
     before = inline_script_hashes(page)
     if before and before != inline_script_hashes(converted):
         converted = converted.replace(content_security_policy(page), content_security_policy(converted), 1)
@@ -168,11 +181,24 @@ class EditionJob:
         self.converter, self.addresses, self.index = converter, addresses, index
         self.pages = 0
         self._folders: set[Path] = set()
+        self._drawn: dict[str, str] = {}  # QR codes drawn early (content), by label
 
     def preparing(self) -> Iterator[None]:
         """The edition's index prepares (macros/page_worker.py ``Prepares``)."""
         if self.index is not None:
             yield from self.index.preparing()
+
+    def content(self, url: str, markup: str) -> None:
+        """A page's content HTML, before any page is written: its QR codes drawn for the edition's
+        addresses and its lines converted now, while MkDocs renders the pages (macros/page_worker.py
+        ``ReadsContent``). :meth:`page` takes them when it meets them in the written page; the same
+        functions make them, so the page is what it would be without."""
+        readdressed = self.addresses.readdress_text(markup)
+        drawn = qr_codes_drawn(readdressed)
+        convert_html(redraw_qr_codes(readdressed, dict(drawn)), self.converter.prepare)
+        self._drawn.update(drawn)
+        if self.index is not None:
+            self.converter.prepare(page_text(markup))  # the edition's search text, converted from the page's
 
     def page(self, page: BuiltPage) -> None:
         if not converts_page(page.relative, page.output, self.addresses):
@@ -181,7 +207,7 @@ class EditionJob:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        target.write_text(convert_page(page.text, self.converter, self.addresses), encoding="utf-8")
+        target.write_text(convert_page(page.text, self.converter, self.addresses, self._drawn), encoding="utf-8")
         self.pages += 1
         if self.index is not None and (found := page.search_page) is not None:
             convert = self.converter.convert

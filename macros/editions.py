@@ -286,6 +286,7 @@ class Converter:
         self._settled = {traditional: traditional for traditional in entries.values()}
         self._settled_pattern = _phrase_pattern(self._settled)
         self._converted_line = functools.lru_cache(maxsize=LINES_KEPT)(self._convert_line)
+        self._prepared: dict[str, str] = {}
 
     def _run(self, text: str, pattern: re.Pattern[str] | None, table: Mapping[str, str]) -> str:
         if not _CJK.search(text):
@@ -316,8 +317,18 @@ class Converter:
             return self._converted_line(text)
         return "\n".join([self._converted_line(line) for line in text.split("\n")])
 
+    def prepare(self, text: str) -> str:
+        """Convert ``text``'s lines now, for :meth:`convert` to take when it meets them (each line once: a
+        line is kept after that only among the last :data:`LINES_KEPT`). The page worker prepares a page's
+        content while MkDocs renders the pages, before it writes them. Returns ``text`` as it is."""
+        for line in text.split("\n"):
+            if line not in self._prepared and _CJK.search(line):
+                self._prepared[line] = self._run(line, self._forward_pattern, self._forward)
+        return text
+
     def _convert_line(self, line: str) -> str:
-        return self._run(line, self._forward_pattern, self._forward)
+        prepared = self._prepared.pop(line, None)
+        return prepared if prepared is not None else self._run(line, self._forward_pattern, self._forward)
 
     def reconvert(self, text: str) -> str:
         """Run the conversion over text that is already Traditional, glossary forms left as they are.

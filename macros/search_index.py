@@ -426,6 +426,7 @@ class _Text:
         return "\n".join(line for line in lines if line)
 
 
+@functools.lru_cache(maxsize=1)  # the page jobs that read a page's content early read the same HTML
 def page_text(content_html: str) -> str:
     """Readable plain text of a page's content HTML (no scripts, no permalink signs)."""
     reader = _Text()

@@ -83,6 +83,39 @@ def test_qr_codes_and_printed_addresses_are_the_editions(converter: Converter) -
     assert f"本頁網址：{hant}" in result and "<title>資料</title>" in result
 
 
+def test_a_page_whose_content_was_prepared_early_is_the_same_and_its_content_is_not_converted_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While MkDocs renders pages, the worker converts each page's content and draws its QR codes (EditionJob.content);
+    the written page then takes them, and comes out as it would without."""
+    address = f"{ROOT_URL}methods/a/"
+    content = qr_svg(address, f"本页网址的二维码：{address}") + f"<p>本页网址：{address}</p>\n<p>邻里纠纷的调解数据</p>"
+    source = with_policy(page(f'<article class="md-content__inner">\n{content}\n</article>'))  # as Material's template puts it
+    expected = convert_page(source, Converter("s2tw"), ADDRESSES)
+
+    converter = Converter("s2tw")
+    converted: list[str] = []
+
+    class Recording:
+        def __init__(self, opencc) -> None:
+            self.opencc = opencc
+
+        def convert(self, text: str) -> str:
+            converted.append(text)
+            return self.opencc.convert(text)
+
+    converter._opencc = Recording(converter._opencc)
+    drawn: list[str] = []
+    monkeypatch.setattr("macros.convert_edition.qr_svg", lambda url, label: drawn.append(url) or qr_svg(url, label))
+    job = EditionJob(tmp_path, converter, ADDRESSES)
+    job.content("methods/a/", content)
+    assert drawn == [f"{ROOT_URL}zh-Hant/methods/a/"] and any("邻里纠纷" in text for text in converted)
+    drawn.clear()
+    converted.clear()
+    job.page(BuiltPage("methods/a/index.html", source, "methods/a/", "数据", searched=False))
+    assert (tmp_path / "zh-Hant/methods/a/index.html").read_text(encoding="utf-8") == expected
+    assert drawn == [] and not any("邻里纠纷" in text or "本页网址" in text for text in converted)
+
+
 def test_the_policy_is_recomputed_when_an_inline_script_changes(converter: Converter) -> None:
     source = with_policy(page('<script>alert("数据")</script><script>var a=1</script>'))
     result = convert_page(source, converter, ADDRESSES)
