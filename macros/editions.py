@@ -314,8 +314,10 @@ class Converter:
         lines (navigation, labels, the parts a record's pages have in common), each converted
         once while it is among the last :data:`LINES_KEPT` met."""
         if "\n" not in text:
-            return self._converted_line(text)
-        return "\n".join([self._converted_line(line) for line in text.split("\n")])
+            return text if text.isascii() else self._converted_line(text)
+        # Most of a page's lines are markup alone: ASCII (an instant test) has nothing to convert.
+        converted = self._converted_line
+        return "\n".join([line if line.isascii() else converted(line) for line in text.split("\n")])
 
     def prepare(self, text: str) -> str:
         """Convert ``text``'s lines now, for :meth:`convert` to take when it meets them (each line once: a
