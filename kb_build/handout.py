@@ -41,20 +41,29 @@ class Handout(Stage):
         super().__init__(build)
         self.commit = os.environ.get("GITHUB_SHA") or _git_commit(build.project)
         log.debug("version for cite links: %s", self.commit)
+        self._files: set[str] | None = None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         target = handout.handout_target(page.file.src_uri)
         if target is None:
             return markdown
         # A record page generated from the data has no Markdown file: cite only the files that exist.
-        project = self.build.project
-        target = dataclasses.replace(target, files=tuple(name for name in target.files if (project / name).is_file()))
+        existing = self._project_files()
+        target = dataclasses.replace(target, files=tuple(name for name in target.files if name in existing))
         block = handout.handout_block(
             handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
             repo_url=config.repo_url, commit=self.commit,
         )
         page.meta["kb_handout"] = block.screen  # folded with the editors' matter: overrides/partials/kb-page-meta.html
         return markdown + block.paper
+
+    def _project_files(self) -> set[str]:
+        """The files of data/ and docs/ (project-relative, with "/"): listed once a build, not looked up once a page."""
+        if self._files is None:
+            project = self.build.project
+            self._files = {os.path.relpath(os.path.join(folder, name), project).replace(os.sep, "/")
+                           for top in ("data", "docs") for folder, _, names in os.walk(project / top) for name in names}
+        return self._files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """On paper a link shows its address: internal links get it in ``data-print`` (see kb.css)."""
