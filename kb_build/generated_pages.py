@@ -27,7 +27,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files
 
 from kb_build.stage import Build, Stage
-from macros import facets, figures, generated, lineage, pages, training
+from macros import facets, figures, forked, generated, lineage, pages, training
 
 log = logging.getLogger("mkdocs.plugins.kb.generated_pages")
 
@@ -45,11 +45,11 @@ class GeneratedPages(Stage):
 
     def __init__(self, build: Build) -> None:
         super().__init__(build)
-        self.aside: generated.RenderedAside | None = None
+        self.aside: forked.MadeAside | None = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Before mkdocs-redirects' on_files, which checks that short links lead to existing pages.
-        The pages' Markdown is rendered beside the build (:class:`generated.RenderedAside`) and read
+        The pages' Markdown is rendered beside the build (:func:`generated.rendered_aside`) and read
         when MkDocs renders each page; while editing live it is written to files at once."""
 
         def read(path: str) -> str | None:
@@ -62,7 +62,7 @@ class GeneratedPages(Stage):
             raise Abort(str(err)) from None
         docs = Path(config.docs_dir).name
         if not self.build.live_edit:
-            self.aside = generated.RenderedAside(pages)
+            self.aside = generated.rendered_aside(pages)
         for number, page in enumerate(pages):
             if self.aside is None:
                 file = _written(config, page.path, page.render())
@@ -86,14 +86,14 @@ class GeneratedPages(Stage):
 
 
 class RenderedLater(File):
-    """A generated page whose Markdown arrives from :class:`generated.RenderedAside` when MkDocs first reads it."""
+    """A generated page whose Markdown arrives from :func:`generated.rendered_aside` when MkDocs first reads it."""
 
-    _aside: generated.RenderedAside | None = None
+    _aside: forked.MadeAside | None = None
     _number = 0
     _markdown: str | bytes | None = None
 
     @classmethod
-    def of(cls, config: MkDocsConfig, path: str, aside: generated.RenderedAside, number: int) -> File:
+    def of(cls, config: MkDocsConfig, path: str, aside: forked.MadeAside, number: int) -> File:
         file = cls.generated(config, path, content="")
         assert isinstance(file, cls)  # generated() makes an instance of the class it is called on
         file._aside, file._number, file._markdown = aside, number, None
@@ -104,8 +104,8 @@ class RenderedLater(File):
     def _content(self) -> str | bytes | None:
         if self._markdown is None and self._aside is not None:
             try:
-                self._markdown = self._aside.markdown(self._number)
-            except generated.RenderError as error:
+                self._markdown = self._aside.text(self._number)
+            except forked.AsideError as error:
                 raise PluginError(str(error)) from None
         return self._markdown
 

@@ -11,17 +11,20 @@ The markup comes from the pure module ``macros/handout.py``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kb_build.stage import Build, Stage
-from macros import handout
+from macros import forked, handout
 
 log = logging.getLogger("mkdocs.plugins.kb.handout")
 
@@ -42,6 +45,43 @@ class Handout(Stage):
         self.commit = os.environ.get("GITHUB_SHA") or _git_commit(build.project)
         log.debug("version for cite links: %s", self.commit)
         self._files: set[str] | None = None
+        self._qr_codes: forked.MadeAside | None = None
+        self._qr_numbers: dict[str, int] = {}
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Every page is known (generated ones too) and none is rendered yet: their QR codes are drawn beside the
+        build, in the order MkDocs renders the pages (drawing them is several seconds of a large site's build).
+        Live editing draws each as it comes."""
+        if self.build.live_edit:
+            return nav
+        site_url = config.site_url or "/"
+        printable = [(file.src_uri, target) for file in files.documentation_pages()
+                     if (target := handout.handout_target(file.src_uri)) is not None]
+        self._qr_numbers = {src_uri: number for number, (src_uri, _) in enumerate(printable)}
+        self._qr_codes = forked.MadeAside(
+            [(f"二维码 {src_uri}", functools.partial(handout.address_qr_code, handout.absolute(site_url, target.page)))
+             for src_uri, target in printable], "kb-qr-codes")
+        return nav
+
+    def _qr_code(self, src_uri: str) -> str | None:
+        """The page's QR code drawn beside the build, or None: handout_block draws it (a page asked for twice)."""
+        number = self._qr_numbers.pop(src_uri, None)
+        if self._qr_codes is None or number is None:
+            return None
+        try:
+            return self._qr_codes.text(number)
+        except forked.AsideError as error:
+            raise PluginError(str(error)) from None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_drawing()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_drawing()
+
+    def _stop_drawing(self) -> None:
+        if self._qr_codes is not None:
+            self._qr_codes.close()
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         target = handout.handout_target(page.file.src_uri)
@@ -52,7 +92,7 @@ class Handout(Stage):
         target = dataclasses.replace(target, files=tuple(name for name in target.files if name in existing))
         block = handout.handout_block(
             handout=target, site_url=config.site_url or "/", short_host=config.extra.get("short_host"),
-            repo_url=config.repo_url, commit=self.commit,
+            repo_url=config.repo_url, commit=self.commit, qr_code=self._qr_code(page.file.src_uri),
         )
         page.meta["kb_handout"] = block.screen  # folded with the editors' matter: overrides/partials/kb-page-meta.html
         return markdown + block.paper

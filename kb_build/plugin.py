@@ -124,6 +124,9 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_files(self, files, *, config):
         return self._run("on_files", files, config=config)
 
+    def on_nav(self, nav, *, config, files):
+        return self._run("on_nav", nav, config=config, files=files)
+
     @event_priority(110)  # before Material's tags plugin renders its listings (100) with the filter theme_tags adds
     def on_env(self, env, *, config, files):
         return self._run("on_env", env, config=config, files=files)

@@ -14,11 +14,8 @@ the rendering they use (``record_pages`` in macros/pages.py, ``training_pages`` 
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
 from . import forked
 from .knowledge_base import KnowledgeBase
@@ -62,69 +59,8 @@ def collect(registry: Mapping[str, Producer], kb: KnowledgeBase, read: Reader,
     return pages, counts
 
 
-class RenderError(Exception):
-    """A generated page's rendering failed; the message is Chinese and names the page."""
-
-
-class RenderedAside:
-    """The pages' Markdown, rendered one after another in a forked process while the build goes on.
-
-    A large site's listings and record pages take about a tenth of its build on one CPU, and the
-    build needs a page's Markdown only when it comes to render that page, after every hand-written
-    one. What arrives is kept until :meth:`markdown` asks for it (a thread takes it from the pipe,
-    so the process never waits for the build).
-    """
-
-    def __init__(self, pages: Sequence[GeneratedPage]) -> None:
-        self.pages = pages
-        self._received: dict[int, str] = {}
-        self._failure: str | None = None
-        self._done = False
-        self._arrived = threading.Condition()
-        receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
-        self._process = forked.start(_render_all, (pages, send), "kb-generated", daemon=True)
-        send.close()
-        threading.Thread(target=self._take, args=(receive,), name="kb-generated", daemon=True).start()
-
-    def markdown(self, number: int) -> str:
-        """Page ``number``'s Markdown (waits for it); once: it is not kept after."""
-        with self._arrived:
-            self._arrived.wait_for(lambda: number in self._received or self._done)
-            if number in self._received:
-                return self._received.pop(number)
-        if self._failure:
-            raise RenderError(self._failure)
-        self._process.join(timeout=5)
-        raise RenderError(f"生成页面 {self.pages[number].path} 时{forked.exited(self._process)}")
-
-    def close(self) -> None:
-        """Stop the process (the build ended before every page was asked for)."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-
-    def _take(self, receive: Connection) -> None:
-        while True:
-            try:
-                number, text, failure = receive.recv()
-            except EOFError:
-                number, text, failure = -1, "", None
-            with self._arrived:
-                if number >= 0 and failure is None:
-                    self._received[number] = text
-                else:
-                    self._done, self._failure = True, failure
-                self._arrived.notify_all()
-            if number < 0 or failure is not None:
-                receive.close()
-                return
-
-
-def _render_all(pages: Sequence[GeneratedPage], send: Connection) -> None:
-    for number, page in enumerate(pages):
-        try:
-            text = page.render()
-        except Exception as error:  # reported by the build, which stops
-            send.send((number, "", f"生成页面 {page.path} 出错：{forked.failure(error)}"))
-            return
-        send.send((number, text, None))
+def rendered_aside(pages: Sequence[GeneratedPage]) -> forked.MadeAside:
+    """The pages' Markdown, rendered one after another in a forked process while the build goes on: a large
+    site's listings and record pages take about a tenth of its build on one CPU, and the build reads a
+    generated page's Markdown only after every hand-written one."""
+    return forked.MadeAside([(f"页面 {page.path}", page.render) for page in pages], "kb-generated")

@@ -160,16 +160,22 @@ class HandoutBlock:
     paper: str
 
 
+def address_qr_code(canonical: str) -> str:
+    """The QR code printed on a page: its own address (``canonical``), named for screen readers."""
+    return qr_svg(canonical, f"本页网址的二维码：{canonical}")
+
+
 def handout_block(*, handout: Handout, site_url: str, short_host: str | None, repo_url: str | None,
-                  commit: str | None) -> HandoutBlock:
+                  commit: str | None, qr_code: str | None = None) -> HandoutBlock:
     """On screen the short link and the files the page was built from; on paper a footer with the
     page's own address, short link and QR code (a QR code is for a phone to read off paper, so it is
-    not shown on a screen, which often is that phone)."""
+    not shown on a screen, which often is that phone). ``qr_code``: :func:`address_qr_code` of the
+    page's address, drawn beforehand."""
     canonical = absolute(site_url, handout.page)
     short = absolute(site_url, handout.short)
     short_text = short_link_text(short_host or host_of(site_url), handout.short)
     esc = functools.partial(html.escape, quote=True)
-    svg = qr_svg(canonical, f"本页网址的二维码：{canonical}")
+    svg = qr_code if qr_code is not None else address_qr_code(canonical)  # drawn beforehand, or now
     links = version_links(repo_url, commit, list(handout.files))
     if links and commit:
         version = ('<p class="kb-version">本页依据的文件：'

@@ -11,6 +11,7 @@ import pytest
 from macros import (
     anchors,
     facets,
+    forked,
     generated,
     lineage,
     page_meta,
@@ -52,13 +53,13 @@ def test_pages_rendered_beside_the_build_arrive_whole_and_a_failure_names_its_pa
             return f"# {path}\n" + "社区" * 50_000  # larger than a pipe holds at once
         return generated.GeneratedPage(path, render, "data/x.yml")
 
-    aside = generated.RenderedAside([page("a/one.md"), page("a/two.md"), page("b/broken.md"), page("c/after.md")])
+    aside = generated.rendered_aside([page("a/one.md"), page("a/two.md"), page("b/broken.md"), page("c/after.md")])
     try:
-        assert aside.markdown(1).startswith("# a/two.md\n社区") and len(aside.markdown(0)) == len("# a/one.md\n") + 100_000
-        with pytest.raises(generated.RenderError, match=r"生成页面 b/broken.md 出错：KeyError: 'demo'"):
-            aside.markdown(2)
-        with pytest.raises(generated.RenderError, match="b/broken.md"):  # nothing after it was rendered
-            aside.markdown(3)
+        assert aside.text(1).startswith("# a/two.md\n社区") and len(aside.text(0)) == len("# a/one.md\n") + 100_000
+        with pytest.raises(forked.AsideError, match=r"生成页面 b/broken.md 出错：KeyError: 'demo'"):
+            aside.text(2)
+        with pytest.raises(forked.AsideError, match="b/broken.md"):  # nothing after it was rendered
+            aside.text(3)
     finally:
         aside.close()
 
