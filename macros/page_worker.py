@@ -25,6 +25,7 @@ import os
 import queue
 import time
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -107,13 +108,16 @@ class IndexJob:
         self._cards: dict[str, search_index.Card] | None = None
 
     def preparing(self) -> Iterator[None]:
-        """What the index's end needs and no page changes, a step at a time: the names' pinyin keys,
-        each method's completeness level (shared by the editions) and this edition's record cards."""
+        """What the index's end needs and no page changes, a step at a time: the terms that stand for
+        names (their pinyin keys' beginnings) and each method's completeness level, both shared by the
+        editions, and this edition's record cards."""
         cache, _ = self._parts()
-        for entry in search_index.site_inputs(self.kb).entries:
-            if entry.pinyin:
-                cache.memo("pinyin", entry.word, search_index.pinyin_keys)
-                yield
+        inputs = search_index.site_inputs(self.kb)
+        if not inputs.expansions:  # the first edition's job works them out for every edition
+            expansions: defaultdict[str, set[str]] = defaultdict(set)
+            yield from search_index.working_out_name_expansions(
+                inputs.entries, inputs.fold, lambda word: cache.memo("pinyin", word, search_index.pinyin_keys), expansions)
+            inputs.expansions.append(expansions)
         yield from search_index.working_out_levels(self.kb, search_index.pages_folder(self.data_dir))
         self._cards = search_index.site_record_cards(self.kb, self.data_dir, self.convert)
 

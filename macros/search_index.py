@@ -728,8 +728,9 @@ class IndexBuilder:
 
     def finish(self, entries: list[Entry], char_map: Mapping[str, str], suggestions: list[dict[str, object]] | None = None,
                write: Callable[[str, str], None] | None = None, pinyin: Callable[[str], list[str]] = pinyin_keys,
-               cards: Mapping[str, Card] | None = None) -> Index:
-        """The index's files (see :func:`build_index` for the arguments)."""
+               cards: Mapping[str, Card] | None = None, expansions: Mapping[str, set[str]] | None = None) -> Index:
+        """The index's files (see :func:`build_index` for the arguments; ``expansions``: those of
+        :func:`working_out_name_expansions`, when worked out already)."""
         roles = self.roles
         cards = cards or {}
         index = Index()
@@ -746,14 +747,10 @@ class IndexBuilder:
                 emit(f"i/{doc_id // CARDS_PER_FILE}.json", _dump(card_file))
                 card_file = []
 
-        expansions: dict[str, set[str]] = defaultdict(set)
-        for entry in entries:
-            if entry.word != entry.name:
-                expansions["a:" + self.fold(entry.word)].add(entry.name)
-            if entry.pinyin:
-                for key in pinyin(entry.word):
-                    for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
-                        expansions["p:" + key[:end]].add(entry.name)
+        if expansions is None:
+            expansions = defaultdict(set)
+            for _ in working_out_name_expansions(entries, self.fold, pinyin, expansions):
+                pass
 
         postings = [group.postings for group in self.groups]
         offsets = [0, len(self.groups[0].docs), len(self.groups[0].docs) + len(self.groups[1].docs)]
@@ -783,6 +780,21 @@ class IndexBuilder:
         emit("worker.js", worker_script(meta))
         index.shards, index.docs, index.terms = shard_count, len(pages), len(terms) + len(expansions)
         return index
+
+
+def working_out_name_expansions(entries: Iterable[Entry], fold: Callable[[str], str], pinyin: Callable[[str], list[str]],
+                                expansions: defaultdict[str, set[str]]) -> Iterator[None]:
+    """The terms that stand for names, into ``expansions``, a name a step: ``a:`` an alias, folded → the
+    name; ``p:`` each beginning (of two letters or more) of a name's pinyin keys → the names. The same for
+    every edition: the page worker works them out once, while it waits for pages."""
+    for entry in entries:
+        if entry.word != entry.name:
+            expansions["a:" + fold(entry.word)].add(entry.name)
+        if entry.pinyin:
+            for key in pinyin(entry.word):
+                for end in range(PINYIN_MIN_PREFIX, len(key) + 1):
+                    expansions["p:" + key[:end]].add(entry.name)
+            yield
 
 
 def _documents_and_weights(term: str, postings: list[_Postings],
@@ -952,6 +964,7 @@ class SiteInputs:
     words: dict[str, str] = field(default_factory=dict)  # jieba's words found so far, by WordCache key
     lines: dict[str, str] = field(default_factory=dict)  # jieba's words of each folded line cut so far
     levels: dict[Path | None, dict[str, str]] = field(default_factory=dict)  # method_levels, by the pages' folder
+    expansions: list[defaultdict[str, set[str]]] = field(default_factory=list)  # working_out_name_expansions' once done
 
     def line_words(self, line: str) -> list[str]:
         """jieba's words of one folded line (see :func:`page_words`). Pages share most of their lines
@@ -1026,7 +1039,8 @@ def finish_site_index(builder: IndexBuilder, kb: KnowledgeBase, cache: WordCache
                                         lambda text: cache.memo("cut", text, inputs.segment))]
     index = builder.finish(inputs.entries, inputs.char_map, offered, write,
                            lambda word: cache.memo("pinyin", word, pinyin_keys),
-                           cards if cards is not None else site_record_cards(kb, data_dir, convert))
+                           cards if cards is not None else site_record_cards(kb, data_dir, convert),
+                           inputs.expansions[0] if inputs.expansions else None)
     cache.save()
     inputs.words.update(cache.used)
     return index
