@@ -338,6 +338,15 @@ AXE_RUNS: dict[str, list[tuple[str | None, dict]]] = {  # scheme: (part of the p
 AXE_RUN = """([part, options]) => axe.run(part === null ? document : {include: [[part]]}, options).then(r => r.violations)"""
 
 
+def with_axe(page, script: str) -> None:
+    """axe-core (``script``) in the loaded ``page`` and in each page it loads after, injected through the
+    debugging protocol, which the page's Content Security Policy does not govern: from then on as each
+    document starts, rather than sent through Playwright again for every page (half a megabyte)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_init_script(script)
+        page.evaluate(script)
+
+
 def axe_violations(page, scheme: str) -> list[dict]:
     """axe-core's violations on the loaded ``page`` (axe injected) in colour ``scheme`` (AXE_RUNS)."""
     shown = page.evaluate("document.body.dataset.mdColorScheme")
@@ -347,7 +356,7 @@ def axe_violations(page, scheme: str) -> list[dict]:
 
 def serious_accessibility_problems(axe, page, path: str, scheme: str = "light") -> list[str]:
     """axe-core's serious and critical violations on the loaded ``page`` in colour ``scheme``, one line each."""
-    page.evaluate(axe.axe_script)
+    with_axe(page, axe.axe_script)
     problems = []
     for violation in axe_violations(page, scheme):
         if violation["impact"] in ("serious", "critical"):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
-from tests.conftest import ROOT, SETTLED, QuietServer, axe_violations, project_kb
+from tests.conftest import ROOT, SETTLED, QuietServer, axe_violations, project_kb, with_axe
 
 pytestmark = pytest.mark.browser
 
@@ -73,10 +73,8 @@ def published_url(editions_site: Path) -> Iterator[str]:
 
 
 def axe_findings(page, path: str, scheme: str) -> list[str]:
-    """axe-core's serious and critical violations on the loaded page in colour ``scheme``, one line each.
-    Injected through the debugging protocol (page.evaluate), which the page's Content Security Policy does not govern."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
+    """axe-core's serious and critical violations on the loaded page in colour ``scheme``, one line each."""
+    with_axe(page, AXE.read_text(encoding="utf-8"))
     return [f"/{path} axe {v['id']} ({v['impact']}) ×{len(v['nodes'])}: {v['nodes'][0]['target']}"
             for v in axe_violations(page, scheme) if v["impact"] in ("serious", "critical")]
 
