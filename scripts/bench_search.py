@@ -544,17 +544,29 @@ class FirstAnswer:
     shown: int
 
 
-def first_answer(browser, url: str, query: str, throttled: bool = True) -> FirstAnswer:
-    """One judged query in a fresh context (a cold cache): page loaded and settled, then throttled as
-    :data:`PHONE` says (unless not ``throttled``: tests/test_search.py counts the requests), then pasted."""
+def cold_page(browser, url: str) -> Page:
+    """The page at ``url`` loaded in a fresh context (a cold cache), for :func:`first_answer_on`."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    # load first: Playwright's networkidle can come before the page's scripts ran, and a query
+    # pasted then reaches no search box
+    page.goto(url, wait_until="load")
+    return page
+
+
+def first_answer(browser, url: str, query: str, throttled: bool = True) -> FirstAnswer:
+    """One judged query in a fresh context (a cold cache): page loaded and settled, then throttled as
+    :data:`PHONE` says (unless not ``throttled``: tests/test_search.py counts the requests), then pasted."""
+    return first_answer_on(cold_page(browser, url), query, throttled)
+
+
+def first_answer_on(page: Page, query: str, throttled: bool = True) -> FirstAnswer:
+    """:func:`first_answer` on a page :func:`cold_page` loaded, once its network has gone quiet; its context
+    is closed after. Pages loaded together wait for their networks together (tests/test_search.py)."""
+    context = page.context
     try:
-        # load first: Playwright's networkidle can come before the page's scripts ran, and a query
-        # pasted then reaches no search box
-        page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
         if throttled:
             cdp = context.new_cdp_session(page)

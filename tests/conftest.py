@@ -321,10 +321,44 @@ def open_quiet(page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def serious_accessibility_problems(axe, page, path: str) -> list[str]:
-    """axe-core's serious and critical violations on the loaded ``page``, one line each."""
+# The dark colour scheme changes colours and nothing else: every declaration under Material's and
+# our [data-md-color-scheme=slate] sets a colour (color, fill, stroke, borders', backgrounds' and
+# shadows' colours, custom properties only these read), or hides images addressed #only-light,
+# which the site has none of; and of the palette toggle's two buttons the other one shows. So in
+# the dark scheme axe-core runs the rules that read computed colours on the whole page, and every
+# rule on the toggle; all the others find on each page what they found in the light scheme. The
+# rules that read colours: those tagged cat.color (color-contrast-enhanced, AAA, is off), and
+# those whose "is it a data table" test compares rows' background colours (isDataTable).
+COLOUR_RULES = ["color-contrast", "link-in-text-block", "table-fake-caption", "td-has-header", "th-has-data-cells"]
+AXE_RUNS: dict[str, list[tuple[str | None, dict]]] = {  # scheme: (part of the page or None for all of it, axe.run's options)
+    "light": [(None, {"resultTypes": ["violations"]})],
+    "dark": [(None, {"runOnly": {"type": "rule", "values": COLOUR_RULES}, "resultTypes": ["violations"]}),
+             ("[data-md-component=palette]", {"resultTypes": ["violations"]})],
+}
+AXE_RUN = """([part, options]) => axe.run(part === null ? document : {include: [[part]]}, options).then(r => r.violations)"""
+
+
+def with_axe(page, script: str) -> None:
+    """axe-core (``script``) in the loaded ``page`` and in each page it loads after, injected through the
+    debugging protocol, which the page's Content Security Policy does not govern: from then on as each
+    document starts, rather than sent through Playwright again for every page (half a megabyte)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_init_script(script)
+        page.evaluate(script)
+
+
+def axe_violations(page, scheme: str) -> list[dict]:
+    """axe-core's violations on the loaded ``page`` (axe injected) in colour ``scheme`` (AXE_RUNS)."""
+    shown = page.evaluate("document.body.dataset.mdColorScheme")
+    assert shown == {"light": "default", "dark": "slate"}[scheme], f"{page.url} shows colour scheme {shown}, not {scheme}"
+    return [violation for part, options in AXE_RUNS[scheme] for violation in page.evaluate(AXE_RUN, [part, options])]
+
+
+def serious_accessibility_problems(axe, page, path: str, scheme: str = "light") -> list[str]:
+    """axe-core's serious and critical violations on the loaded ``page`` in colour ``scheme``, one line each."""
+    with_axe(page, axe.axe_script)
     problems = []
-    for violation in axe.run(page).response["violations"]:
+    for violation in axe_violations(page, scheme):
         if violation["impact"] in ("serious", "critical"):
             node = violation["nodes"][0]
             problems.append(f"/{path} {violation['id']} ×{len(violation['nodes'])}: {node['target']} {node['failureSummary'][:160]}")

@@ -105,6 +105,6 @@ def test_browsing_pages_fit_a_phone_and_pass_axe(browser, site_url: str, scheme:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             problems.append(f"/{path} scrolls {overflow}px sideways")
-        problems += serious_accessibility_problems(axe, page, path)
+        problems += serious_accessibility_problems(axe, page, path, scheme)
     page.close()
     assert not problems, "\n".join(problems)

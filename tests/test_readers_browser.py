@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.config import load_config
 
-from tests.conftest import ROOT, SETTLED, QuietServer, project_kb
+from tests.conftest import ROOT, SETTLED, QuietServer, axe_violations, project_kb, with_axe
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +72,11 @@ def published_url(editions_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-def axe_findings(page, path: str) -> list[str]:
-    """axe-core's serious and critical violations on the loaded page, one line each. Injected through
-    the debugging protocol (page.evaluate), which the page's Content Security Policy does not govern."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+def axe_findings(page, path: str, scheme: str) -> list[str]:
+    """axe-core's serious and critical violations on the loaded page in colour ``scheme``, one line each."""
+    with_axe(page, AXE.read_text(encoding="utf-8"))
     return [f"/{path} axe {v['id']} ({v['impact']}) ×{len(v['nodes'])}: {v['nodes'][0]['target']}"
-            for v in violations if v["impact"] in ("serious", "critical")]
+            for v in axe_violations(page, scheme) if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("edition", ["", "zh-Hant/"], ids=["zh-Hans", "zh-Hant"])
@@ -111,7 +108,7 @@ def test_every_page_type_reads_on_a_phone(browser, published_url: str, scheme: s
         tables = page.evaluate("[...document.querySelectorAll('.md-content table')].map(t => Math.ceil(t.getBoundingClientRect().width))")
         if any(table > WIDTH for table in tables):
             problems.append(f"/{edition}{path} has tables {tables}px wide")
-        problems += axe_findings(page, edition + path)
+        problems += axe_findings(page, edition + path, scheme)
     context.close()
     assert not problems + errors, "\n".join(problems + errors)
 

@@ -52,7 +52,7 @@ def test_axe_finds_no_serious_problem_on_record_pages(browser, site_url: str, sc
     for path in RECORD_PAGES:
         open_settled(page, site_url + path)
         assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        problems += serious_accessibility_problems(axe, page, path)
+        problems += serious_accessibility_problems(axe, page, path, scheme)
     page.close()
     assert not problems, "\n".join(problems)
 

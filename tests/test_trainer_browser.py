@@ -130,6 +130,6 @@ def test_axe_finds_no_serious_problem_on_any_page_type(browser, site_url: str, s
         open_settled(page, site_url + path)
         expected = "slate" if scheme == "dark" else "default"
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected
-        problems += serious_accessibility_problems(axe, page, path)
+        problems += serious_accessibility_problems(axe, page, path, scheme)
     page.close()
     assert not problems, "\n".join(problems)
