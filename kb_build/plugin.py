@@ -136,8 +136,8 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         html = self._run("on_page_content", html, page=page, config=config, files=files)
-        if self.build is not None and self.build.page_jobs and not _search_excluded(page):
-            self.build.hand_over_content(page.url, html)  # read early, beside the build (macros/page_worker.py)
+        if self.build is not None and self.build.page_jobs:  # read early, beside the build (macros/page_worker.py)
+            self.build.hand_over_content(page.url, html, not _search_excluded(page))
         return html
 
     def on_page_context(self, context, *, page, config, nav):

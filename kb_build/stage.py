@@ -28,9 +28,9 @@ class Build:
         if self.page_jobs:
             self._worker().page(page)
 
-    def hand_over_content(self, url: str, html: str) -> None:
+    def hand_over_content(self, url: str, html: str, searched: bool) -> None:
         if self.page_jobs:
-            self._worker().content(url, html)
+            self._worker().content(url, html, searched)
 
     def _worker(self) -> PageWorker:
         if self.worker is None:  # forked now: the knowledge base and the configuration are complete

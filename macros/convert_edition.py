@@ -188,7 +188,7 @@ class EditionJob:
         if self.index is not None:
             yield from self.index.preparing()
 
-    def content(self, url: str, markup: str) -> None:
+    def content(self, url: str, markup: str, searched: bool) -> None:
         """A page's content HTML, before any page is written: its QR codes drawn for the edition's
         addresses and its lines converted now, while MkDocs renders the pages (macros/page_worker.py
         ``ReadsContent``). :meth:`page` takes them when it meets them in the written page; the same
@@ -197,7 +197,7 @@ class EditionJob:
         drawn = qr_codes_drawn(readdressed)
         convert_html(redraw_qr_codes(readdressed, dict(drawn)), self.converter.prepare)
         self._drawn.update(drawn)
-        if self.index is not None:
+        if self.index is not None and searched:
             self.converter.prepare(page_text(markup))  # the edition's search text, converted from the page's
 
     def page(self, page: BuiltPage) -> None:

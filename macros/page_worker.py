@@ -87,7 +87,7 @@ class Prepares(Protocol):
 class ReadsContent(Protocol):
     """A page job that also reads each page's content early (:meth:`PageWorker.content`)."""
 
-    def content(self, url: str, html: str) -> None: ...
+    def content(self, url: str, html: str, searched: bool) -> None: ...
 
 
 class IndexJob:
@@ -121,10 +121,12 @@ class IndexJob:
         yield from search_index.working_out_levels(self.kb, search_index.pages_folder(self.data_dir))
         self._cards = search_index.site_record_cards(self.kb, self.data_dir, self.convert)
 
-    def content(self, url: str, html: str) -> None:
+    def content(self, url: str, html: str, searched: bool) -> None:
         """A page's content as MkDocs renders it, before any page is written: its lines are cut into
         words now, beside the build's first pass over the pages, and the page finds them when it is
         written (:meth:`SiteInputs.line_words`)."""
+        if not searched:  # the index leaves the page out
+            return
         inputs = search_index.site_inputs(self.kb)
         for line in inputs.fold(search_index.page_text(html)).split("\n"):
             inputs.line_words(line)
@@ -197,15 +199,16 @@ class PageWorker:
             return
         self._send(("page", page))
 
-    def content(self, url: str, html: str) -> None:
-        """A page's content HTML, rendered before the pages are written, for the jobs that read it early."""
+    def content(self, url: str, html: str, searched: bool) -> None:
+        """A page's content HTML, rendered before the pages are written, for the jobs that read it early
+        (``searched``: whether the search index takes the page)."""
         if not self.readers:  # nothing to send it for
             return
         if not self.forked:
             for job in self.readers:
-                job.content(url, html)
+                job.content(url, html, searched)
             return
-        self._send(("content", url, html))
+        self._send(("content", url, html, searched))
 
     def finish(self) -> None:
         """Every page is in: the jobs finish now (in the process) while the build goes on. Once is enough."""

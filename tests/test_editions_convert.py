@@ -107,7 +107,7 @@ def test_a_page_whose_content_was_prepared_early_is_the_same_and_its_content_is_
     drawn: list[str] = []
     monkeypatch.setattr("macros.convert_edition.qr_svg", lambda url, label: drawn.append(url) or qr_svg(url, label))
     job = EditionJob(tmp_path, converter, ADDRESSES)
-    job.content("methods/a/", content)
+    job.content("methods/a/", content, True)
     assert drawn == [f"{ROOT_URL}zh-Hant/methods/a/"] and any("邻里纠纷" in text for text in converted)
     drawn.clear()
     converted.clear()
