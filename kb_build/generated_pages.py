@@ -26,7 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files
 
-from kb_build.stage import Build, Stage
+from kb_build.stage import StageWithAside
 from macros import facets, figures, forked, generated, lineage, pages, training
 
 log = logging.getLogger("mkdocs.plugins.kb.generated_pages")
@@ -40,12 +40,8 @@ REGISTRY: dict[str, generated.Producer] = {
 }
 
 
-class GeneratedPages(Stage):
+class GeneratedPages(StageWithAside):
     name = "generated_pages"
-
-    def __init__(self, build: Build) -> None:
-        super().__init__(build)
-        self.aside: forked.MadeAside | None = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Before mkdocs-redirects' on_files, which checks that short links lead to existing pages.
@@ -73,16 +69,6 @@ class GeneratedPages(Stage):
             files.append(file)
         log.info("生成页面：%s", "，".join(f"{name} {count} 页" for name, count in counts.items()))
         return files
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_rendering()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self._stop_rendering()
-
-    def _stop_rendering(self) -> None:
-        if self.aside is not None:
-            self.aside.close()
 
 
 class RenderedLater(File):

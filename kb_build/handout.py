@@ -23,7 +23,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb_build.stage import Build, Stage
+from kb_build.stage import Build, StageWithAside
 from macros import forked, handout
 
 log = logging.getLogger("mkdocs.plugins.kb.handout")
@@ -37,7 +37,7 @@ def _git_commit(root: Path) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-class Handout(Stage):
+class Handout(StageWithAside):
     name = "handout"
 
     def __init__(self, build: Build) -> None:
@@ -45,7 +45,6 @@ class Handout(Stage):
         self.commit = os.environ.get("GITHUB_SHA") or _git_commit(build.project)
         log.debug("version for cite links: %s", self.commit)
         self._files: set[str] | None = None
-        self._qr_codes: forked.MadeAside | None = None
         self._qr_numbers: dict[str, int] = {}
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -58,7 +57,7 @@ class Handout(Stage):
         printable = [(file.src_uri, target) for file in files.documentation_pages()
                      if (target := handout.handout_target(file.src_uri)) is not None]
         self._qr_numbers = {src_uri: number for number, (src_uri, _) in enumerate(printable)}
-        self._qr_codes = forked.MadeAside(
+        self.aside = forked.MadeAside(  # the QR codes
             [(f"二维码 {src_uri}", functools.partial(handout.address_qr_code, handout.absolute(site_url, target.page)))
              for src_uri, target in printable], "kb-qr-codes")
         return nav
@@ -66,22 +65,12 @@ class Handout(Stage):
     def _qr_code(self, src_uri: str) -> str | None:
         """The page's QR code drawn beside the build, or None: handout_block draws it (a page asked for twice)."""
         number = self._qr_numbers.pop(src_uri, None)
-        if self._qr_codes is None or number is None:
+        if self.aside is None or number is None:
             return None
         try:
-            return self._qr_codes.text(number)
+            return self.aside.text(number)
         except forked.AsideError as error:
             raise PluginError(str(error)) from None
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_drawing()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self._stop_drawing()
-
-    def _stop_drawing(self) -> None:
-        if self._qr_codes is not None:
-            self._qr_codes.close()
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         target = handout.handout_target(page.file.src_uri)

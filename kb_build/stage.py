@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from mkdocs.config.defaults import MkDocsConfig
+
+from macros.forked import MadeAside
 from macros.knowledge_base import KnowledgeBase
 from macros.page_worker import BuiltPage, PageJob, PageWorker
 
@@ -64,3 +67,20 @@ class Stage:
 
     def __init__(self, build: Build) -> None:
         self.build = build
+
+
+class StageWithAside(Stage):
+    """A stage whose texts are made beside the build (:class:`macros.forked.MadeAside`, in ``aside``):
+    the process stops when the build ends, or fails, before it has made them all."""
+
+    aside: MadeAside | None = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_aside()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_aside()
+
+    def _stop_aside(self) -> None:
+        if self.aside is not None:
+            self.aside.close()
