@@ -130,22 +130,22 @@ def redraw_qr_codes(page: str, drawn: dict[str, str] | None = None) -> str:
 
     def replace(match: re.Match[str]) -> str:
         label = html.unescape(match.group("label"))
-        if drawn and (svg := drawn.pop(label, None)) is not None:
-            return svg
-        address = _ADDRESS_IN_LABEL.search(label)
-        return qr_svg(address.group(), label) if address else match.group()
+        svg = drawn.pop(label, None) if drawn else None
+        return svg or _drawn_again(label) or match.group()
 
     return _QR_CODE.sub(replace, page)
 
 
 def qr_codes_drawn(markup: str) -> dict[str, str]:
     """The QR codes of readdressed markup drawn for their addresses, by label, for :func:`redraw_qr_codes`."""
-    drawn = {}
-    for match in _QR_CODE.finditer(markup):
-        label = html.unescape(match.group("label"))
-        if address := _ADDRESS_IN_LABEL.search(label):
-            drawn[label] = qr_svg(address.group(), label)
-    return drawn
+    labels = (html.unescape(match.group("label")) for match in _QR_CODE.finditer(markup))
+    return {label: svg for label in labels if (svg := _drawn_again(label))}
+
+
+def _drawn_again(label: str) -> str | None:
+    """The QR code of the address a code's label names; None when it names none."""
+    address = _ADDRESS_IN_LABEL.search(label)
+    return qr_svg(address.group(), label) if address else None
 
 
 def convert_page(page: str, converter: Converter, addresses: Addresses, drawn: dict[str, str] | None = None) -> str:
